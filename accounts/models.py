@@ -1,0 +1,93 @@
+"""Users, their role and region scope (§1), and the append-only audit log (§9)."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VILLAGE_CLERK = "village_clerk", _("Village clerk")
+    HELPER = "helper", _("Helper")
+    TOWNSHIP_REVIEWER = "township_reviewer", _("Township reviewer")
+    COUNTY_OFFICIAL = "county_official", _("County official")
+    CITY_OFFICIAL = "city_official", _("City official")
+    PROVINCE_STAFF = "province_staff", _("Province staff")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles whose scope is the whole tree below their region and who may change records there.
+EDITING_ROLES = {Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL}
+READ_ALL_ROLES = {Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VILLAGE_CLERK)
+    scope = models.ForeignKey(
+        "villages.Region",
+        verbose_name=_("scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The region whose records this user sees."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def can_view_sensitive(self) -> bool:
+        """§9: whether this role sees personal identifiers unmasked."""
+        return self.is_authenticated and self.role in settings.SENSITIVE_ROLES
+
+    @property
+    def can_edit_households(self) -> bool:
+        return self.role in (Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL)
+
+
+class AuditAction(models.TextChoices):
+    VIEW_SENSITIVE = "view_sensitive", _("Viewed personal data")
+    EXPORT = "export", _("Exported")
+    CHANGE = "change", _("Changed")
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):  # type: ignore[override]
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """Append-only (§9): rows are inserted, never updated or deleted (also refused by the database on PostgreSQL)."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=50, blank=True)
+    object_id = models.CharField(_("object"), max_length=50, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

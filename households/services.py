@@ -1,0 +1,183 @@
+"""Writes to the registry (§3): the only place households and members are created or changed."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from villages.models import Level, Region
+
+from . import choices as c
+from .idnumber import normalise, parse_id_number
+from .models import Assessment, Household, Income, Member, MemberEvent, StatusEvent
+from .selectors import household_list_for
+
+
+def household_number_next(village: Region) -> str:
+    """Village code + a 4-digit sequence; call inside the transaction that inserts the household."""
+    Region.objects.select_for_update().filter(pk=village.pk).first()  # serialise numbering per village
+    last = Household.objects.filter(number__startswith=village.code, number__regex=r"^\d{16}$").aggregate(
+        m=Max("number")
+    )["m"]
+    seq = int(last[12:]) + 1 if last else 1
+    return f"{village.code}{seq:04d}"
+
+
+def member_derive_identity(member: Member) -> None:
+    """Birth date and sex come from a resident ID number, never typed twice (§3.2, §8.1)."""
+    member.id_number = normalise(member.id_number)
+    if member.id_type == c.IdType.RESIDENT_ID:
+        info = parse_id_number(member.id_number)
+        member.birth_date, member.sex = info.birth_date, info.sex
+
+
+def members_check_composition(members: Iterable[Member]) -> None:
+    """Exactly one head and at most one spouse among current members (§3.2, DQ03)."""
+    current = [m for m in members if m.departure == ""]
+    heads = sum(1 for m in current if m.relationship == c.Relationship.HEAD)
+    if heads != 1:
+        raise ValidationError(
+            _("A household needs exactly one current head of household (it has %(n)d).") % {"n": heads}
+        )
+    if sum(1 for m in current if m.relationship == c.Relationship.SPOUSE) > 1:
+        raise ValidationError(_("A household cannot have two spouses of the head."))
+    numbers = [m.id_number for m in current]
+    repeated = {n for n in numbers if numbers.count(n) > 1}
+    if repeated:
+        raise ValidationError(_("The ID number %(id)s appears twice in this household.") % {"id": sorted(repeated)[0]})
+
+
+def members_check_unique_persons(*, user: User, household: Household, members: Iterable[Member]) -> None:
+    """One person cannot be a current member of two households (§3.2); the database holds the rule too."""
+    current = {m.id_number: m for m in members if m.departure == ""}
+    clash = (
+        Member.objects.filter(id_number__in=current, departure="")
+        .exclude(household_id=household.pk if household.pk else None)
+        .select_related("household")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(_duplicate_person_message(user, clash))
+
+
+def _duplicate_person_message(user: User, clash: Member) -> str:
+    # Name the other household only to a user who may see it (§1: no hints outside the scope).
+    if household_list_for(user).filter(pk=clash.household_id).exists():
+        return _("The person with ID number %(id)s is already a current member of household %(number)s.") % {
+            "id": clash.id_number,
+            "number": clash.household.number,
+        }
+    return _("The person with ID number %(id)s is already a current member of another household.") % {
+        "id": clash.id_number
+    }
+
+
+@transaction.atomic
+def household_save(
+    *,
+    user: User,
+    household: Household,
+    members: list[Member],
+    income: Income | None = None,
+    assessment: Assessment | None = None,
+) -> Household:
+    """Create or update a household with its members in one transaction (§3)."""
+    if household.village.level != Level.VILLAGE:
+        raise ValidationError(_("A household belongs to a village."))
+    for member in members:
+        member_derive_identity(member)
+    members_check_composition(members)
+    members_check_unique_persons(user=user, household=household, members=members)
+    creating = household.pk is None
+    household.county = household.village.parent.parent  # village → township → county
+    if not household.number:
+        household.number = household_number_next(household.village)
+    if creating:
+        household.created_by = user
+    try:
+        with transaction.atomic():
+            household.save()
+            for member in members:
+                member.household = household
+                if member.pk is None:
+                    member.created_by = user
+                member.save()
+    except IntegrityError as exc:
+        # A concurrent request registered the same person between our check and our insert.
+        if "member_one_live_household_per_person" in str(exc) or "id_number" in str(exc):
+            members_check_unique_persons(user=user, household=household, members=members)
+            raise ValidationError(_("One of these persons was just registered in another household.")) from exc
+        if "number" in str(exc):
+            raise ValidationError(
+                _("Household number %(number)s is already used.") % {"number": household.number}
+            ) from exc
+        raise
+    if creating:
+        StatusEvent.objects.create(
+            household=household,
+            to_status=household.status,
+            date=dt.date.today(),
+            reason=_("Registered"),
+            created_by=user,
+        )
+    if income is not None:
+        income.household = household
+        income.created_by = income.created_by or user
+        income.save()
+    if assessment is not None:
+        assessment.household = household
+        assessment.created_by = user
+        assessment.save()
+    return household
+
+
+@transaction.atomic
+def member_change_record(*, user: User, member: Member, kind: str, date: dt.date, note: str = "") -> MemberEvent:
+    """Record a natural member change (§3.2, §6.2): departures keep the member with the reason."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if date > dt.date.today():
+        raise ValidationError(_("The date of a change cannot be in the future."))
+    departure = c.DEPARTING_EVENTS.get(c.MemberEventKind(kind))
+    if departure is not None:
+        if member.departure:
+            raise ValidationError(_("This member has already left the household."))
+        if member.relationship == c.Relationship.HEAD:
+            others = member.household.members.filter(departure="").exclude(pk=member.pk).exists()
+            if others:
+                raise ValidationError(_("Choose a new head of household before the head leaves."))
+        member.departure, member.departed_on = departure, date
+        member.save(update_fields=["departure", "departed_on", "updated_at"])
+    return MemberEvent.objects.create(member=member, kind=kind, date=date, note=note, created_by=user)
+
+
+@transaction.atomic
+def household_status_change(
+    *, user: User, household: Household, to_status: str, date: dt.date, reason: str
+) -> StatusEvent:
+    """A dated status change with who and why (§3.1). The exit workflow (§6.1) calls this at announcement."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the status change."))
+    event = StatusEvent.objects.create(
+        household=household,
+        from_status=household.status,
+        to_status=to_status,
+        date=date,
+        reason=reason,
+        created_by=user,
+    )
+    household.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status in (c.Status.EXITED, c.Status.EXITED_NO_POLICY) and household.exit_year is None:
+        household.exit_year, fields = date.year, [*fields, "exit_year"]
+    if to_status == c.Status.RETURNED:
+        household.return_year, household.return_reason = date.year, reason
+        fields += ["return_year", "return_reason"]
+    household.save(update_fields=fields)
+    if to_status == c.Status.CLOSED:
+        household.members.filter(departure="").update(departure=c.Departure.OTHER, departed_on=date)
+    return event

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "households"
+urlpatterns = [
+    path("", views.household_list, name="list"),
+]

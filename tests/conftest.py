@@ -1,0 +1,67 @@
+"""The shared world of the tests: one small region tree and one user per role (tests/README.md)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role
+from tests import factories as f
+from villages.models import Level
+
+
+@pytest.fixture
+def tree(db):
+    """辽宁省 › 铁岭市 › 昌图县 › two townships › villages A, B (township 1) and C (township 2);
+    a second county 铁岭县 with village D."""
+    t = SimpleNamespace()
+    t.province = f.region("210000000000", "辽宁省", Level.PROVINCE)
+    t.city = f.region("211200000000", "铁岭市", Level.CITY, t.province)
+    t.county = f.region("211224000000", "昌图县", Level.COUNTY, t.city, poverty_county="provincial")
+    t.township = f.region("211224100000", "昌图镇", Level.TOWNSHIP, t.county)
+    t.township2 = f.region("211224101000", "宝力镇", Level.TOWNSHIP, t.county)
+    t.village_a = f.region("211224100001", "东村", Level.VILLAGE, t.township, is_poverty_village=True)
+    t.village_b = f.region("211224100002", "西村", Level.VILLAGE, t.township)
+    t.village_c = f.region("211224101001", "南村", Level.VILLAGE, t.township2)
+    t.county2 = f.region("211221000000", "铁岭县", Level.COUNTY, t.city)
+    t.township3 = f.region("211221100000", "新台子镇", Level.TOWNSHIP, t.county2)
+    t.village_d = f.region("211221100001", "北村", Level.VILLAGE, t.township3)
+    return t
+
+
+@pytest.fixture
+def users(tree):
+    u = SimpleNamespace()
+    u.admin = f.user("admin", Role.ADMIN, tree.province, is_staff=True, is_superuser=True)
+    u.clerk_a = f.user("clerk_a", Role.VILLAGE_CLERK, tree.village_a)
+    u.clerk_b = f.user("clerk_b", Role.VILLAGE_CLERK, tree.village_b)
+    u.helper = f.user("helper", Role.HELPER, tree.county)
+    u.township = f.user("township", Role.TOWNSHIP_REVIEWER, tree.township)
+    u.county = f.user("county", Role.COUNTY_OFFICIAL, tree.county)
+    u.county2 = f.user("county2", Role.COUNTY_OFFICIAL, tree.county2)
+    u.city = f.user("city", Role.CITY_OFFICIAL, tree.city)
+    u.province = f.user("province", Role.PROVINCE_STAFF, tree.province)
+    u.auditor = f.user("auditor", Role.AUDITOR, tree.province)
+    return u
+
+
+@pytest.fixture
+def homes(tree, users):
+    """One household in each village: A, B, C (county 昌图县) and D (county 铁岭县)."""
+    return SimpleNamespace(
+        a=f.household(tree.village_a, by=users.admin, phone="13812345678"),
+        b=f.household(tree.village_b, by=users.admin),
+        c=f.household(tree.village_c, by=users.admin),
+        d=f.household(tree.village_d, by=users.admin, members=[f.member(id_number=f.id_number(area="211221"))]),
+    )
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing ten users' passwords per test with PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "villages"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:code>/", views.region_detail, name="detail"),
+]
