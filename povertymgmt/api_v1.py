@@ -1,9 +1,21 @@
-"""The routes of /api/v1/: each app contributes its own."""
+"""The routes of /api/v1/: each app contributes its own module of URL patterns."""
+
+from importlib.util import find_spec
 
 from django.urls import include, path
 
+API_MODULES = [
+    "accounts.api_urls",
+    "villages.api_urls",
+    "households.api_urls",
+    "households.api_eligibility_urls",
+    "monitoring.api_urls",
+    "assistance.api_urls",
+    "projects.api_urls",
+    "funds.api_urls",
+    "imports.api_urls",
+]
+
 urlpatterns = [
-    path("", include("accounts.api_urls")),
-    path("", include("villages.api_urls")),
-    path("", include("households.api_urls")),
+    path("", include(module)) for module in API_MODULES if find_spec(module.split(".")[0]) and find_spec(module)
 ]
