@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "households",
     "projects",
     "funds",
+    "assistance",
+    "monitoring",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("villages.urls")),
     path("households/", include("households.urls")),
+    path("eligibility/", include("households.eligibility_urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("assistance/", include("assistance.urls")),
+    path("projects/", include("projects.urls")),
+    path("funds/", include("funds.urls")),
+    path("imports/", include("imports.urls")),
     path("api/", include("povertymgmt.api_urls")),
     path("admin/", admin.site.urls),
 ]
