@@ -139,3 +139,96 @@ class AnnualTarget(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
+
+
+class RegionIndicator(models.Model):
+    """A dated snapshot of a region's incidence and exit eligibility (§5.3–§5.5), written by the nightly
+    recompute (§5.6) for every region. Percentages are stored as percent numbers (2.50 = 2.50 %);
+    None where undefined (missing or zero denominator), never 0."""
+
+    as_of = models.DateField(_("as of"))
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="indicators")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    params_version = models.PositiveIntegerField(_("parameters version"))
+    rural_population = models.PositiveIntegerField(_("rural registered population"), null=True)
+    remaining_poor = models.PositiveIntegerField(_("remaining poor people"), default=0)
+    registered_people = models.PositiveIntegerField(_("registered people"), default=0)
+    exited_people = models.PositiveIntegerField(_("exited people"), default=0)
+    estimated_wrongly_exited = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    estimated_omitted = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    incidence = models.DecimalField(_("poverty incidence (%)"), max_digits=9, decimal_places=4, null=True)
+    comprehensive_incidence = models.DecimalField(
+        _("comprehensive poverty incidence (%)"), max_digits=9, decimal_places=4, null=True
+    )
+    # Villages (§5.4) and counties (§5.5) only; None for other levels.
+    exit_eligible = models.BooleanField(_("eligible to exit"), null=True)
+    failing = models.JSONField(_("failing conditions"), default=list)
+    eligible_households = models.PositiveIntegerField(_("households eligible to exit"), default=0)
+
+    class Meta:
+        verbose_name = _("region indicators")
+        verbose_name_plural = _("region indicators")
+        ordering = ["-as_of", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "as_of"], name="regionindicator_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["as_of", "level"], name="regionindicator_day_level")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.as_of}"
+
+
+class VerificationSample(TimeStampedModel):
+    """The province's verification sample of a county (§6.4), reproducible from its seed."""
+
+    county = models.ForeignKey(
+        Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="verification_samples"
+    )
+    drawn_on = models.DateField(_("drawn on"))
+    seed = models.BigIntegerField(_("random seed"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("verification sample")
+        verbose_name_plural = _("verification samples")
+        ordering = ["county_id", "-drawn_on", "-id"]
+        indexes = [models.Index(fields=["county", "-drawn_on", "-id"], name="sample_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.drawn_on}"
+
+
+class SampleKind(models.TextChoices):
+    EXITED = "exited", _("Exited household")
+    NON_REGISTERED = "non_registered", _("Non-registered rural household")
+
+
+class SampledHousehold(models.Model):
+    """One sampled household and its verified result (§6.4). A non-registered household has no registry
+    row: it is described by `label`. A result left empty was not verified and is not counted."""
+
+    sample = models.ForeignKey(VerificationSample, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=16, choices=SampleKind.choices)
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(_("household"), max_length=100, blank=True)
+    people = models.PositiveSmallIntegerField(_("people"), default=1)
+    wrongly_exited = models.BooleanField(_("wrongly exited"), null=True, blank=True)
+    omitted = models.BooleanField(_("omitted poor household"), null=True, blank=True)
+    approves = models.BooleanField(_("approves of the work"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sampled household")
+        verbose_name_plural = _("sampled households")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="exited", omitted__isnull=True)
+                | models.Q(kind="non_registered", wrongly_exited__isnull=True),
+                name="sampledhousehold_result_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id} {self.kind} {self.household_id or self.label}"

@@ -1,3 +1,21 @@
+from .eligibility import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger
+from .policy import PolicyParameter
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
 
-__all__ = ["Assessment", "Helper", "Household", "Income", "Member", "MemberEvent", "Pairing", "StatusEvent"]
+__all__ = [
+    "CRITERIA",
+    "Assessment",
+    "Helper",
+    "Household",
+    "HouseholdCheck",
+    "Income",
+    "Member",
+    "MemberEvent",
+    "Pairing",
+    "PolicyParameter",
+    "RecomputeCounty",
+    "RecomputeRun",
+    "RunState",
+    "RunTrigger",
+    "StatusEvent",
+]

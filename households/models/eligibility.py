@@ -1,0 +1,166 @@
+"""Dated snapshots of the household exit test (§5.2) and the record of each nightly run (§5.6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .. import choices as c
+
+# The criterion codes of §5.2, in the order pages show them.
+CRITERIA = ("income", "food", "clothing", "education", "medical", "housing", "water")
+
+
+class HouseholdCheck(models.Model):
+    """The §5.2 test of one live household as of a date: per-criterion outcome and the values looked at.
+
+    Written set-based by households.rules.household_sql (one INSERT … SELECT per county); never saved
+    one by one. passed: True / False / None (= missing data, which fails the test, §5.2). Exited
+    households are tested too: monitoring (§7) reads their guarantee results. `eligible` matters for
+    poor / returned households. Foreign keys carry no database constraint: rows are written only from
+    existing rows in the same statement, households are never deleted (closed), and 1M checked
+    inserts a night cost more than the check is worth (performance.md).
+    """
+
+    as_of = models.DateField(_("as of"))
+    run = models.ForeignKey(
+        "households.RecomputeRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="checks",
+    )
+    # Copied for splitting by county and for region figures without joins (performance.md).
+    county = models.ForeignKey(
+        "villages.Region", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    village = models.ForeignKey(
+        "villages.Region", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=c.Status.choices)
+    policy_year = models.PositiveSmallIntegerField(_("policy year"))
+    params_version = models.PositiveIntegerField(_("parameters version"))
+    eligible = models.BooleanField(_("eligible to exit"))
+    income_passed = models.BooleanField(null=True)
+    food_passed = models.BooleanField(null=True)
+    clothing_passed = models.BooleanField(null=True)
+    education_passed = models.BooleanField(null=True)
+    medical_passed = models.BooleanField(null=True)
+    housing_passed = models.BooleanField(null=True)
+    water_passed = models.BooleanField(null=True)
+    same_year_blocked = models.BooleanField(default=False)
+    # The values looked at (§5: "so any decision can be explained and replayed").
+    member_count = models.PositiveSmallIntegerField(_("current members"))
+    net_income = models.DecimalField(_("net income"), max_digits=14, decimal_places=2, null=True)
+    per_capita_net = models.DecimalField(_("per-capita net income"), max_digits=14, decimal_places=2, null=True)
+    poverty_line = models.DecimalField(_("poverty line"), max_digits=10, decimal_places=2)
+    assessed_on = models.DateField(_("assessed on"), null=True)
+    out_of_school = models.PositiveSmallIntegerField(_("children 6-15 out of school"), default=0)
+    uninsured = models.PositiveSmallIntegerField(_("members without basic medical insurance"), default=0)
+    sick_without_critical = models.PositiveSmallIntegerField(
+        _("chronically or seriously ill members without critical-illness insurance"), default=0
+    )
+    housing_grade = models.CharField(_("housing safety grade"), max_length=1, blank=True)
+    renovation = models.CharField(_("dangerous-house renovation"), max_length=12, blank=True)
+    relocation = models.CharField(_("relocation"), max_length=10, blank=True)
+    identification_year = models.PositiveSmallIntegerField(_("identification year"))
+
+    class Meta:
+        verbose_name = _("household exit check")
+        verbose_name_plural = _("household exit checks")
+        ordering = ["-as_of", "household_id"]
+        constraints = [
+            # Idempotence (§5.6): one result per household and date. Also the "latest check" index.
+            models.UniqueConstraint(fields=["household", "as_of"], name="householdcheck_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["as_of", "county"], name="householdcheck_day_county")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.as_of}"
+
+    def passed(self, code: str) -> bool | None:
+        return getattr(self, f"{code}_passed")
+
+
+class RunState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Complete")
+    FAILED = "failed", _("Failed")
+
+
+class RunTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("Nightly schedule")
+    ON_DEMAND = "on_demand", _("Started by a user")
+    COMMAND = "command", _("Command line")
+
+
+class RecomputeRun(models.Model):
+    """One recompute of a date (§5.6): its per-county progress lives in RecomputeCounty rows."""
+
+    as_of = models.DateField(_("as of"), db_index=True)
+    policy_year = models.PositiveSmallIntegerField(_("policy year"))
+    params_version = models.PositiveIntegerField(_("parameters version"))
+    trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # None: the whole province; else the one county the command was asked for.
+    only_county = models.ForeignKey(
+        "villages.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.PENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counties_total = models.PositiveIntegerField(default=0)
+    counties_done = models.PositiveIntegerField(default=0)
+    counties_failed = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(_("households tested"), default=0)
+    eligible = models.PositiveIntegerField(_("eligible households"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} #{self.pk}"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.counties_done / self.counties_total) if self.counties_total else 0
+
+
+class RecomputeCounty(models.Model):
+    """The state of one county's share of a run (§5.6: split by county, restartable)."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="counties")
+    county = models.ForeignKey("villages.Region", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    households = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("recompute county")
+        verbose_name_plural = _("recompute counties")
+        ordering = ["run_id", "county__code"]
+        constraints = [models.UniqueConstraint(fields=["run", "county"], name="recomputecounty_one_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.county_id} {self.state}"
