@@ -1,15 +1,72 @@
-"""Writes of the monitoring app: data-quality findings (§8.2) and return-to-poverty alerts (§7)."""
+"""Writes of the monitoring app: the nightly data-quality findings (§8.2), the return-to-poverty alerts
+(§7) and the dismissal of an alert. The nightly run (households.tasks) calls the two *_run_county
+functions per county after that county's household exit test."""
 
 from __future__ import annotations
 
 import datetime
+import itertools
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+
+from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
+from .rules import quality
+from .rules.common import insert_findings
+from .rules.triggers import alerts_upsert, fired_triggers
 
 
+@transaction.atomic
 def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
-    """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county; return their number."""
-    return 0
+    """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county as of a date; return their number.
+
+    Idempotent per (as_of, county): the night's findings are deleted and inserted again in one
+    transaction, so a rerun replaces and never duplicates (§5.6)."""
+    QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
+    total = 0
+    for check in quality.SET_BASED_CHECKS:
+        for qs in check(as_of, county_id):
+            total += insert_findings(qs, run_id=run_id)
+    stream = quality.dq02_findings(as_of, county_id, run_id=run_id)
+    while batch := list(itertools.islice(stream, 1000)):
+        QualityFinding.objects.bulk_create(batch)
+        total += len(batch)
+    QualityRun.objects.update_or_create(
+        county_id=county_id, as_of=as_of, defaults={"run_id": run_id, "finding_count": total}
+    )
+    return total
 
 
+@transaction.atomic
 def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
-    """Evaluate the monitoring triggers (§7) of one county; return the number of alerts opened or kept."""
-    return 0
+    """Evaluate the monitoring triggers (§7) of one county; open or keep open one alert per household
+    whose triggers fired. Return the number of alerts opened or kept open tonight."""
+    fired = fired_triggers(as_of=as_of, county_id=county_id)
+    return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
+
+
+DISMISSING_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER)
+
+
+@transaction.atomic
+def alert_dismiss(*, user: User, alert: MonitoringAlert, reason: str) -> MonitoringAlert:
+    """A village clerk or township reviewer dismisses an open alert with a reason (§7). The caller has
+    already fetched the alert through the scoped selector."""
+    if user.role not in DISMISSING_ROLES:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for dismissing this alert.")}, code="required")
+    alert = MonitoringAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state != AlertState.OPEN:
+        raise ValidationError({"reason": _("Only an open alert can be dismissed.")}, code="not_open")
+    alert.state = AlertState.DISMISSED
+    alert.close_reason = reason[:500]
+    alert.closed_by = user
+    alert.closed_at = timezone.now()
+    alert.save(update_fields=["state", "close_reason", "closed_by", "closed_at", "updated_at"])
+    return alert

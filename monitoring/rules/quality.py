@@ -1,0 +1,428 @@
+"""The nightly data-quality checks DQ01–DQ13 (§8.2), set-based: every check is one or a few querysets
+that the service turns into INSERT … SELECT (DQ02 alone is a streamed pass over ID numbers, because
+the GB 11643 checksum is not portable SQL).
+
+Every check looks at the live households of one county (status poor, exited or returned) and their
+current members; ages are full years at `as_of` from the birth date."""
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import JSONObject, Trim, Upper
+
+from households import choices as c
+from households.idnumber import parse_id_number
+from households.models import Helper, Household, Income, Member, MemberEvent, Pairing
+
+from ..models import QualityCode, QualityFinding, Severity
+from .common import age_at_least, age_below, age_between, current_member_count
+
+SEVERITY = {
+    QualityCode.DQ01: Severity.ERROR,
+    QualityCode.DQ02: Severity.ERROR,
+    QualityCode.DQ03: Severity.ERROR,
+    QualityCode.DQ04: Severity.ERROR,
+    QualityCode.DQ13: Severity.ERROR,
+}
+
+
+def severity_of(code: str) -> str:
+    return SEVERITY.get(QualityCode(code), Severity.WARNING)
+
+
+# §8.2 thresholds; kept here, in one place, because no policy table holds them yet.
+MAX_PER_CAPITA_NET = Decimal("100000")
+MAX_ARABLE_PER_PERSON = Decimal("50")
+MAX_FOREST_PER_PERSON = Decimal("70")
+MAX_ROAD_KM = Decimal("50")
+# DQ13: a current member older than this is most likely deceased but still counted.
+MAX_PLAUSIBLE_AGE = 110
+
+IN_SCHOOL_SENIOR_OR_ABOVE = [
+    c.SchoolStatus.SENIOR_HIGH,
+    c.SchoolStatus.SECONDARY_VOCATIONAL,
+    c.SchoolStatus.HIGHER_VOCATIONAL,
+    c.SchoolStatus.BACHELOR,
+]
+PRIMARY_OR_BELOW = [c.SchoolStatus.PRESCHOOL, c.SchoolStatus.PRIMARY]
+LABOURERS = [c.LabourAbility.ORDINARY, c.LabourAbility.SKILLED]
+NO_LABOUR = [c.LabourAbility.LOST, c.LabourAbility.NONE]
+HEALTHY = Q(has_chronic_disease=False, has_serious_illness=False, is_disabled=False)
+
+
+def live_households(county_id: int) -> QuerySet[Household]:
+    return Household.objects.filter(county_id=county_id, status__in=c.LIVE_STATUSES)
+
+
+def current_members(county_id: int) -> QuerySet[Member]:
+    return Member.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES, departure="")
+
+
+def _constants(as_of: dt.date, code: str, kind: str) -> dict:
+    return {
+        "f_as_of": Value(as_of, output_field=DateField()),
+        "f_code": Value(str(code), output_field=CharField()),
+        "f_kind": Value(kind, output_field=CharField()),
+        "f_severity": Value(str(severity_of(code)), output_field=CharField()),
+    }
+
+
+def household_finding(qs: QuerySet[Household], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
+    return qs.annotate(
+        **_constants(as_of, code, kind),
+        f_household_id=F("pk"),
+        f_member_id=Value(None, output_field=IntegerField()),
+        f_county_id=F("county_id"),
+        f_village_id=F("village_id"),
+        f_detail=JSONObject(**detail),
+    )
+
+
+def member_finding(qs: QuerySet[Member], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
+    return qs.annotate(
+        **_constants(as_of, code, kind),
+        f_household_id=F("household_id"),
+        f_member_id=F("pk"),
+        f_county_id=F("household__county_id"),
+        f_village_id=F("household__village_id"),
+        f_detail=JSONObject(**detail),
+    )
+
+
+def income_finding(qs: QuerySet[Income], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
+    return qs.annotate(
+        **_constants(as_of, code, kind),
+        f_household_id=F("household_id"),
+        f_member_id=Value(None, output_field=IntegerField()),
+        f_county_id=F("household__county_id"),
+        f_village_id=F("household__village_id"),
+        f_detail=JSONObject(year=F("year"), **detail),
+    )
+
+
+def dq01(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """One person in two live households within the province (§8.2 DQ01). The database already forbids
+    the same ID number twice among current members; what still slips through: numbers that differ only
+    by case or surrounding spaces (imports, raw writes), and a current member whose ID is recorded as
+    deceased in another live household."""
+    other = (
+        Member.objects.annotate(norm=Upper(Trim("id_number")))
+        .filter(norm=OuterRef("norm"), household__status__in=c.LIVE_STATUSES)
+        .filter(Q(departure="") | Q(departure=c.Departure.DECEASED))
+        .exclude(household_id=OuterRef("household_id"))
+    )
+    qs = current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number")))
+    qs = qs.filter(Exists(other))
+    return [member_finding(qs, as_of, QualityCode.DQ01, "duplicate")]
+
+
+def dq03(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Not exactly one current head, or more than one current spouse (§8.2 DQ03)."""
+    qs = live_households(county_id).annotate(
+        heads=current_member_count(relationship=c.Relationship.HEAD),
+        spouses=current_member_count(relationship=c.Relationship.SPOUSE),
+    )
+    return [
+        household_finding(qs.exclude(heads=1), as_of, QualityCode.DQ03, "heads", heads=F("heads")),
+        household_finding(qs.filter(spouses__gt=1), as_of, QualityCode.DQ03, "spouses", spouses=F("spouses")),
+    ]
+
+
+def dq04(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Head and spouse of the same sex; a relationship that implies the other sex (§8.2 DQ04)."""
+    same_sex_head = Member.objects.filter(
+        household_id=OuterRef("household_id"), departure="", relationship=c.Relationship.HEAD, sex=OuterRef("sex")
+    )
+    members = current_members(county_id)
+    spouses = members.filter(relationship=c.Relationship.SPOUSE).filter(Exists(same_sex_head))
+    wrong = members.filter(
+        Q(relationship__in=c.MALE_RELATIONSHIPS, sex=c.Sex.FEMALE)
+        | Q(relationship__in=c.FEMALE_RELATIONSHIPS, sex=c.Sex.MALE)
+    )
+    return [
+        member_finding(spouses, as_of, QualityCode.DQ04, "same_sex"),
+        member_finding(
+            wrong, as_of, QualityCode.DQ04, "relationship_sex", relationship=F("relationship"), sex=F("sex")
+        ),
+    ]
+
+
+def _has_cause(cause: str) -> Q:
+    return Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause)
+
+
+def dq05(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """A cause of poverty that the members contradict; another cause repeating the main (§8.2 DQ05)."""
+    hh = live_households(county_id)
+    sick = current_member_count(Q(has_chronic_disease=True) | Q(has_serious_illness=True))
+    return [
+        household_finding(
+            hh.filter(_has_cause(c.Cause.ILLNESS)).annotate(n=sick).filter(n=0), as_of, QualityCode.DQ05, "illness"
+        ),
+        household_finding(
+            hh.filter(_has_cause(c.Cause.DISABILITY)).annotate(n=current_member_count(is_disabled=True)).filter(n=0),
+            as_of,
+            QualityCode.DQ05,
+            "disability",
+        ),
+        household_finding(
+            hh.filter(_has_cause(c.Cause.SCHOOLING))
+            .annotate(n=current_member_count(~Q(school_status=c.SchoolStatus.NOT_IN_SCHOOL)))
+            .filter(n=0),
+            as_of,
+            QualityCode.DQ05,
+            "schooling",
+        ),
+        # The database forbids these two; the check still catches rows written around it (e.g. restores).
+        household_finding(
+            hh.filter(
+                Q(other_cause_1=F("main_cause"))
+                | Q(other_cause_2=F("main_cause"))
+                | (~Q(other_cause_2="") & Q(other_cause_2=F("other_cause_1")))
+            ),
+            as_of,
+            QualityCode.DQ05,
+            "repeated_cause",
+        ),
+    ]
+
+
+def dq06(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Compulsory-age child out of school without a reason; a school stage impossible for the age (§8.2 DQ06)."""
+    members = current_members(county_id)
+    out = members.filter(school_status=c.SchoolStatus.NOT_IN_SCHOOL, no_school_reason="", **age_between(as_of, 6, 15))
+    too_young = members.filter(school_status__in=IN_SCHOOL_SENIOR_OR_ABOVE, **age_below(as_of, 15))
+    too_old = members.filter(school_status__in=PRIMARY_OR_BELOW, **age_at_least(as_of, 20))
+    stage = {"school_status": F("school_status")}
+    return [
+        member_finding(out, as_of, QualityCode.DQ06, "out_of_school"),
+        member_finding(too_young, as_of, QualityCode.DQ06, "too_young", **stage),
+        member_finding(too_old, as_of, QualityCode.DQ06, "too_old", **stage),
+    ]
+
+
+def dq07(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Healthy working-age person without labour ability; a child or student recorded as labour (§8.2 DQ07)."""
+    members = current_members(county_id)
+    idle = members.filter(HEALTHY, labour_ability__in=NO_LABOUR, **age_between(as_of, 16, 60))
+    child = members.filter(labour_ability__in=LABOURERS).filter(
+        Q(**age_below(as_of, 16)) | ~Q(school_status=c.SchoolStatus.NOT_IN_SCHOOL)
+    )
+    ability = {"labour_ability": F("labour_ability")}
+    return [
+        member_finding(idle, as_of, QualityCode.DQ07, "healthy_no_labour", **ability),
+        member_finding(child, as_of, QualityCode.DQ07, "child_or_student_labour", **ability),
+    ]
+
+
+def _incomes(county_id: int, year: int) -> QuerySet[Income]:
+    return Income.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES, year=year)
+
+
+def dq08(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Wages with nobody working; work without wages; months worked outside 0–12 (§8.2 DQ08), on the
+    income record of the policy year (the year of as_of)."""
+    incomes = _incomes(county_id, as_of.year)
+    workers = current_member_count(ref="household_id", months_worked__gte=1, months_worked__lte=12)
+    return [
+        income_finding(
+            incomes.filter(wages__gt=0).annotate(n=workers).filter(n=0),
+            as_of,
+            QualityCode.DQ08,
+            "wages_no_work",
+            wages=F("wages"),
+        ),
+        income_finding(
+            incomes.filter(wages=0).annotate(n=workers).filter(n__gt=0),
+            as_of,
+            QualityCode.DQ08,
+            "work_no_wages",
+            workers=F("n"),
+        ),
+        member_finding(
+            current_members(county_id).filter(months_worked__gt=12),
+            as_of,
+            QualityCode.DQ08,
+            "months",
+            months=F("months_worked"),
+        ),
+    ]
+
+
+def dq09(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Business income without business costs; per-capita net income ≤ 0 or above 100,000 (§8.2 DQ09)."""
+    incomes = _incomes(county_id, as_of.year)
+    sized = incomes.annotate(size=current_member_count(ref="household_id")).filter(size__gt=0)
+    return [
+        income_finding(
+            incomes.filter(business__gt=0, business_costs=0),
+            as_of,
+            QualityCode.DQ09,
+            "no_costs",
+            business=F("business"),
+        ),
+        # Compared as net against size × limit, so no division happens in SQL.
+        income_finding(
+            sized.filter(Q(net__lte=0) | Q(net__gt=F("size") * Value(MAX_PER_CAPITA_NET))),
+            as_of,
+            QualityCode.DQ09,
+            "per_capita",
+            net=F("net"),
+            size=F("size"),
+        ),
+    ]
+
+
+def dq10(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Dibao household with nobody on dibao; tekun household with a working-age labourer (§8.2 DQ10)."""
+    hh = live_households(county_id)
+    labourers = current_member_count(labour_ability__in=LABOURERS, **age_between(as_of, 16, 60))
+    return [
+        household_finding(
+            hh.filter(household_type=c.HouseholdType.DIBAO)
+            .annotate(n=current_member_count(receives_dibao=True))
+            .filter(n=0),
+            as_of,
+            QualityCode.DQ10,
+            "dibao",
+        ),
+        household_finding(
+            hh.filter(household_type=c.HouseholdType.TEKUN).annotate(n=labourers).filter(n__gt=0),
+            as_of,
+            QualityCode.DQ10,
+            "tekun",
+            labourers=F("n"),
+        ),
+    ]
+
+
+def active_pairings(as_of: dt.date) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
+
+
+def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """A household without a current helper; a registered poor person serving as a helper (§8.2 DQ11).
+    The second is reported on the poor person's own record (the member), where it has to be fixed."""
+    no_helper = live_households(county_id).exclude(Exists(active_pairings(as_of).filter(household_id=OuterRef("pk"))))
+    helping = (
+        Helper.objects.exclude(id_number="")
+        .annotate(norm=Upper(Trim("id_number")))
+        .filter(norm=OuterRef("norm"))
+        .filter(Exists(active_pairings(as_of).filter(helper_id=OuterRef("pk"))))
+    )
+    poor_helpers = (
+        current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number"))).filter(Exists(helping))
+    )
+    return [
+        household_finding(no_helper, as_of, QualityCode.DQ11, "no_helper"),
+        member_finding(poor_helpers, as_of, QualityCode.DQ11, "poor_helper"),
+    ]
+
+
+def dq12(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """Implausible land per person, road distance or a housing area of 0 (§8.2 DQ12)."""
+    hh = live_households(county_id)
+    sized = hh.annotate(size=current_member_count()).filter(size__gt=0)
+    return [
+        household_finding(
+            sized.filter(arable_land__gt=F("size") * Value(MAX_ARABLE_PER_PERSON)),
+            as_of,
+            QualityCode.DQ12,
+            "arable_land",
+            area=F("arable_land"),
+            size=F("size"),
+        ),
+        household_finding(
+            sized.filter(forest_land__gt=F("size") * Value(MAX_FOREST_PER_PERSON)),
+            as_of,
+            QualityCode.DQ12,
+            "forest_land",
+            area=F("forest_land"),
+            size=F("size"),
+        ),
+        household_finding(
+            hh.filter(road_distance_km__gt=MAX_ROAD_KM), as_of, QualityCode.DQ12, "road", km=F("road_distance_km")
+        ),
+        household_finding(hh.filter(housing_area=0), as_of, QualityCode.DQ12, "housing_area"),
+    ]
+
+
+def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
+    """A deceased or departed member still counted (§8.2 DQ13). Defined as:
+    - a member with a recorded death / marriage-out / moving-away change who is still a current member;
+    - a departed member still drawing dibao, tekun support or a public-welfare post (payments to absentees);
+    - a current member older than 110 (most likely deceased, never recorded);
+    - current members in a closed household (closing records everybody's departure)."""
+    departing = MemberEvent.objects.filter(member_id=OuterRef("pk"), kind__in=list(c.DEPARTING_EVENTS))
+    members = current_members(county_id)
+    departed = Member.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES).exclude(
+        departure=""
+    )
+    closed = Member.objects.filter(household__county_id=county_id, household__status=c.Status.CLOSED, departure="")
+    return [
+        member_finding(members.filter(Exists(departing)), as_of, QualityCode.DQ13, "departure_event"),
+        member_finding(
+            departed.filter(Q(receives_dibao=True) | Q(receives_tekun=True) | Q(has_public_welfare_post=True)),
+            as_of,
+            QualityCode.DQ13,
+            "departed_benefits",
+            departure=F("departure"),
+        ),
+        member_finding(members.filter(**age_at_least(as_of, MAX_PLAUSIBLE_AGE + 1)), as_of, QualityCode.DQ13, "age"),
+        member_finding(closed, as_of, QualityCode.DQ13, "closed_household"),
+    ]
+
+
+SET_BASED_CHECKS = [dq01, dq03, dq04, dq05, dq06, dq07, dq08, dq09, dq10, dq11, dq12, dq13]
+
+
+def dq02_findings(
+    as_of: dt.date, county_id: int, *, run_id: int | None, chunk_size: int = 5000
+) -> Iterator[QualityFinding]:
+    """Invalid resident ID numbers (§8.1, §8.2 DQ02): a streamed pass over the ID numbers only; also a
+    stored birth date or sex that disagrees with the number (they are derived from it, §3.2)."""
+    rows = (
+        current_members(county_id)
+        .filter(id_type=c.IdType.RESIDENT_ID)
+        .values_list("pk", "household_id", "household__village_id", "id_number", "birth_date", "sex")
+        .order_by()
+        .iterator(chunk_size=chunk_size)
+    )
+    for pk, household_id, village_id, number, birth_date, sex in rows:
+        kind = id_problem(number, birth_date, sex, as_of)
+        if kind:
+            yield QualityFinding(
+                as_of=as_of,
+                code=QualityCode.DQ02,
+                kind=kind,
+                severity=severity_of(QualityCode.DQ02),
+                household_id=household_id,
+                member_id=pk,
+                county_id=county_id,
+                village_id=village_id,
+                run_id=run_id,
+            )
+
+
+def id_problem(number: str, birth_date: dt.date | None, sex: str, as_of: dt.date) -> str:
+    """ "" when the resident ID number is valid and agrees with the stored birth date and sex, else the reason."""
+    try:
+        info = parse_id_number(number, today=as_of)
+    except ValidationError as exc:
+        return exc.code or "invalid"
+    if (birth_date is not None and info.birth_date != birth_date) or (sex and info.sex != sex):
+        return "mismatch"
+    return ""

@@ -1,0 +1,212 @@
+"""The nightly monitoring triggers against return to poverty (§7) and the upsert of alerts.
+
+Which households: registered households that have exited (status exited, with or without policy) —
+the 脱贫不稳定户 of §7. Households still poor or returned are already under assistance and are not
+monitored; 边缘易致贫户 are not registered households, so the nightly run never produces that category.
+
+Which figures: the income record of the policy year Y (the year of as_of) and of Y − 1; per-capita
+amounts divide by the current member count, the same count for both years (the registry keeps no
+member count per year), so the drop trigger compares the two years' net incomes. A household
+without the year's income record fires no income trigger (data quality reports the gap)."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db.models import F, OuterRef, Q, Subquery, Value
+
+from households import choices as c
+from households.models import Household, Income
+
+from ..models import ACTIVE_STATES, AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
+from .common import current_member_count
+
+MONITORED_STATUSES = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+GUARANTEES = ("food", "clothing", "education", "medical", "housing", "water")
+CENT = Decimal("0.01")
+
+# household id → (village id, {trigger: values})
+Fired = dict[int, tuple[int, dict[str, dict]]]
+
+
+def _money(value: Decimal) -> str:
+    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
+    """Every trigger of §7 that fires for a monitored household of the county; the conditions are
+    evaluated in SQL, only the households that fire come back."""
+    from households.policy import parameters_for  # the nightly run's module, imported when needed
+
+    params = parameters_for(as_of.year)
+    fired: Fired = {}
+
+    def add(household_id: int, village_id: int, trigger: str, values: dict) -> None:
+        values = {**values, "policy_year": params.year, "policy_version": params.version}
+        fired.setdefault(household_id, (village_id, {}))[1][str(trigger)] = values
+
+    incomes = Income.objects.filter(
+        household__county_id=county_id, household__status__in=MONITORED_STATUSES, year=as_of.year
+    ).annotate(size=current_member_count(ref="household_id"), village_id=F("household__village_id"))
+    threshold = params.monitoring_income_multiplier * params.poverty_line
+
+    low = incomes.filter(size__gt=0, net__lt=F("size") * Value(threshold))
+    for household_id, village_id, net, size in low.values_list("household_id", "village_id", "net", "size"):
+        add(
+            household_id,
+            village_id,
+            Trigger.LOW_INCOME,
+            {
+                "per_capita_net": _money(net / size),
+                "threshold": _money(threshold),
+                "poverty_line": _money(params.poverty_line),
+                "multiplier": str(params.monitoring_income_multiplier),
+            },
+        )
+
+    rigid = incomes.filter(rigid_expenditure__gt=F("net"))
+    for household_id, village_id, net, spent in rigid.values_list(
+        "household_id", "village_id", "net", "rigid_expenditure"
+    ):
+        add(
+            household_id,
+            village_id,
+            Trigger.RIGID_EXPENDITURE,
+            {"rigid_expenditure": _money(spent), "net": _money(net)},
+        )
+
+    previous = Income.objects.filter(household_id=OuterRef("household_id"), year=as_of.year - 1).values("net")[:1]
+    keep = Value(Decimal(1) - params.monitoring_drop_ratio)
+    drop = incomes.annotate(previous_net=Subquery(previous)).filter(
+        size__gt=0, previous_net__gt=0, net__lt=F("previous_net") * keep
+    )
+    for household_id, village_id, net, prev, size in drop.values_list(
+        "household_id", "village_id", "net", "previous_net", "size"
+    ):
+        add(
+            household_id,
+            village_id,
+            Trigger.INCOME_DROP,
+            {
+                "per_capita_net": _money(net / size),
+                "previous_per_capita_net": _money(Decimal(prev) / size),
+                "drop": str(((Decimal(prev) - net) / Decimal(prev)).quantize(Decimal("0.0001"))),
+                "drop_ratio": str(params.monitoring_drop_ratio),
+            },
+        )
+
+    for household_id, village_id, failing in _guarantee_failures(as_of, county_id):
+        add(household_id, village_id, Trigger.GUARANTEE_FAILED, {"criteria": failing})
+    return fired
+
+
+def _guarantee_failures(as_of: dt.date, county_id: int):
+    """Exited households whose snapshot of the night (households.HouseholdCheck) fails a guarantee
+    criterion of §5.2. A criterion recorded as not evaluated (null) does not fire."""
+    try:
+        check_model = apps.get_model("households", "HouseholdCheck")
+    except LookupError:  # the snapshot table is not there yet
+        return
+    fails = Q()
+    for name in GUARANTEES:
+        fails |= Q(**{f"{name}_passed": False})
+    checks = check_model.objects.filter(
+        as_of=as_of, county_id=county_id, household__status__in=MONITORED_STATUSES
+    ).filter(fails)
+    columns = [f"{name}_passed" for name in GUARANTEES]
+    for household_id, village_id, *passed in checks.values_list("household_id", "household__village_id", *columns):
+        yield household_id, village_id, [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is False]
+
+
+def category_for(triggers: dict[str, dict]) -> str:
+    """Rigid expenditure above income is a sudden severe hardship; any other trigger of an exited
+    household makes it unstable (§7)."""
+    if str(Trigger.RIGID_EXPENDITURE) in triggers:
+        return AlertCategory.SUDDEN_HARDSHIP
+    return AlertCategory.UNSTABLE_EXITED
+
+
+def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int | None) -> int:
+    """Open or keep open one alert per household, keyed by household + trigger while open: a rerun of
+    the night or the next night updates the values and the last night, never adds a second alert.
+    A trigger that a village dismissed in the same policy year does not reopen it."""
+    dismissed = set(
+        AlertTrigger.objects.filter(
+            alert__county_id=county_id, alert__state=AlertState.DISMISSED, alert__year=as_of.year
+        ).values_list("alert__household_id", "trigger")
+    )
+    for household_id in list(fired):
+        village_id, triggers = fired[household_id]
+        kept = {t: v for t, v in triggers.items() if (household_id, t) not in dismissed}
+        if kept:
+            fired[household_id] = (village_id, kept)
+        else:
+            del fired[household_id]
+    if not fired:
+        return 0
+
+    active = {
+        a.household_id: a
+        for a in MonitoringAlert.objects.filter(county_id=county_id, state__in=ACTIVE_STATES).only(
+            "id", "household_id", "last_triggered_on"
+        )
+    }
+    new = [
+        MonitoringAlert(
+            household_id=household_id,
+            county_id=county_id,
+            village_id=village_id,
+            category=category_for(triggers),
+            state=AlertState.OPEN,
+            year=as_of.year,
+            opened_on=as_of,
+            last_triggered_on=as_of,
+            run_id=run_id,
+        )
+        for household_id, (village_id, triggers) in fired.items()
+        if household_id not in active
+    ]
+    created = MonitoringAlert.objects.bulk_create(new)
+    if any(a.pk is None for a in created):  # a backend that returns no ids: read them back
+        created = list(
+            MonitoringAlert.objects.filter(
+                county_id=county_id, state=AlertState.OPEN, household_id__in=[a.household_id for a in new]
+            )
+        )
+    kept_ids = [a.pk for hid, a in active.items() if hid in fired]
+    MonitoringAlert.objects.filter(pk__in=kept_ids, last_triggered_on__lt=as_of).update(
+        last_triggered_on=as_of, run_id=run_id
+    )
+    alert_of = {**{hid: a.pk for hid, a in active.items()}, **{a.household_id: a.pk for a in created}}
+
+    existing = {
+        (t.alert_id, t.trigger): t for t in AlertTrigger.objects.filter(alert_id__in=[alert_of[h] for h in fired])
+    }
+    to_create, to_update = [], []
+    for household_id, (_village, triggers) in fired.items():
+        alert_id = alert_of[household_id]
+        for trigger, values in triggers.items():
+            row = existing.get((alert_id, trigger))
+            if row is None:
+                to_create.append(
+                    AlertTrigger(
+                        alert_id=alert_id,
+                        trigger=trigger,
+                        values=values,
+                        policy_year=values["policy_year"],
+                        policy_version=values["policy_version"],
+                        first_on=as_of,
+                        last_on=as_of,
+                    )
+                )
+            else:
+                row.values, row.policy_version = values, values["policy_version"]
+                row.last_on = max(row.last_on, as_of)
+                to_update.append(row)
+    AlertTrigger.objects.bulk_create(to_create)
+    AlertTrigger.objects.bulk_update(to_update, ["values", "policy_version", "last_on"], batch_size=500)
+    return len(fired)
+
+
+def monitored_households(county_id: int):
+    return Household.objects.filter(county_id=county_id, status__in=MONITORED_STATUSES)
