@@ -6,4 +6,5 @@ app_name = "villages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<str:code>/", views.region_detail, name="detail"),
+    path("<str:code>/years/<int:year>/edit/", views.region_year_edit, name="year_edit"),
 ]

@@ -1,8 +1,31 @@
+"""Region pages (§2): attributes, yearly figures, child regions with their household counts."""
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from .selectors import region_get_for, scope_region, visible_ancestors
+from households import choices as c
+from households.selectors import with_head_and_size
+from households.views import households_in_region, scoped_households
+
+from .forms import INDICATORS, RegionYearForm
+from .models import Level, Region, RegionYear
+from .selectors import can_edit_region, region_get_for, scope_region, visible_ancestors
+
+# The household column that names each child of a region, so one GROUP BY counts every child (§2).
+CHILD_KEY = {
+    Level.PROVINCE: "county__parent_id",  # cities
+    Level.CITY: "county_id",  # counties
+    Level.COUNTY: "village__parent_id",  # townships
+    Level.TOWNSHIP: "village_id",  # villages
+}
+VILLAGE_PREVIEW = 20
 
 
 @login_required
@@ -13,11 +36,76 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("villages:detail", code=scope.code)
 
 
+def child_counts(user, region: Region) -> dict[int, dict]:
+    """Households by status and current members for each child region, in one aggregate query (§1 scope)."""
+    key = CHILD_KEY.get(Level(region.level))
+    if key is None:
+        return {}
+    statuses = {s.value: Count("id", distinct=True, filter=Q(status=s.value)) for s in c.Status}
+    rows = (
+        households_in_region(scoped_households(user), region)
+        .order_by()
+        .values(key)
+        .annotate(
+            total=Count("id", distinct=True),
+            people=Count("members", filter=Q(members__departure="")),
+            **statuses,
+        )
+    )
+    return {row[key]: row for row in rows}
+
+
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    region = region_get_for(user, code)
+    counts = child_counts(user, region)
+    children = list(region.children.order_by("code"))
+    empty = {"total": 0, "people": 0, **{s.value: 0 for s in c.Status}}
+    rows = [(child, counts.get(child.pk, empty)) for child in children]
+    totals = {k: sum(r[k] for _child, r in rows) for k in empty}
+    years = list(region.years.order_by("-year")[:10])
+    households = None
+    if region.level == Level.VILLAGE:
+        households = with_head_and_size(households_in_region(scoped_households(user), region).order_by("id"))[
+            :VILLAGE_PREVIEW
+        ]
+    context = {
+        "region": region,
+        "latest": years[0] if years else None,
+        "years": years,
+        "indicators": INDICATORS,
+        "rows": rows,
+        "totals": totals,
+        "statuses": c.Status.choices,
+        "households": households,
+        "can_edit": can_edit_region(user, region),
+        "this_year": dt.date.today().year,
+        "breadcrumb": visible_ancestors(user, region),
+    }
+    return render(request, "villages/region_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_year_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """County officials record a region's yearly figures (§2); anyone else gets 404 (§1)."""
     region = region_get_for(request.user, code)
-    return render(
-        request,
-        "villages/region_detail.html",
-        {"region": region, "breadcrumb": visible_ancestors(request.user, region)},
-    )
+    if not can_edit_region(request.user, region) or not 2013 <= year <= dt.date.today().year + 1:
+        raise Http404
+    instance = RegionYear.objects.filter(region=region, year=year).first() or RegionYear(region=region, year=year)
+    form = RegionYearForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        figures = form.save(commit=False)
+        figures.created_by = figures.created_by or request.user
+        figures.save()  # plain CRUD of one row: no service needed (style.md)
+        messages.success(request, _("The figures of %(year)s were saved.") % {"year": year})
+        return redirect("villages:detail", code=region.code)
+    context = {
+        "region": region,
+        "year": year,
+        "form": form,
+        "breadcrumb": visible_ancestors(request.user, region),
+        "breadcrumb_link_last": True,
+    }
+    return render(request, "villages/regionyear_form.html", context)

@@ -1,0 +1,56 @@
+"""Template filters of the registry pages: masking of personal data (§9) and Chinese number formats."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import gettext as _
+
+from accounts import masking
+
+register = template.Library()
+
+
+def _may_see(user) -> bool:
+    return bool(getattr(user, "can_view_sensitive", False))
+
+
+@register.filter
+def id_number(value: str, user) -> str:
+    """{{ member.id_number|id_number:user }} → 2112**********123X unless the role may see it."""
+    return value if _may_see(user) else masking.mask_id_number(value)
+
+
+@register.filter
+def phone(value: str, user) -> str:
+    return value if _may_see(user) else masking.mask_phone(value)
+
+
+@register.filter
+def bank_account(value: str, user) -> str:
+    return value if _may_see(user) else masking.mask_bank_account(value)
+
+
+@register.filter
+def sensitive(value, user):
+    """Health and disability details: shown only to roles that may see them."""
+    return value if _may_see(user) else masking.MASKED
+
+
+@register.filter
+def yuan(value) -> str:
+    """1,234.50 元: two decimals with thousands separators (style.md)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+@register.filter
+def yesno_blank(value) -> str:
+    """Yes / no / — for nullable flags."""
+    if value is None:
+        return "—"
+    return _("Yes") if value else _("No")

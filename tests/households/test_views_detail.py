@@ -1,0 +1,119 @@
+"""The household page (§3): scope, masking and its audit (§9), income figures, history."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.models import AuditLog
+from households import choices as c
+from households.models import Helper, Pairing
+from households.services import member_change_record
+from tests import factories as f
+from tests.conftest import login
+
+
+def url(h):
+    return f"/households/{h.number}/"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("clerk_a", 200),
+        ("clerk_b", 404),
+        ("township", 200),
+        ("county", 200),
+        ("county2", 404),
+        ("province", 200),
+        ("helper", 404),
+    ],
+)
+def test_village_a_household_is_seen_only_inside_the_scope(client, users, homes, who, status):
+    login(client, getattr(users, who))
+    assert client.get(url(homes.a)).status_code == status
+
+
+def test_a_helper_sees_the_household_paired_to_them(client, tree, users, homes):
+    helper = Helper.objects.create(
+        name="李四", sex="male", unit="县农业局", unit_level="county", county=tree.county, user=users.helper
+    )
+    Pairing.objects.create(helper=helper, household=homes.a, start=dt.date(2019, 1, 1))
+    login(client, users.helper)
+    response = client.get(url(homes.a))
+    assert response.status_code == 200
+    assert response.context["pairing"].helper == helper
+    assert client.get(url(homes.b)).status_code == 404
+
+
+def test_a_role_without_view_sensitive_sees_masked_identifiers_and_no_audit_is_written(client, users, homes):
+    member = homes.a.members.get()
+    login(client, users.province)
+    html = client.get(url(homes.a)).content.decode()
+    assert member.id_number not in html
+    assert member.id_number[:4] + "*" * 10 + member.id_number[-4:] in html
+    assert "13812345678" not in html and "138****5678" in html
+    assert not AuditLog.objects.filter(action="view_sensitive").exists()
+
+
+def test_a_clerk_sees_identifiers_unmasked_and_the_view_is_audited(client, users, homes):
+    member = homes.a.members.get()
+    login(client, users.clerk_a)
+    html = client.get(url(homes.a)).content.decode()
+    assert member.id_number in html and "13812345678" in html
+    entry = AuditLog.objects.get(action="view_sensitive")
+    assert (entry.user, entry.object_type, entry.object_id) == (users.clerk_a, "household", homes.a.number)
+
+
+def test_income_shows_net_and_per_capita_net_over_current_members(client, tree, users):
+    h = f.household(tree.village_a, by=users.admin, members=[f.member(), f.member(c.Relationship.SPOUSE, male=False)])
+    f.income(h, 2019, wages=10000, dibao=1234.5, business_costs=1000)
+    login(client, users.clerk_a)
+    response = client.get(url(h))
+    income = response.context["incomes"][0]
+    assert str(income.net) == "10234.50"
+    assert str(income.per_capita) == "5117.25"
+    assert "10,234.50" in response.content.decode()
+
+
+def test_departed_members_are_listed_apart_and_not_counted(client, tree, users):
+    son = f.member(c.Relationship.SON)
+    h = f.household(tree.village_a, by=users.admin, members=[f.member(), son])
+    f.income(h, 2019, wages=3000)
+    member_change_record(
+        user=users.clerk_a, member=h.members.get(relationship="son"), kind="death", date=dt.date(2019, 5, 1)
+    )
+    login(client, users.clerk_a)
+    response = client.get(url(h))
+    assert len(response.context["current_members"]) == 1
+    assert len(response.context["departed_members"]) == 1
+    assert str(response.context["incomes"][0].per_capita) == "3000.00"
+    assert len(response.context["member_events"]) == 1
+
+
+def test_the_change_history_shows_old_and_new_values_and_masks_them_for_others(client, tree, users, homes):
+    from households.models import Household
+
+    h = Household.objects.get(pk=homes.a.pk)
+    h.phone, h.arable_land = "13900001111", 5
+    h.save()
+    login(client, users.clerk_a)
+    changes = [ch for e in client.get(url(homes.a)).context["history"] for ch in e["changes"]]
+    assert {"old": "13812345678", "new": "13900001111"}.items() <= next(
+        ch for ch in changes if ch["new"] == "13900001111"
+    ).items()
+    login(client, users.province)
+    html = client.get(url(homes.a)).content.decode()
+    assert "13900001111" not in html
+
+
+def test_the_detail_page_query_count_does_not_grow_with_members_and_history(
+    client, tree, users, django_assert_max_num_queries
+):
+    h = f.household(
+        tree.village_a, by=users.admin, members=[f.member()] + [f.member(c.Relationship.SON) for _ in range(6)]
+    )
+    for y in (2017, 2018, 2019):
+        f.income(h, y, wages=1000)
+    login(client, users.clerk_a)
+    with django_assert_max_num_queries(20):
+        assert client.get(url(h)).status_code == 200

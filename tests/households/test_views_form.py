@@ -1,0 +1,202 @@
+"""Registering and editing a household in the browser form (§3, §8.1): scope, validation, one transaction."""
+
+import datetime as dt
+
+import pytest
+
+from households import choices as c
+from households.models import Assessment, Household, Income, Member, MemberEvent
+from tests import factories as f
+from tests.conftest import login
+
+NEW = "/households/new/"
+
+
+def member_data(i: int, **fields) -> dict:
+    row = {
+        "name": f"成员{i}",
+        "relationship": c.Relationship.HEAD if i == 0 else c.Relationship.SON,
+        "id_type": c.IdType.RESIDENT_ID,
+        "id_number": f.id_number(),
+        "ethnicity": c.Ethnicity.HAN,
+        "political_status": c.PoliticalStatus.MASSES,
+        "school_status": c.SchoolStatus.NOT_IN_SCHOOL,
+        "labour_ability": c.LabourAbility.ORDINARY,
+        "months_worked": "0",
+        "has_resident_medical": "on",
+    }
+    row.update(fields)
+    return row
+
+
+def form_data(village, members: list[dict], existing_ids=(), **fields) -> dict:
+    data = {
+        "village": village.pk,
+        "identification_year": "2019",
+        "identification_standard": c.IdentificationStandard.NATIONAL,
+        "household_type": c.HouseholdType.GENERAL,
+        "main_cause": c.Cause.ILLNESS,
+        "renovation": c.Renovation.NONE,
+        "relocation": c.Relocation.NO,
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": str(len(existing_ids)),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(members):
+        data.update({f"members-{i}-{k}": v for k, v in row.items()})
+        if i < len(existing_ids):
+            data[f"members-{i}-id"] = str(existing_ids[i])
+    data.update(fields)
+    return data
+
+
+def test_a_clerk_registers_a_household_with_members_income_and_assessment(client, tree, users):
+    login(client, users.clerk_a)
+    assert client.get(NEW).status_code == 200
+    rows = [member_data(0), member_data(1, join_reason="birth", id_number=f.id_number(dt.date(2015, 3, 2)))]
+    data = form_data(
+        tree.village_a,
+        rows,
+        **{"income-wages": "12000.50", "assessment-assessed_on": "2019-06-01", "assessment-food_secure": "on"},
+    )
+    response = client.post(NEW, data)
+    h = Household.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/households/{h.number}/"
+    assert h.members.count() == 2
+    son = h.members.get(relationship="son")
+    assert (son.birth_date, son.sex) == (dt.date(2015, 3, 2), "male")
+    assert Income.objects.get(household=h, year=dt.date.today().year).wages == 12000.50
+    a = Assessment.objects.get(household=h)
+    assert (a.food_secure, a.clothing_secure) == (True, False)
+    assert MemberEvent.objects.get(member=son).kind == "birth"
+
+
+def test_untouched_income_and_assessment_are_not_saved(client, tree, users):
+    login(client, users.clerk_a)
+    client.post(NEW, form_data(tree.village_a, [member_data(0)]))
+    assert Household.objects.count() == 1
+    assert not Income.objects.exists() and not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("members-0-id_number", "211224197001010011"),  # wrong check character
+        ("members-0-id_number", "21122419701301001X"),  # month 13
+        ("arable_land", "-1"),
+        ("members-0-months_worked", "13"),
+        ("income-wages", "-5"),
+        ("identification_year", ""),
+    ],
+)
+def test_bad_input_shows_the_error_next_to_the_field_and_saves_nothing(client, tree, users, field, value):
+    login(client, users.clerk_a)
+    data = form_data(tree.village_a, [member_data(0)])
+    data[field] = value
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert f'data-field-error="{field}"' in response.content.decode()
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_a_household_without_a_head_is_refused_with_a_non_field_error(client, tree, users):
+    login(client, users.clerk_a)
+    response = client.post(NEW, form_data(tree.village_a, [member_data(0, relationship=c.Relationship.SPOUSE)]))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_a_person_already_registered_elsewhere_gets_the_services_message(client, tree, users, homes):
+    login(client, users.clerk_a)
+    taken = homes.a.members.get().id_number
+    response = client.post(NEW, form_data(tree.village_a, [member_data(0, id_number=taken)]))
+    assert response.status_code == 200
+    assert homes.a.number in " ".join(response.context["form"].non_field_errors())
+    assert Household.objects.count() == 4
+
+
+def test_other_certificates_need_a_typed_birth_date_and_sex(client, tree, users):
+    login(client, users.clerk_a)
+    row = member_data(0, id_type=c.IdType.OTHER, id_number="P1234567")
+    response = client.post(NEW, form_data(tree.village_a, [row]))
+    errors = response.context["formset"].forms[0].errors
+    assert {"birth_date", "sex"} <= set(errors)
+    row.update(birth_date="1980-02-03", sex="female")
+    assert client.post(NEW, form_data(tree.village_a, [row])).status_code == 302
+    m = Member.objects.get()
+    assert (m.birth_date, m.sex) == (dt.date(1980, 2, 3), "female")
+
+
+def test_the_village_must_be_inside_the_scope(client, tree, users):
+    login(client, users.clerk_a)
+    response = client.post(NEW, form_data(tree.village_b, [member_data(0)]))
+    assert "village" in response.context["form"].errors
+    assert not Household.objects.exists()
+
+
+def test_editing_updates_the_household_and_adds_a_member(client, tree, users, homes):
+    head = homes.a.members.get()
+    login(client, users.clerk_a)
+    url = f"/households/{homes.a.number}/edit/"
+    assert client.get(url).status_code == 200
+    rows = [
+        member_data(0, name="新名字", id_number=head.id_number),
+        member_data(
+            1, relationship=c.Relationship.SPOUSE, join_reason="marriage_in", id_number=f.id_number(male=False)
+        ),
+    ]
+    response = client.post(url, form_data(tree.village_a, rows, existing_ids=[head.pk], phone="13800000000"))
+    assert response.status_code == 302
+    homes.a.refresh_from_db()
+    assert homes.a.phone == "13800000000"
+    assert set(homes.a.members.values_list("name", flat=True)) == {"新名字", "成员1"}
+    assert MemberEvent.objects.get().kind == "marriage_in"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("clerk_a", 200),
+        ("clerk_b", 404),
+        ("township", 200),
+        ("county", 200),
+        ("province", 404),
+        ("auditor", 404),
+        ("city", 404),
+        ("helper", 404),
+    ],
+)
+def test_only_editing_roles_inside_the_scope_reach_the_edit_page(client, users, homes, who, status):
+    login(client, getattr(users, who))
+    assert client.get(f"/households/{homes.a.number}/edit/").status_code == status
+
+
+def test_clerk_b_cannot_post_to_village_a_household(client, tree, users, homes):
+    login(client, users.clerk_b)
+    head = homes.a.members.get()
+    data = form_data(tree.village_b, [member_data(0, id_number=head.id_number)], existing_ids=[head.pk])
+    assert client.post(f"/households/{homes.a.number}/edit/", data).status_code == 404
+    assert homes.a.members.get().name == head.name
+
+
+@pytest.mark.parametrize(("who", "status"), [("clerk_a", 200), ("province", 404), ("auditor", 404)])
+def test_reading_roles_cannot_open_the_registration_form(client, users, tree, who, status):
+    login(client, getattr(users, who))
+    assert client.get(NEW).status_code == status
+
+
+def test_an_editor_without_view_sensitive_neither_sees_nor_changes_identifiers(client, tree, users, homes):
+    head = homes.a.members.get()
+    login(client, users.township)
+    html = client.get(f"/households/{homes.a.number}/edit/").content.decode()
+    assert head.id_number not in html and "13812345678" not in html
+    rows = [{k: v for k, v in member_data(0, name="改名").items() if k not in ("id_type", "id_number")}]
+    response = client.post(
+        f"/households/{homes.a.number}/edit/", form_data(tree.village_a, rows, existing_ids=[head.pk])
+    )
+    assert response.status_code == 302
+    head.refresh_from_db()
+    homes.a.refresh_from_db()
+    assert (head.name, head.id_number, homes.a.phone) == ("改名", head.id_number, "13812345678")
