@@ -1,0 +1,89 @@
+"""Scoped reads of assistance (§4): always through the household scope of households.selectors."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from accounts.models import User
+from households import choices as hc
+from households.models import Household, Pairing
+from households.selectors import household_list_for
+
+from .models import AssistanceRecord, SmallLoan, Visit, visit_overdue_days
+
+
+def assistance_list_for(user: User) -> QuerySet[AssistanceRecord]:
+    return AssistanceRecord.objects.filter(household__in=household_list_for(user))
+
+
+def visit_list_for(user: User) -> QuerySet[Visit]:
+    return Visit.objects.filter(household__in=household_list_for(user))
+
+
+def loan_list_for(user: User) -> QuerySet[SmallLoan]:
+    return SmallLoan.objects.filter(household__in=household_list_for(user))
+
+
+def counted_assistance(qs: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRecord]:
+    """Records that count: one whose payment was reversed is shown but not added up."""
+    return qs.filter(Q(disbursement__isnull=True) | Q(disbursement__reversal__isnull=True))
+
+
+def household_assistance(household: Household) -> dict:
+    """Everything a household received (§4), with totals by year: four queries whatever the size."""
+    records = list(
+        household.assistance.select_related("member", "project", "disbursement__reversal").order_by("-date", "-id")
+    )
+    by_year = (
+        counted_assistance(household.assistance.all())
+        .order_by()
+        .annotate(yr=ExtractYear("date"))
+        .values("yr")
+        .annotate(total=Sum("amount"))
+        .order_by("-yr")
+    )
+    loans = list(household.small_loans.select_related("member").order_by("-issued_on"))
+    visits = list(household.visits.select_related("helper", "visitor").prefetch_related("photos")[:10])
+    for r in records:
+        r.reversed = r.disbursement_id is not None and hasattr(r.disbursement, "reversal")
+    return {
+        "records": records,
+        "totals_by_year": list(by_year),
+        "grand_total": sum((y["total"] or Decimal("0") for y in by_year), Decimal("0")),
+        "loans": loans,
+        "visits": visits,
+    }
+
+
+def followup_list(user: User, village_pk: int, *, days: int | None = None, today: dt.date | None = None):
+    """§4: a village's live households with no current helper, or not visited for `days` days."""
+    today = today or dt.date.today()
+    days = visit_overdue_days() if days is None else days
+    since = today - dt.timedelta(days=days)
+    current_pairing = Pairing.objects.filter(household=OuterRef("pk"), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    recent_visit = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=since)
+    return (
+        household_list_for(user)
+        .filter(village_id=village_pk)
+        .exclude(status=hc.Status.CLOSED)
+        .annotate(
+            has_helper=Exists(current_pairing),
+            visited_recently=Exists(recent_visit),
+            last_visit=Max("visits__visited_on"),
+        )
+        .filter(Q(has_helper=False) | Q(visited_recently=False))
+        .order_by("number")
+    )
+
+
+def loans_with_status(loans, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    counts: dict[str, int] = defaultdict(int)
+    for loan in loans:
+        counts[loan.status_on(today)] += 1
+    return dict(counts)

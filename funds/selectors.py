@@ -1,0 +1,242 @@
+"""Scoped reads and reports of the fund ledger (§11, §12): aggregate SQL, never per-row loops."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+
+from accounts.models import User
+from households import choices as hc
+from projects.selectors import county_scope_q
+
+from .choices import EntryKind, Payee
+from .models import Allocation, Arrangement, Disbursement
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _zero():
+    return Value(ZERO, output_field=MONEY)
+
+
+def allocation_list_for(user: User) -> QuerySet[Allocation]:
+    q = county_scope_q(user, "county")
+    return Allocation.objects.none() if q is None else Allocation.objects.filter(q)
+
+
+def arrangement_list_for(user: User) -> QuerySet[Arrangement]:
+    q = county_scope_q(user, "allocation__county")
+    return Arrangement.objects.none() if q is None else Arrangement.objects.filter(q)
+
+
+def disbursement_list_for(user: User) -> QuerySet[Disbursement]:
+    q = county_scope_q(user, "arrangement__allocation__county")
+    return Disbursement.objects.none() if q is None else Disbursement.objects.filter(q)
+
+
+def _get(qs: QuerySet, pk) -> object:
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def allocation_get_for(user: User, pk) -> Allocation:
+    return _get(with_allocation_totals(allocation_list_for(user)).select_related("county", "reverses"), pk)
+
+
+def arrangement_get_for(user: User, pk) -> Arrangement:
+    qs = with_arrangement_totals(arrangement_list_for(user)).select_related("allocation__county", "project", "reverses")
+    return _get(qs, pk)
+
+
+def disbursement_get_for(user: User, pk) -> Disbursement:
+    qs = disbursement_list_for(user).select_related(
+        "arrangement__allocation__county", "arrangement__project", "household"
+    )
+    return _get(qs, pk)
+
+
+def _sum_subquery(qs: QuerySet, group: str) -> Subquery:
+    return Subquery(qs.order_by().values(group).annotate(s=Sum("signed_amount")).values("s")[:1], output_field=MONEY)
+
+
+def arranged_subquery(project_ref: str = "pk") -> Subquery:
+    """Net arranged to the project of the outer row."""
+    return _sum_subquery(Arrangement.objects.filter(project=OuterRef(project_ref)), "project")
+
+
+def disbursed_subquery(project_ref: str = "pk") -> Subquery:
+    return _sum_subquery(
+        Disbursement.objects.filter(arrangement__project=OuterRef(project_ref)), "arrangement__project"
+    )
+
+
+def with_allocation_totals(qs: QuerySet[Allocation]) -> QuerySet[Allocation]:
+    """net = the allocation less its reversal; arranged = net arranged from it; unarranged = idle funds."""
+    reversed_amount = Subquery(
+        Allocation.objects.filter(reverses=OuterRef("pk")).values("amount")[:1], output_field=MONEY
+    )
+    arranged = _sum_subquery(Arrangement.objects.filter(allocation=OuterRef("pk")), "allocation")
+    return qs.annotate(
+        reversed_amount=Coalesce(reversed_amount, _zero()),
+        arranged_total=Coalesce(arranged, _zero()),
+    )
+
+
+def with_arrangement_totals(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
+    reversed_amount = Subquery(
+        Arrangement.objects.filter(reverses=OuterRef("pk")).values("amount")[:1], output_field=MONEY
+    )
+    disbursed = _sum_subquery(Disbursement.objects.filter(arrangement=OuterRef("pk")), "arrangement")
+    return qs.annotate(
+        reversed_amount=Coalesce(reversed_amount, _zero()),
+        disbursed_total=Coalesce(disbursed, _zero()),
+    )
+
+
+def ledger_filter(
+    qs: QuerySet,
+    *,
+    county_field: str,
+    county: str = "",
+    source_field: str = "",
+    source: str = "",
+    year_field: str = "",
+    year=None,
+) -> QuerySet:
+    if county:
+        qs = qs.filter(**{f"{county_field}__code": county})
+    if source and source_field:
+        qs = qs.filter(**{source_field: source})
+    if year and year_field:
+        qs = qs.filter(**{year_field: year})
+    return qs
+
+
+def fund_progress(user: User, *, year=None, county: str = "", source: str = "") -> list[dict]:
+    """§11 report: allocated, arranged, disbursed and 支出进度 (disbursed ÷ allocated) by county, source
+    and fund year (the year of the allocation the money came from). Three GROUP BY queries."""
+    alloc = ledger_filter(
+        allocation_list_for(user),
+        county_field="county",
+        county=county,
+        source_field="source",
+        source=source,
+        year_field="year",
+        year=year,
+    )
+    arr = ledger_filter(
+        arrangement_list_for(user),
+        county_field="allocation__county",
+        county=county,
+        source_field="allocation__source",
+        source=source,
+        year_field="allocation__year",
+        year=year,
+    )
+    dis = ledger_filter(
+        disbursement_list_for(user),
+        county_field="arrangement__allocation__county",
+        county=county,
+        source_field="arrangement__allocation__source",
+        source=source,
+        year_field="arrangement__allocation__year",
+        year=year,
+    )
+    rows: dict[tuple, dict] = {}
+
+    def merge(qs, prefix: str, key: str):
+        grouped = (
+            qs.order_by()
+            .values(
+                code=F(f"{prefix}county__code"),
+                name=F(f"{prefix}county__name"),
+                src=F(f"{prefix}source"),
+                yr=F(f"{prefix}year"),
+            )
+            .annotate(total=Sum("signed_amount"))
+        )
+        for g in grouped:
+            row = rows.setdefault(
+                (g["code"], g["src"], g["yr"]),
+                {
+                    "county_code": g["code"],
+                    "county_name": g["name"],
+                    "source": g["src"],
+                    "year": g["yr"],
+                    "allocated": ZERO,
+                    "arranged": ZERO,
+                    "disbursed": ZERO,
+                },
+            )
+            row[key] = g["total"] or ZERO
+
+    merge(alloc, "", "allocated")
+    merge(arr, "allocation__", "arranged")
+    merge(dis, "arrangement__allocation__", "disbursed")
+    for row in rows.values():
+        row["unarranged"] = row["allocated"] - row["arranged"]
+        row["undisbursed"] = row["arranged"] - row["disbursed"]
+        row["progress"] = (
+            (row["disbursed"] / row["allocated"] * 100).quantize(Decimal("0.01")) if row["allocated"] else None
+        )
+    return sorted(rows.values(), key=lambda r: (-(r["year"] or 0), r["county_code"], r["source"]))
+
+
+def idle_allocations(user: User) -> QuerySet[Allocation]:
+    """Allocated but not (fully) arranged (§11 idle funds)."""
+    qs = with_allocation_totals(allocation_list_for(user).filter(kind=EntryKind.NORMAL))
+    return qs.filter(amount__gt=F("reversed_amount") + F("arranged_total")).select_related("county")
+
+
+def idle_arrangements(user: User) -> QuerySet[Arrangement]:
+    """Arranged but not (fully) disbursed (§11 idle funds)."""
+    qs = with_arrangement_totals(arrangement_list_for(user).filter(kind=EntryKind.NORMAL))
+    return qs.filter(amount__gt=F("reversed_amount") + F("disbursed_total")).select_related(
+        "project", "allocation__county"
+    )
+
+
+def household_payments(user: User, *, year=None) -> QuerySet:
+    """Payments per household and year (§11): count and net amount, by household number only (§12)."""
+    qs = disbursement_list_for(user).filter(payee=Payee.HOUSEHOLD)
+    if year:
+        qs = qs.filter(date__year=year)
+    return (
+        qs.order_by()
+        .annotate(yr=ExtractYear("date"))
+        .values("household__number", "household__village__name", "yr")
+        .annotate(payments=Count("id", filter=Q(kind=EntryKind.NORMAL)), total=Sum("signed_amount"))
+        .order_by("household__number", "yr")
+    )
+
+
+def _live_household_payments(user: User) -> QuerySet[Disbursement]:
+    """Posted household payments that have not been reversed."""
+    return disbursement_list_for(user).filter(payee=Payee.HOUSEHOLD, kind=EntryKind.NORMAL, reversal__isnull=True)
+
+
+def anomaly_double_payments(user: User) -> QuerySet:
+    """A household paid more than once for the same category in one year (§11)."""
+    return (
+        _live_household_payments(user)
+        .exclude(category="")
+        .order_by()
+        .annotate(yr=ExtractYear("date"))
+        .values("household__number", "category", "yr")
+        .annotate(payments=Count("id"), total=Sum("amount"))
+        .filter(payments__gt=1)
+        .order_by("household__number", "yr", "category")
+    )
+
+
+def anomaly_closed_households(user: User) -> QuerySet[Disbursement]:
+    """Payments to closed households (made with an audited override, or before the closure)."""
+    return (
+        _live_household_payments(user)
+        .filter(household__status=hc.Status.CLOSED)
+        .select_related("household", "arrangement__project")
+    )
