@@ -96,26 +96,31 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
         )
 
     for household_id, village_id, failing in _guarantee_failures(as_of, county_id):
-        add(household_id, village_id, Trigger.GUARANTEE_FAILED, {"criteria": failing})
+        add(household_id, village_id, Trigger.GUARANTEE_FAILED, failing)
     return fired
 
 
 def _guarantee_failures(as_of: dt.date, county_id: int):
     """Exited households whose snapshot of the night (households.HouseholdCheck) fails a guarantee
-    criterion of §5.2. A criterion recorded as not evaluated (null) does not fire."""
+    criterion of §5.2. A criterion without a result (None = missing data) fails, as in §5.2."""
     try:
         check_model = apps.get_model("households", "HouseholdCheck")
     except LookupError:  # the snapshot table is not there yet
         return
     fails = Q()
     for name in GUARANTEES:
-        fails |= Q(**{f"{name}_passed": False})
-    checks = check_model.objects.filter(
-        as_of=as_of, county_id=county_id, household__status__in=MONITORED_STATUSES
-    ).filter(fails)
+        fails |= Q(**{f"{name}_passed": False}) | Q(**{f"{name}_passed__isnull": True})
+    checks = check_model.objects.filter(as_of=as_of, county_id=county_id, status__in=MONITORED_STATUSES).filter(fails)
     columns = [f"{name}_passed" for name in GUARANTEES]
-    for household_id, village_id, *passed in checks.values_list("household_id", "household__village_id", *columns):
-        yield household_id, village_id, [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is False]
+    for household_id, village_id, *passed in checks.values_list("household_id", "village_id", *columns):
+        yield (
+            household_id,
+            village_id,
+            {
+                "criteria": [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is not True],
+                "missing": [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is None],
+            },
+        )
 
 
 def category_for(triggers: dict[str, dict]) -> str:
