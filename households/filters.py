@@ -1,0 +1,44 @@
+"""Filters of the household list in the API (§13); they narrow a queryset that is already scoped (§1)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Level
+from villages.selectors import region_list_for
+
+from . import choices as c
+from .models import Household
+from .selectors import household_search
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    village = django_filters.CharFilter(field_name="village__code", label=_("Village code (12 digits)"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code of any level inside the scope"))
+    status = django_filters.ChoiceFilter(choices=c.Status.choices)
+    household_type = django_filters.ChoiceFilter(choices=c.HouseholdType.choices)
+    main_cause = django_filters.ChoiceFilter(choices=c.Cause.choices)
+    identification_year = django_filters.NumberFilter()
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("A member's ID number or name, or the beginning of a household number")
+    )
+
+    class Meta:
+        model = Household
+        fields = ["village", "region", "status", "household_type", "main_cause", "identification_year", "search"]
+
+    def filter_region(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        # Only a region the user may see narrows the list; any other code (or a typo) matches nothing.
+        region = region_list_for(self.request.user).filter(code=value).first()
+        if region is None:
+            return queryset.none()
+        by_level = {
+            Level.VILLAGE: Q(village_id=region.pk),
+            Level.TOWNSHIP: Q(village__parent_id=region.pk),
+            Level.COUNTY: Q(county_id=region.pk),
+            Level.CITY: Q(county__parent_id=region.pk),
+        }
+        return queryset.filter(by_level.get(region.level, Q(county__code__startswith=region.prefix)))
+
+    def filter_search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        return household_search(queryset, value)
