@@ -1,0 +1,168 @@
+"""§5.6: the nightly run is split by county, idempotent, restartable, and issues a bounded number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from households import choices as c
+from households.models import Household, HouseholdCheck, RecomputeRun, RunState
+from households.policy import parameters_for
+from households.rules import run as run_rules
+from households.rules.household_sql import county_household_test
+from households.rules.reads import changed_checks
+from households.tasks import nightly_recompute
+from tests import factories as f
+from villages.models import RegionIndicator
+
+from .conftest import AS_OF, good_household
+
+pytestmark = pytest.mark.django_db
+
+COMPARED = [
+    "household_id",
+    "county_id",
+    "village_id",
+    "status",
+    "eligible",
+    "income_passed",
+    "food_passed",
+    "clothing_passed",
+    "education_passed",
+    "medical_passed",
+    "housing_passed",
+    "water_passed",
+    "member_count",
+    "net_income",
+    "out_of_school",
+]
+
+
+@pytest.fixture
+def several(world):
+    good_household(world.village_a)
+    good_household(world.village_b, has_safe_water=False)
+    good_household(world.village_c, wages=None, status=c.Status.EXITED)
+    good_household(world.village_d, members=[f.member(id_number=f.id_number(area="211221"))])
+    return world
+
+
+def rows(as_of=AS_OF):
+    return sorted(HouseholdCheck.objects.filter(as_of=as_of).values_list(*COMPARED))
+
+
+def test_the_same_date_twice_leaves_one_set_of_results(several):
+    first = run_rules.recompute_sync(as_of=AS_OF)
+    assert first.state == RunState.DONE and first.households == 4
+    before = rows()
+    indicators = RegionIndicator.objects.filter(as_of=AS_OF).count()
+    second = run_rules.recompute_sync(as_of=AS_OF)
+    assert second.pk != first.pk and second.state == RunState.DONE
+    assert HouseholdCheck.objects.filter(as_of=AS_OF).count() == 4
+    assert rows() == before
+    assert RegionIndicator.objects.filter(as_of=AS_OF).count() == indicators == 11
+
+
+def test_exited_households_are_tested_too(several):
+    run_rules.recompute_sync(as_of=AS_OF)
+    assert HouseholdCheck.objects.filter(as_of=AS_OF, status=c.Status.EXITED).count() == 1
+
+
+def test_the_household_test_issues_the_same_number_of_queries_for_3_or_30_households(world):
+    params = parameters_for(2019)
+    for _ in range(3):
+        good_household(world.village_a)
+    with CaptureQueriesContext(connection) as small:
+        county_household_test(county_id=world.county.pk, as_of=AS_OF, params=params)
+    for _ in range(27):
+        good_household(world.village_b)
+    with CaptureQueriesContext(connection) as large:
+        written = county_household_test(county_id=world.county.pk, as_of=AS_OF, params=params)
+    assert written == 30
+    assert len(large.captured_queries) == len(small.captured_queries) <= 2
+
+
+def test_a_whole_run_issues_a_bounded_number_of_queries(several, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(run_rules, "_call_monitoring", lambda **kw: None)  # the monitoring app counts its own
+    with django_assert_max_num_queries(60):
+        run_rules.recompute_sync(as_of=AS_OF)
+
+
+def test_a_failed_county_shows_its_error_and_a_rerun_finishes_equal_to_a_clean_run(several, monkeypatch):
+    real = run_rules.county_household_test
+
+    def broken(**kwargs):
+        if kwargs["county_id"] == several.county2.pk:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(run_rules, "county_household_test", broken)
+    failed = run_rules.recompute_sync(as_of=AS_OF)
+    assert failed.state == RunState.FAILED
+    bad = failed.counties.get(county=several.county2)
+    assert bad.state == RunState.FAILED and "disk full" in bad.error
+    assert failed.counties.get(county=several.county).state == RunState.DONE
+
+    monkeypatch.setattr(run_rules, "county_household_test", real)
+    resumed = run_rules.recompute_sync(as_of=AS_OF)
+    assert resumed.pk == failed.pk and resumed.state == RunState.DONE
+    assert resumed.counties.get(county=several.county).attempts == 1  # done counties are not redone
+    assert resumed.counties.get(county=several.county2).attempts == 2
+    after_rerun = rows()
+    indicators = sorted(RegionIndicator.objects.filter(as_of=AS_OF).values_list("region_id", "incidence"))
+
+    HouseholdCheck.objects.all().delete()
+    RegionIndicator.objects.all().delete()
+    clean = run_rules.recompute_sync(as_of=AS_OF)
+    assert clean.state == RunState.DONE
+    assert rows() == after_rerun
+    assert sorted(RegionIndicator.objects.filter(as_of=AS_OF).values_list("region_id", "incidence")) == indicators
+
+
+def test_monitoring_and_quality_run_after_each_county(several, monkeypatch):
+    from monitoring import services
+
+    calls = []
+    monkeypatch.setattr(services, "quality_run_county", lambda **kw: calls.append(("quality", kw["county_id"])))
+    monkeypatch.setattr(services, "monitoring_run_county", lambda **kw: calls.append(("monitoring", kw["county_id"])))
+    run = run_rules.recompute_sync(as_of=AS_OF)
+    assert sorted(calls) == sorted(
+        [(kind, county.pk) for kind in ("quality", "monitoring") for county in (several.county, several.county2)]
+    )
+    assert HouseholdCheck.objects.filter(run_id=run.pk).count() == 4
+
+
+def test_the_nightly_task_runs_every_county(several, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = nightly_recompute.delay("2019-10-15").get()  # eager without a broker
+    run = RecomputeRun.objects.get(pk=run_id)
+    assert run.state == RunState.DONE and run.counties_done == 2
+    assert HouseholdCheck.objects.filter(as_of=AS_OF).count() == 4
+
+
+def test_the_command_runs_one_county(several, capsys):
+    call_command("recompute_eligibility", "--as-of", "2019-10-15", "--county", several.county2.code)
+    assert set(HouseholdCheck.objects.values_list("county_id", flat=True)) == {several.county2.pk}
+    assert "done" in capsys.readouterr().out
+
+
+def test_the_command_refuses_a_bad_date(several):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("recompute_eligibility", "--as-of", "2019-13-45")
+    assert not RecomputeRun.objects.exists()
+
+
+def test_changes_since_the_previous_run_name_the_criterion(several):
+    run_rules.recompute_sync(as_of=AS_OF)
+    h = several.village_a.households.get()
+    h.has_safe_water = False
+    h.save()
+    later = AS_OF + dt.timedelta(days=1)
+    run_rules.recompute_sync(as_of=later)
+    changes = changed_checks(Household.objects.all())
+    assert [(ch.current.household_id, ch.changed) for ch in changes.rows] == [(h.pk, ["eligible", "water"])]
+    assert changes.lost == 1 and changes.gained == 0
