@@ -1,45 +1,21 @@
 """The household endpoints of /api/v1/ (§3, §13): scoped by households.selectors (§1), masked per §9,
 written through households.services.household_save."""
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, parsers, permissions, status, viewsets
+from rest_framework import mixins, parsers, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api import BoundedBodyMixin
 from accounts.services import audit_record
 
 from .filters import HouseholdFilter
 from .models import Assessment, Household, Income, Member
 from .selectors import household_list_for
 from .serializers import HouseholdSerializer, current_year
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "payload_too_large"
-
-
-class BoundedBodyMixin:
-    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413, not Django's HTML error page."""
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        declared = request.META.get("CONTENT_LENGTH") or ""
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and declared.isdigit() and int(declared) > limit:
-            raise PayloadTooLarge()
-        super().initial(request, *args, **kwargs)
-
-    def handle_exception(self, exc: Exception) -> Response:
-        # Raised by request.body when the length is not declared up front.
-        if isinstance(exc, RequestDataTooBig):
-            exc = PayloadTooLarge()
-        return super().handle_exception(exc)
 
 
 class CanEditHouseholdsOrReadOnly(permissions.BasePermission):

@@ -120,6 +120,17 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "assessed_on", "food_secure", "clothing_secure", "note"]
         read_only_fields = ["id"]
 
+    def validate(self, attrs: dict) -> dict:
+        # Always a new record, so a PATCH must give it whole.
+        missing = {
+            name: [_("This field is required.")]
+            for name in ("assessed_on", "food_secure", "clothing_secure")
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing, code="required")
+        return attrs
+
     def validate_assessed_on(self, value: dt.date) -> dt.date:
         if value > timezone.localdate():
             raise serializers.ValidationError(_("The assessment date cannot be in the future."), code="future")

@@ -192,3 +192,14 @@ def test_the_limit_follows_the_setting(api, tree, users, homes, unchanged, setti
     response = patch(api, users, homes, {"phone": "1" * 200})
     assert response.status_code == 413
     assert response.json()["detail"]
+
+
+def test_an_assessment_must_be_given_whole_even_in_a_patch(api, tree, users, homes, unchanged):
+    response = patch(api, users, homes, {"assessment": {"assessed_on": "2020-01-01"}})
+    assert response.status_code == 400
+    assert set(response.json()["assessment"]) == {"food_secure", "clothing_secure"}
+
+
+def test_a_household_number_already_used_is_refused(api, tree, users, homes, unchanged):
+    response = post(api, users, household_document(tree.village_a.code, number=homes.a.number))
+    assert response.status_code == 400 and "number" in response.json()

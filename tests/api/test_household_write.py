@@ -177,3 +177,32 @@ def test_the_household_number_cannot_be_changed(api, tree, users, homes):
 def test_households_cannot_be_deleted(api, tree, users, homes):
     assert api(users.clerk_a).delete(detail(homes.a.number)).status_code == 405
     assert Household.objects.filter(pk=homes.a.pk).exists()
+
+
+def test_a_household_number_given_at_registration_is_kept(api, tree, users):
+    doc = household_document(tree.village_a.code, number="2112241000015555")
+    response = api(users.clerk_a).post(LIST, doc, format="json")
+    assert response.status_code == 201
+    assert Household.objects.filter(number="2112241000015555", village=tree.village_a).exists()
+
+
+def test_a_helper_edits_a_paired_household_but_not_another(api, tree, users, homes):
+    from households.models import Helper, Pairing
+
+    helper = Helper.objects.create(
+        name="张帮", sex="male", unit="县农业局", unit_level="county", county=tree.county, user=users.helper
+    )
+    Pairing.objects.create(helper=helper, household=homes.c, start=dt.date(2019, 1, 1))
+    client = api(users.helper)
+    assert client.patch(detail(homes.c.number), {"has_sanitary_toilet": True}, format="json").status_code == 200
+    assert client.patch(detail(homes.b.number), {"has_sanitary_toilet": True}, format="json").status_code == 404
+    homes.c.refresh_from_db()
+    homes.b.refresh_from_db()
+    assert (homes.c.has_sanitary_toilet, homes.b.has_sanitary_toilet) == (True, None)
+
+
+def test_a_county_official_moves_a_household_to_another_village_of_the_county(api, tree, users, homes):
+    response = api(users.county).patch(detail(homes.a.number), {"village": tree.village_c.code}, format="json")
+    assert response.status_code == 200
+    homes.a.refresh_from_db()
+    assert (homes.a.village, homes.a.county) == (tree.village_c, tree.county)

@@ -54,3 +54,10 @@ def test_an_invalid_token_is_refused(api, users):
 def test_anonymous_requests_are_refused(api, users, homes):
     assert api().get("/api/v1/households/").status_code in (401, 403)
     assert api().get("/api/v1/regions/").status_code in (401, 403)
+
+
+def test_an_oversized_body_gets_a_json_413(api, users, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api().post(URL, "username=" + "x" * 2000, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert response.json()["detail"]
