@@ -171,6 +171,7 @@ class HouseholdListFilter(forms.Form):
         # A select of thousands of villages helps nobody: above the county the breadcrumb leads instead.
         if scope is not None and scope.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
             self.fields["village"].queryset = village_choices_for(user)
+            self.fields["village"].empty_label = _("All villages")
         else:
             del self.fields["village"]
         _style(self)
@@ -194,8 +195,8 @@ class HouseholdForm(forms.ModelForm):
         villages = self.fields["village"].queryset
         if self.instance.pk is None and not self.is_bound and len(villages[:2]) == 1:
             self.initial["village"] = villages[0].pk
-        if self.instance.pk is None:
-            self.initial.setdefault("identification_year", dt.date.today().year)
+        if self.instance.pk is None and not self.initial.get("identification_year"):
+            self.initial["identification_year"] = dt.date.today().year
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
             for name in HOUSEHOLD_SENSITIVE:

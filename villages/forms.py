@@ -28,6 +28,6 @@ class RegionYearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["rural_population"].validators.append(MinValueValidator(0))
         self.fields["collective_income"].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
-        self.fields["collective_income"].help_text = _("Yuan, two decimals; required for a village to exit (§5.4).")
+        self.fields["collective_income"].help_text = _("Yuan, two decimals; the village exit test needs it.")
         for name in ("rural_population", "collective_income"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")

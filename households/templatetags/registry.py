@@ -49,6 +49,17 @@ def yuan(value) -> str:
 
 
 @register.filter
+def money(value) -> str:
+    """1,234.50 without the unit, for tables whose header names it."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
 def yesno_blank(value) -> str:
     """Yes / no / — for nullable flags."""
     if value is None:
