@@ -111,9 +111,7 @@ def quality_check_household(
         out.append(_finding(QualityCode.DQ10, "dibao"))
     if household.household_type == c.HouseholdType.TEKUN:
         labourers = sum(
-            1
-            for m in current
-            if m.labour_ability in q.LABOURERS and (a := age(m)) is not None and 16 <= a <= 60
+            1 for m in current if m.labour_ability in q.LABOURERS and (a := age(m)) is not None and 16 <= a <= 60
         )
         if labourers:
             out.append(_finding(QualityCode.DQ10, "tekun", labourers=labourers))

@@ -1,0 +1,110 @@
+"""Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7). Scope comes from the
+registry's selector (households.selectors.household_list_for): a finding or an alert is visible exactly
+when its household is."""
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from accounts.models import Role, User
+from households.selectors import household_list_for
+from villages.models import PREFIX_LENGTH, Level, Region
+from villages.selectors import region_list_for
+
+from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, QualityRun
+
+
+def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
+    """Limit rows carrying county and village columns to a region's subtree (indexed columns first)."""
+    if region is None:
+        return qs
+    if region.level == Level.VILLAGE:
+        return qs.filter(village_id=region.pk)
+    if region.level == Level.COUNTY:
+        return qs.filter(county_id=region.pk)
+    if region.level == Level.TOWNSHIP:
+        return qs.filter(village__parent_id=region.pk)
+    return qs.filter(county__code__startswith=region.prefix)
+
+
+def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
+    """The findings of each county's latest completed run: yesterday's findings are history (§5.6)."""
+    latest = QualityRun.objects.filter(county_id=OuterRef("county_id")).order_by("-as_of").values("as_of")[:1]
+    return qs.filter(as_of=Subquery(latest))
+
+
+def finding_list_for(
+    user: User, *, region: Region | None = None, code: str = "", as_of=None
+) -> QuerySet[QualityFinding]:
+    """The current findings (or those of one night) inside the user's scope."""
+    qs = in_region(QualityFinding.objects.filter(household__in=household_list_for(user)), region)
+    if code:
+        qs = qs.filter(code=code)
+    return qs.filter(as_of=as_of) if as_of else latest_only(qs)
+
+
+def finding_page_rows(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
+    return qs.select_related("household", "member", "village").order_by("village_id", "household_id", "code", "id")
+
+
+def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[list[dict], dict[str, int]]:
+    """Counts of the current findings per child region and per code (§12 data-quality list), in one
+    aggregate query; then the names of the child regions. Returns rows and per-code totals."""
+    child_level = region.child_level or Level.VILLAGE
+    width = PREFIX_LENGTH[Level(child_level)]
+    counts = (
+        finding_list_for(user, region=region, code=code)
+        .annotate(child=Substr("village__code", 1, width))
+        .values("child", "code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_child: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(QualityCode.values, 0)
+    for row in counts:
+        by_child.setdefault(row["child"], {})[row["code"]] = row["n"]
+        totals[row["code"]] += row["n"]
+    children = region_list_for(user).filter(parent=region).order_by("code") if region.child_level else [region]
+    rows = []
+    for child in children:
+        found = by_child.get(child.code[:width], {})
+        rows.append(
+            {
+                "region": child,
+                "counts": [found.get(c, 0) for c in QualityCode.values],
+                "total": sum(found.values()),
+            }
+        )
+    return rows, totals
+
+
+def shows_list(user: User, region: Region) -> bool:
+    """Cadres (a village, or a helper's own households) read the findings one by one; officials read counts."""
+    return region.level == Level.VILLAGE or user.role == Role.HELPER
+
+
+def alert_list_for(
+    user: User, *, region: Region | None = None, state: str = "", category: str = ""
+) -> QuerySet[MonitoringAlert]:
+    qs = in_region(MonitoringAlert.objects.filter(household__in=household_list_for(user)), region)
+    if state:
+        qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
+def alert_page_rows(qs: QuerySet[MonitoringAlert]) -> QuerySet[MonitoringAlert]:
+    return (
+        qs.select_related("household", "village", "closed_by")
+        .prefetch_related(Prefetch("triggers", queryset=AlertTrigger.objects.order_by("trigger")))
+        .order_by("-opened_on", "-id")
+    )
+
+
+def alert_get_for(user: User, pk: int) -> MonitoringAlert:
+    """One alert, or 404 when it does not exist or its household lies outside the scope."""
+    try:
+        return alert_list_for(user).select_related("household").get(pk=pk)
+    except MonitoringAlert.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,118 @@
+"""Pages of the monitoring app: the data-quality list (§8.2, §12) and the monitoring alerts (§7)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from villages.models import Region
+from villages.selectors import region_get_for, scope_region, visible_ancestors
+
+from .forms import AlertFilter, DismissForm, QualityFilter
+from .models import QualityCode
+from .selectors import (
+    alert_get_for,
+    alert_list_for,
+    alert_page_rows,
+    finding_counts_for,
+    finding_list_for,
+    finding_page_rows,
+    shows_list,
+)
+from .services import DISMISSING_ROLES, alert_dismiss
+
+PAGE_SIZE = 50
+
+
+def _region(request: HttpRequest, code: str) -> Region:
+    """The region asked for (404 outside the scope), else the user's scope."""
+    if code:
+        return region_get_for(request.user, code)
+    scope = scope_region(request.user)
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def _valid_values(form, *names: str) -> dict[str, str]:
+    """The filter values that are valid; an invalid one (an unknown code) filters nothing."""
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    return {name: cleaned.get(name) or "" for name in names}
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def quality_list(request: HttpRequest) -> HttpResponse:
+    """Cadres: their findings one by one, linked to the household; officials: counts per child region
+    and per check, each child a link one level down (§8.2, §12)."""
+    form = QualityFilter(request.GET or None)
+    data = _valid_values(form, "region", "code")
+    region = _region(request, data["region"])
+    context = {
+        "form": form,
+        "region": region,
+        "codes": QualityCode.choices,
+        "query": _query_without_page(request),
+        "breadcrumb": visible_ancestors(request.user, region),
+    }
+    context["show_list"] = shows_list(request.user, region)
+    if context["show_list"]:
+        qs = finding_page_rows(finding_list_for(request.user, region=region, code=data["code"]))
+        context["page"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        context["rows"], totals = finding_counts_for(request.user, region, code=data["code"])
+        context["totals"] = [totals[c] for c in QualityCode.values]
+        context["grand_total"] = sum(totals.values())
+    return render(request, "monitoring/quality_list.html", context)
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """The monitoring alerts of the scope with their triggers and values; dismissal for the village (§7)."""
+    form = AlertFilter(request.GET or None)
+    data = _valid_values(form, "region", "state", "category")
+    region = _region(request, data["region"])
+    qs = alert_page_rows(alert_list_for(request.user, region=region, state=data["state"], category=data["category"]))
+    context = {
+        "form": form,
+        "region": region,
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+        "breadcrumb": visible_ancestors(request.user, region),
+        "can_dismiss": request.user.role in DISMISSING_ROLES,
+        "dismiss_form": DismissForm(),
+    }
+    return render(request, "monitoring/alert_list.html", context)
+
+
+@login_required
+@require_POST
+def alert_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = alert_get_for(request.user, pk)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for dismissing this alert."))
+    else:
+        try:
+            alert_dismiss(user=request.user, alert=alert, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The alert of household %(number)s was dismissed.") % {"number": alert.household.number}
+            )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "monitoring:alerts")
