@@ -240,3 +240,34 @@ def anomaly_closed_households(user: User) -> QuerySet[Disbursement]:
         .filter(household__status=hc.Status.CLOSED)
         .select_related("household", "arrangement__project")
     )
+
+
+def public_fund_use(county) -> list[dict]:
+    """§12: a county's fund use by source and year, with no personal data (two GROUP BY queries)."""
+    rows: dict[tuple, dict] = {}
+    alloc = (
+        Allocation.objects.filter(county=county).order_by().values("source", "year").annotate(t=Sum("signed_amount"))
+    )
+    for g in alloc:
+        rows[(g["year"], g["source"])] = {
+            "year": g["year"],
+            "source": g["source"],
+            "allocated": g["t"],
+            "disbursed": ZERO,
+        }
+    dis = (
+        Disbursement.objects.filter(arrangement__allocation__county=county)
+        .order_by()
+        .values(source=F("arrangement__allocation__source"), year=F("arrangement__allocation__year"))
+        .annotate(t=Sum("signed_amount"))
+    )
+    for g in dis:
+        row = rows.setdefault(
+            (g["year"], g["source"]), {"year": g["year"], "source": g["source"], "allocated": ZERO, "disbursed": ZERO}
+        )
+        row["disbursed"] = g["t"]
+    from .choices import FundSource
+
+    for row in rows.values():
+        row["source_label"] = FundSource(row["source"]).label
+    return sorted(rows.values(), key=lambda r: (-r["year"], r["source"]))

@@ -112,3 +112,10 @@ def public_projects(county: Region) -> QuerySet[Project]:
     return with_budget_and_funds(
         Project.objects.filter(county=county, status__in=PUBLIC_STATUSES).prefetch_related("villages", "notices")
     )
+
+
+def managed_counties(user: User) -> QuerySet[Region]:
+    """The counties whose projects and funds the user may change (a county official's own county)."""
+    if user.role != Role.COUNTY_OFFICIAL:
+        return Region.objects.none()
+    return county_list_for(user)

@@ -1,0 +1,130 @@
+"""Pages of assistance (§4): a household's assistance, new records, loans and visits, follow-up list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from funds.errors import apply_errors
+from households.selectors import household_get_for
+from projects.selectors import project_list_for
+from villages.models import Level
+from villages.selectors import region_get_for, visible_ancestors
+
+from .forms import AssistanceRecordForm, FollowupForm, SmallLoanForm, VisitForm
+from .models import visit_overdue_days
+from .selectors import assistance_list_for, followup_list, visit_list_for
+from .services import assistance_record_create, can_record_assistance, small_loan_save, visit_create
+
+
+@login_required
+def assistance_list(request: HttpRequest) -> HttpResponse:
+    qs = assistance_list_for(request.user).select_related("household", "project").order_by("-date", "-id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    visits = visit_list_for(request.user).select_related("household", "helper").order_by("-visited_on", "-id")[:10]
+    return render(request, "assistance/assistance_list.html", {"page": page, "visits": visits})
+
+
+@login_required
+def household_assistance(request: HttpRequest, number: str) -> HttpResponse:
+    household = household_get_for(request.user, number)
+    return render(
+        request,
+        "assistance/household_assistance.html",
+        {"household": household, "can_record": can_record_assistance(request.user, household)},
+    )
+
+
+def _writable_household(request, number):
+    household = household_get_for(request.user, number)  # 404 outside the scope
+    if not can_record_assistance(request.user, household):
+        raise PermissionDenied
+    return household
+
+
+@login_required
+def record_create(request: HttpRequest, number: str) -> HttpResponse:
+    household = _writable_household(request, number)
+    projects = project_list_for(request.user).filter(county_id=household.county_id)
+    form = AssistanceRecordForm(request.POST or None, household=household, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assistance_record_create(user=request.user, record=form.save(commit=False))
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The assistance was recorded."))
+            return redirect("assistance:household", number=household.number)
+    return _form(request, form, household, _("Record assistance"))
+
+
+@login_required
+def loan_create(request: HttpRequest, number: str) -> HttpResponse:
+    household = _writable_household(request, number)
+    form = SmallLoanForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            small_loan_save(user=request.user, loan=form.save(commit=False))
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The loan was recorded."))
+            return redirect("assistance:household", number=household.number)
+    return _form(request, form, household, _("Record a small poverty loan"))
+
+
+@login_required
+def visit_new(request: HttpRequest, number: str) -> HttpResponse:
+    household = _writable_household(request, number)
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            visit_create(
+                user=request.user,
+                household=household,
+                visited_on=d["visited_on"],
+                findings=d["findings"],
+                photos=[d["photo"]] if d.get("photo") else [],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("assistance:household", number=household.number)
+    return _form(request, form, household, _("Record a visit"), multipart=True)
+
+
+def _form(request, form, household, title, multipart=False):
+    return render(
+        request,
+        "assistance/entry_form.html",
+        {"form": form, "household": household, "title": title, "multipart": multipart},
+    )
+
+
+@login_required
+def followup(request: HttpRequest, code: str) -> HttpResponse:
+    """§4: households of a village without a helper, or without a visit for N days (default 90)."""
+    village = region_get_for(request.user, code)
+    form = FollowupForm(request.GET or None)
+    days = form.cleaned_data.get("days") if form.is_valid() else None
+    days = days or visit_overdue_days()
+    if village.level != Level.VILLAGE:
+        households = []
+    else:
+        households = list(followup_list(request.user, village.pk, days=days))
+    return render(
+        request,
+        "assistance/followup.html",
+        {
+            "village": village,
+            "households": households,
+            "days": days,
+            "form": form,
+            "breadcrumb": visible_ancestors(request.user, village),
+        },
+    )
