@@ -1,0 +1,115 @@
+"""The household import through the REST API (§13): upload, status with errors, commit; scoped."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.masking import mask_id_number
+
+from . import selectors, services
+from .forms import ImportUploadForm
+from .models import ImportJob
+
+ERRORS_IN_RESPONSE = 1000
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "state",
+            "original_name",
+            "progress",
+            "rows_done",
+            "rows_total",
+            "households_total",
+            "households_invalid",
+            "members_total",
+            "error_count",
+            "valid_only",
+            "message",
+            "result",
+            "errors",
+            "created_at",
+        ]
+
+    def get_progress(self, job) -> int:
+        return job.percent
+
+    def get_errors(self, job) -> list[dict]:
+        user = self.context["request"].user
+        out = []
+        for issue in selectors.import_issues(job)[:ERRORS_IN_RESPONSE]:
+            value = issue.value
+            if issue.sensitive and value and not user.can_view_sensitive:
+                value = mask_id_number(value)
+            out.append(
+                {
+                    "sheet": issue.sheet,
+                    "row": issue.row,
+                    "column": issue.column,
+                    "header": issue.header,
+                    "code": issue.code,
+                    "message": issue.message,
+                    "value": value,
+                }
+            )
+        return out
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class CommitSerializer(serializers.Serializer):
+    valid_only = serializers.BooleanField(default=False)
+
+
+class ImportJobCreate(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: ImportJobSerializer})
+    def post(self, request):
+        if not services.can_import(request.user):
+            raise Http404
+        form = ImportUploadForm(files=request.FILES)
+        if not form.is_valid():
+            return Response(
+                {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
+                | {"codes": [e["code"] for errs in form.errors.get_json_data().values() for e in errs]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        job = services.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ImportJobDetail(APIView):
+    @extend_schema(responses=ImportJobSerializer)
+    def get(self, request, pk: int):
+        job = selectors.import_job_get_for(request.user, pk)
+        return Response(ImportJobSerializer(job, context={"request": request}).data)
+
+
+class ImportJobCommit(APIView):
+    @extend_schema(request=CommitSerializer, responses=ImportJobSerializer)
+    def post(self, request, pk: int):
+        job = selectors.import_job_get_for(request.user, pk)
+        if job.created_by_id != request.user.pk:
+            raise Http404
+        data = CommitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            job = services.import_job_commit(user=request.user, job=job, valid_only=data.validated_data["valid_only"])
+        except ValidationError as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,60 @@
+"""Upload forms of the imports app (§13): refuse what cannot be read before any job starts."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import RosterField
+from .xlsx.reader import Workbook, XlsxError
+from .xlsx.staging import check_workbook
+
+# The documented upload limit (README "Import"): 20 MB holds about 100,000 households with their members.
+MAX_UPLOAD_BYTES = int(getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+
+def _check_size(upload) -> None:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(mb)d MB: split it into several files.")
+            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        _check_size(upload)
+        if upload.name.lower().endswith(".xls"):
+            raise forms.ValidationError(
+                _("Old .xls files cannot be read: open the file in Excel or WPS and save it as .xlsx."), code="xls"
+            )
+        try:
+            book = Workbook(upload)
+            try:
+                check_workbook(book)
+            finally:
+                book.close()
+        except XlsxError as exc:
+            raise forms.ValidationError(str(exc), code="not_xlsx") from None
+        upload.seek(0)
+        return upload
+
+
+class RosterUploadForm(forms.Form):
+    field = forms.ChoiceField(label=_("What the roster says"), choices=RosterField.choices)
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    file = forms.FileField(label=_("Roster (.xlsx or .csv): columns 证件号码 and 状态"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        _check_size(upload)
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload the roster as an .xlsx or .csv file."), code="format")
+        return upload
+
+
+class CommitForm(forms.Form):
+    valid_only = forms.BooleanField(required=False)

@@ -1,0 +1,47 @@
+"""Scoped reads of import jobs and rosters (§1): visible to their author and to users whose scope
+contains the scope they were made in; anything else is a 404."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from villages.selectors import scope_region
+
+from .models import ImportIssue, ImportJob, Roster
+
+
+def _visible(user: User) -> Q | None:
+    scope = scope_region(user)
+    if scope is None:
+        return None
+    if user.role == Role.HELPER:
+        return Q(created_by=user)
+    return Q(created_by=user) | Q(scope__code__startswith=scope.prefix)
+
+
+def import_job_list_for(user: User) -> QuerySet[ImportJob]:
+    q = _visible(user)
+    return ImportJob.objects.none() if q is None else ImportJob.objects.filter(q).select_related("created_by")
+
+
+def import_job_get_for(user: User, pk: int) -> ImportJob:
+    try:
+        return import_job_list_for(user).get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+
+
+def import_issues(job: ImportJob) -> QuerySet[ImportIssue]:
+    return job.issues.order_by("sheet", "row", "id")
+
+
+def roster_list_for(user: User) -> QuerySet[Roster]:
+    q = _visible(user)
+    return Roster.objects.none() if q is None else Roster.objects.filter(q).defer("entries")
+
+
+def roster_get_for(user: User, pk: int) -> Roster:
+    try:
+        return Roster.objects.filter(pk__in=roster_list_for(user).values("pk")).get(pk=pk)
+    except Roster.DoesNotExist:
+        raise Http404 from None

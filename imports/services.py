@@ -1,0 +1,244 @@
+"""Writes of the imports app (§13): upload, dry run, commit of household files; department rosters."""
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+
+from .models import ImportIssue, ImportJob, JobState
+from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
+from .writer import Numbering, reason_for, write_batch
+from .xlsx import staging
+from .xlsx.reader import XlsxError
+from .xlsx.validate import Layout, check_batch, parse_group
+
+log = logging.getLogger(__name__)
+
+IMPORT_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL)
+BATCH = int(getattr(settings, "IMPORT_BATCH_SIZE", 1000))
+MAX_ISSUES_STORED = 100_000  # the report keeps this many; the count is always complete
+
+
+def can_import(user: User) -> bool:
+    """Who may import households: the roles that register them, inside their scope (§1, §13)."""
+    return user.is_authenticated and user.role in IMPORT_ROLES and user.scope_id is not None
+
+
+def stage_path(job: ImportJob) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "staging"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"job_{job.pk}.sqlite"
+
+
+def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
+    """Store the upload and queue its dry run (§13)."""
+    from .tasks import import_validate
+
+    job = ImportJob(
+        created_by=user,
+        scope=user.scope,
+        original_name=os.path.basename(upload.name)[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    job.file.save(f"import_{user.pk}.xlsx", upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: import_validate.delay(job.pk))
+    return job
+
+
+def import_job_commit(*, user: User, job: ImportJob, valid_only: bool) -> ImportJob:
+    """Queue the import of a checked file; a file with errors needs `valid_only` (§13)."""
+    from .tasks import import_commit
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state != JobState.VALIDATED:
+            raise ValidationError(_("This file cannot be imported now (it is not checked, or already imported)."))
+        if job.error_count and not valid_only:
+            raise ValidationError(
+                _("This file has errors: correct them and upload it again, or import only the valid households.")
+            )
+        if job.households_valid == 0:
+            raise ValidationError(_("No household of this file is valid."))
+        job.state, job.valid_only, job.rows_done = JobState.COMMITTING, valid_only, 0
+        job.save(update_fields=["state", "valid_only", "rows_done", "updated_at"])
+    transaction.on_commit(lambda: import_commit.delay(job.pk))
+    return job
+
+
+def _progress(job: ImportJob, state: str | None = None, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    if state:
+        job.state = state
+    ImportJob.objects.filter(pk=job.pk).update(state=job.state, **fields)
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    _progress(job, JobState.FAILED, message=message[:500])
+
+
+def _layout(db) -> Layout:
+    row = db.execute("SELECT v FROM meta WHERE k = 'layout'").fetchone()
+    household, member = json.loads(row[0])
+    return Layout(household, member)
+
+
+def import_job_validate(job_id: int) -> None:
+    """The dry run (§13): stage the file, check every row, store the report. Called by the task."""
+    job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
+    with translation.override(job.language):
+        try:
+            _validate(job)
+        except XlsxError as exc:
+            _fail(job, str(exc))
+        except Exception:
+            log.exception("import %s failed", job_id)
+            _fail(
+                job, _("The file could not be checked because of an internal error; the administrator has been told.")
+            )
+            raise
+
+
+def _validate(job: ImportJob) -> None:
+    _progress(job, JobState.READING, rows_done=0, rows_total=0)
+    db, issues, _unused = staging.stage_file(
+        path=job.file.path, stage_path=str(stage_path(job)), progress=lambda n: _progress(job, rows_done=n)
+    )
+    try:
+        h_total, m_total = staging.counts(db)
+        _progress(
+            job,
+            JobState.VALIDATING,
+            rows_done=0,
+            rows_total=h_total + m_total,
+            households_total=h_total,
+            members_total=m_total,
+        )
+        issues += staging.file_level_issues(db)
+        layout = _layout(db)
+        for _plans, _rows in _batches(job, db, layout, issues):
+            pass  # the checks are the point of the dry run
+        bad_keys = {i.key for i in issues if i.key}
+        known = {row[0] for row in db.execute("SELECT DISTINCT key FROM h")} if bad_keys else set()
+        ImportIssue.objects.filter(job=job).delete()
+        ImportIssue.objects.bulk_create(
+            (
+                ImportIssue(
+                    job=job,
+                    sheet=i.sheet,
+                    row=i.row,
+                    column=i.column,
+                    header=i.header[:40],
+                    household_key=i.key[:40],
+                    code=i.code,
+                    message=i.message[:300],
+                    value=i.value[:100],
+                    sensitive=i.sensitive,
+                )
+                for i in issues[:MAX_ISSUES_STORED]
+            ),
+            batch_size=2000,
+        )
+        _progress(
+            job,
+            JobState.VALIDATED,
+            error_count=len(issues),
+            households_invalid=len(bad_keys & known),
+            rows_done=h_total + m_total,
+        )
+    finally:
+        db.close()
+
+
+def _batches(job, db, layout, issues):
+    """Parse and check the staged households a batch at a time, yielding the plans of each batch."""
+    user = job.created_by
+    plans, rows = [], 0
+    done = 0
+    for key, h_rows, m_rows in staging.households(db):
+        plans.append(parse_group(key, h_rows, m_rows, layout, issues))
+        rows += len(h_rows) + len(m_rows)
+        if len(plans) >= BATCH:
+            check_batch(user=user, plans=plans, layout=layout, issues=issues)
+            yield plans, rows
+            done += rows
+            _progress(job, rows_done=done)
+            plans, rows = [], 0
+    if plans:
+        check_batch(user=user, plans=plans, layout=layout, issues=issues)
+        yield plans, rows
+        done += rows
+        _progress(job, rows_done=done)
+
+
+def import_job_run_commit(job_id: int) -> None:
+    """The import itself (§13): re-check each batch against the database and write its valid households."""
+    job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
+    with translation.override(job.language):
+        try:
+            _commit(job)
+        except XlsxError as exc:
+            _fail(job, str(exc))
+        except Exception:
+            log.exception("import %s failed", job_id)
+            _fail(job, _("The import stopped because of an internal error; the administrator has been told."))
+            raise
+
+
+def _commit(job: ImportJob) -> None:
+    path = stage_path(job)
+    if path.exists():
+        db = staging.open_stage(str(path))
+    else:
+        db, _i, _u = staging.stage_file(path=job.file.path, stage_path=str(path))
+    try:
+        issues = staging.file_level_issues(db)
+        bad_keys = {i.key for i in issues}
+        layout = _layout(db)
+        numbering = Numbering(_file_max_numbers(db))
+        reason = reason_for(job.pk)
+        result = {
+            "created": 0,
+            "updated": 0,
+            "members_created": 0,
+            "members_updated": 0,
+            "clashes": [],
+            "skipped": 0,
+            "numbers": {},
+        }
+        for plans, _rows in _batches(job, db, layout, issues):
+            bad_keys.update(i.key for i in issues)
+            issues.clear()
+            good = [p for p in plans if p.key not in bad_keys and p.village_id]
+            result["skipped"] += len(plans) - len(good)
+            counts = write_batch(user=job.created_by, plans=good, layout=layout, reason=reason, numbering=numbering)
+            for name in ("created", "updated", "members_created", "members_updated"):
+                result[name] += counts[name]
+            result["clashes"] += counts["clashes"][: 1000 - len(result["clashes"])]
+            result["skipped"] += len(counts["clashes"])
+            if len(result["numbers"]) < 1000:
+                result["numbers"].update({p.key: p.number for p in good if p.key not in counts["clashes"]})
+        _progress(job, JobState.DONE, result=result)
+    finally:
+        db.close()
+    path.unlink(missing_ok=True)
+
+
+def _file_max_numbers(db) -> dict[str, int]:
+    """The highest village code + 4-digit number each village has in the file, so assigned ones go above."""
+    out = {}
+    for key, vals in db.execute("SELECT key, vals FROM h WHERE length(key) = 16"):
+        village = json.loads(vals)[1] or ""
+        if key.isdigit() and key.startswith(village) and len(village) == 12:
+            out[village] = max(out.get(village, 0), int(key[12:]))
+    return out

@@ -1,0 +1,145 @@
+"""Writes a batch of validated households (§3, §13): bulk inserts and updates with their history.
+
+household_save() is the rule book for one household; this module applies the same rules to a batch
+without a save() per row: county = village.parent.parent, a number (village code + 4-digit sequence)
+when the file gives none, birth date and sex from the ID number (done by the validator), a StatusEvent
+for every new household, and a historical record for every row written."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import User
+from households import choices as c
+from households.models import Household, Member, StatusEvent
+from villages.models import Region
+
+from .xlsx.validate import HouseholdPlan, Layout
+
+H_FIELDS = {f.name: f for f in Household._meta.concrete_fields}
+M_FIELDS = {f.name: f for f in Member._meta.concrete_fields}
+
+
+class Numbering:
+    """Household numbers for new households: above both the database's and the file's highest (§3.1)."""
+
+    def __init__(self, file_max: dict[str, int]):
+        self.file_max = file_max
+        self.last: dict[str, int] = {}
+
+    def assign(self, plans: list[HouseholdPlan]) -> None:
+        needing = [p for p in plans if p.target_id is None and not p.number]
+        if not needing:
+            return
+        codes = {p.village_code for p in needing}
+        list(Region.objects.select_for_update().filter(code__in=codes).values_list("pk"))  # as household_save
+        for code in codes:
+            top = Household.objects.filter(
+                number__gte=code + "0000", number__lte=code + "9999", number__regex=r"^\d{16}$"
+            ).aggregate(m=Max("number"))["m"]
+            self.last[code] = max(int(top[12:]) if top else 0, self.file_max.get(code, 0), self.last.get(code, 0))
+        for plan in needing:
+            self.last[plan.village_code] += 1
+            plan.number = f"{plan.village_code}{self.last[plan.village_code]:04d}"
+
+
+def _value(fields_map, name, value):
+    return fields_map[name].get_default() if value is None else value
+
+
+def _household_values(plan: HouseholdPlan) -> dict:
+    values = {name: _value(H_FIELDS, name, v) for name, v in plan.fields.items() if name not in ("number", "village")}
+    values["village_id"], values["county_id"] = plan.village_id, plan.county_id
+    return values
+
+
+def _member_values(member) -> dict:
+    return {name: _value(M_FIELDS, name, v) for name, v in member.fields.items()}
+
+
+def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering) -> dict:
+    """Write whole households, one transaction for the batch; on a clash, one transaction per household."""
+    counts = {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
+    if not plans:
+        return counts
+    try:
+        with transaction.atomic():
+            _write(user, plans, layout, reason, numbering, counts)
+        return counts
+    except IntegrityError:
+        pass  # another writer registered one of these persons or numbers meanwhile: find which
+    counts = {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
+    for plan in plans:
+        try:
+            with transaction.atomic():
+                _write(user, [plan], layout, reason, numbering, counts)
+        except IntegrityError:
+            counts["clashes"].append(plan.key)
+    return counts
+
+
+def _write(user, plans, layout, reason, numbering, counts) -> None:
+    now = timezone.now()
+    numbering.assign(plans)
+    new_plans = [p for p in plans if p.target_id is None]
+    old_plans = [p for p in plans if p.target_id is not None]
+
+    created = [
+        Household(number=p.number, created_by=user, status=c.Status.POOR, **_household_values(p)) for p in new_plans
+    ]
+    if created:
+        created = bulk_create_with_history(created, Household, default_user=user, default_change_reason=reason)
+    # Local, not on the plan: a rolled-back batch is retried household by household with the same plans.
+    ids = {p.key: p.target_id for p in old_plans}
+    ids.update({p.key: h.pk for p, h in zip(new_plans, created, strict=True)})
+    if created:
+        StatusEvent.objects.bulk_create(
+            StatusEvent(household=h, to_status=h.status, date=dt.date.today(), reason=reason, created_by=user)
+            for h in created
+        )
+    if old_plans:
+        fields = sorted((layout.h_present - {"number", "village"}) | {"village", "county", "updated_at"})
+        instances = Household.objects.in_bulk([p.target_id for p in old_plans])
+        for plan in old_plans:
+            household = instances[plan.target_id]
+            for name, value in _household_values(plan).items():
+                setattr(household, name, value)
+            household.updated_at = now
+        bulk_update_with_history(
+            list(instances.values()), Household, fields, default_user=user, default_change_reason=reason
+        )
+
+    new_members, old_members = [], []
+    for plan in plans:
+        for member in plan.members:
+            (old_members if member.target_id else new_members).append((plan, member))
+    if new_members:
+        bulk_create_with_history(
+            [Member(household_id=ids[p.key], created_by=user, **_member_values(m)) for p, m in new_members],
+            Member,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if old_members:
+        fields = sorted((layout.m_present - {"household"}) | {"birth_date", "sex", "id_type", "updated_at"})
+        instances = Member.objects.in_bulk([m.target_id for _p, m in old_members])
+        for _plan, member in old_members:
+            obj = instances[member.target_id]
+            for name, value in _member_values(member).items():
+                setattr(obj, name, value)
+            obj.updated_at = now
+        bulk_update_with_history(
+            list(instances.values()), Member, fields, default_user=user, default_change_reason=reason
+        )
+    counts["created"] += len(created)
+    counts["updated"] += len(old_plans)
+    counts["members_created"] += len(new_members)
+    counts["members_updated"] += len(old_members)
+
+
+def reason_for(job_id: int) -> str:
+    return _("Imported from file (import #%(id)s)") % {"id": job_id}

@@ -1,0 +1,1 @@
+"""The XLSX import of households and members (§13): template, streaming reader, validation."""

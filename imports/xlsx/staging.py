@@ -1,0 +1,234 @@
+"""Staging of an import file (§13): the rows of both sheets in a throw-away SQLite file on disk.
+
+The households and their members can be anywhere in the two sheets; staging lets every later pass walk
+them household by household in key order, and lets whole-file checks (repeated 户编号, one person
+twice, a member without a household) run as SQL, with memory flat as the file grows."""
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .columns import EXAMPLE_KEY, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, match_headers
+from .reader import Workbook, XlsxError, column_letter
+
+
+@dataclass
+class Issue:
+    sheet: str
+    row: int
+    column: str  # the column letter, "" for the whole row
+    header: str
+    code: str
+    message: str
+    key: str = ""
+    value: str = ""
+    sensitive: bool = False
+
+
+def open_stage(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-16000")  # 16 MB: bounded memory whatever the file size
+    return db
+
+
+def check_workbook(book: Workbook) -> None:
+    """Refuse a workbook without the two sheets or their required columns (§13)."""
+    for sheet in (HOUSEHOLD_SHEET, MEMBER_SHEET):
+        if sheet not in book.sheets:
+            raise XlsxError(
+                _("The sheet “%(sheet)s” is missing: use the template offered for download.") % {"sheet": sheet}
+            )
+
+
+def stage_file(
+    *, path: str, stage_path: str, progress: Callable[[int], None] | None = None
+) -> tuple[sqlite3.Connection, list[Issue], None]:
+    """Read both sheets into the staging file; return it, the issues found so far and the positions."""
+    if os.path.exists(stage_path):
+        os.remove(stage_path)
+    db = open_stage(stage_path)
+    db.execute("CREATE TABLE h (row INTEGER PRIMARY KEY, key TEXT, vals TEXT)")
+    db.execute("CREATE TABLE m (row INTEGER PRIMARY KEY, key TEXT, idn TEXT, vals TEXT)")
+    issues: list[Issue] = []
+    book = Workbook(path)
+    try:
+        check_workbook(book)
+        done = 0
+        layout = []
+        for sheet, columns, table in (
+            (HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, "h"),
+            (MEMBER_SHEET, MEMBER_COLUMNS, "m"),
+        ):
+            done, positions = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
+            layout.append(positions)
+    finally:
+        book.close()
+    db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
+    db.execute("INSERT INTO meta VALUES ('layout', ?)", (json.dumps(layout),))
+    db.execute("CREATE INDEX h_key ON h (key)")
+    db.execute("CREATE INDEX m_key ON m (key, row)")
+    db.execute("CREATE INDEX m_idn ON m (idn)")
+    db.commit()
+    return db, issues, None
+
+
+def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> int:
+    rows = book.rows(sheet, width=256)
+    positions = None
+    id_pos = None
+    insert = "INSERT INTO h VALUES (?, ?, ?)" if table == "h" else "INSERT INTO m VALUES (?, ?, ?, ?)"
+    batch = []
+    for row_number, values, formulas in rows:
+        if positions is None:
+            positions, unknown, missing = match_headers(values, columns)
+            for header in unknown:
+                issues.append(
+                    Issue(
+                        sheet,
+                        row_number,
+                        "",
+                        header,
+                        "unknown_column",
+                        _("Unknown column: delete it or use the template's column names."),
+                    )
+                )
+            if missing:
+                raise XlsxError(
+                    _("The sheet “%(sheet)s” lacks the columns %(columns)s: use the template offered for download.")
+                    % {"sheet": sheet, "columns": "、".join(missing)}
+                )
+            id_pos = (
+                next(p for col, p in zip(columns, positions, strict=True) if col.field == "id_number")
+                if table == "m"
+                else None
+            )
+            continue
+        picked = [values[p] if p is not None and p < len(values) else None for p in positions]
+        if all(v is None or not v.strip() for v in picked) and not formulas:
+            continue  # an empty row
+        key = (picked[0] or "").strip()
+        if key == EXAMPLE_KEY:
+            continue
+        for col_index in formulas:
+            header_index = positions.index(col_index) if col_index in positions else None
+            header = columns[header_index].header if header_index is not None else ""
+            issues.append(
+                Issue(
+                    sheet,
+                    row_number,
+                    column_letter(col_index),
+                    header,
+                    "formula",
+                    _("Formulas are not accepted: type the value itself."),
+                    key=key,
+                )
+            )
+        if table == "h":
+            batch.append((row_number, key, json.dumps(picked, ensure_ascii=False)))
+        else:
+            idn = (values[id_pos] or "").strip().upper() if id_pos < len(values) else ""
+            batch.append((row_number, key, idn, json.dumps(picked, ensure_ascii=False)))
+        if len(batch) >= 5000:
+            db.executemany(insert, batch)
+            done += len(batch)
+            batch.clear()
+            if progress:
+                progress(done)
+    if positions is None:
+        raise XlsxError(
+            _("The sheet “%(sheet)s” is empty: it needs the header row of the template.") % {"sheet": sheet}
+        )
+    if batch:
+        db.executemany(insert, batch)
+        done += len(batch)
+    if progress:
+        progress(done)
+    return done, positions
+
+
+def file_level_issues(db: sqlite3.Connection) -> list[Issue]:
+    """Whole-file checks in SQL: a repeated 户编号, a person twice, a member without a household (§13)."""
+    issues = []
+    for row, key in db.execute(
+        "SELECT row, key FROM h WHERE key IN (SELECT key FROM h GROUP BY key HAVING COUNT(*) > 1)"
+    ):
+        issues.append(
+            Issue(
+                HOUSEHOLD_SHEET,
+                row,
+                "A",
+                "户编号",
+                "duplicate_household",
+                _("This household number appears more than once in the sheet."),
+                key=key,
+                value=key,
+            )
+        )
+    for row, key in db.execute("SELECT row, key FROM m WHERE key != '' AND key NOT IN (SELECT key FROM h)"):
+        issues.append(
+            Issue(
+                MEMBER_SHEET,
+                row,
+                "A",
+                "户编号",
+                "member_without_household",
+                _("No household with this number in the sheet 户信息."),
+                key=key,
+                value=key,
+            )
+        )
+    for row, key, idn in db.execute(
+        "SELECT row, key, idn FROM m WHERE idn != '' AND idn IN (SELECT idn FROM m GROUP BY idn HAVING COUNT(*) > 1)"
+    ):
+        issues.append(
+            Issue(
+                MEMBER_SHEET,
+                row,
+                "",
+                "证件号码",
+                "duplicate_person_in_file",
+                _("This person appears more than once in the file."),
+                key=key,
+                value=idn,
+                sensitive=True,
+            )
+        )
+    return issues
+
+
+def counts(db: sqlite3.Connection) -> tuple[int, int]:
+    return db.execute("SELECT COUNT(*) FROM h").fetchone()[0], db.execute("SELECT COUNT(*) FROM m").fetchone()[0]
+
+
+def households(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, list]], list[tuple[int, list]]]]:
+    """(key, household rows, member rows) in key order: a merge of the two sorted sheets."""
+    h_cur = db.execute("SELECT key, row, vals FROM h ORDER BY key, row")
+    m_cur = db.cursor().execute("SELECT key, row, vals FROM m ORDER BY key, row")
+    pending = m_cur.fetchone()
+    current_key, h_rows = None, []
+    for key, row, vals in h_cur:
+        if key != current_key and current_key is not None:
+            members, pending = _take(m_cur, pending, current_key)
+            yield current_key, h_rows, members
+            h_rows = []
+        current_key = key
+        h_rows.append((row, json.loads(vals)))
+    if current_key is not None:
+        members, pending = _take(m_cur, pending, current_key)
+        yield current_key, h_rows, members
+
+
+def _take(cursor, pending, key):
+    members = []
+    while pending is not None and pending[0] < key:
+        pending = cursor.fetchone()  # members without a household: reported by file_level_issues
+    while pending is not None and pending[0] == key:
+        members.append((pending[1], json.loads(pending[2])))
+        pending = cursor.fetchone()
+    return members, pending
