@@ -1,0 +1,117 @@
+"""The demo province in one call (issue 2, item 8): regions, households and one user per role (§1).
+
+Reproducible: one random.Random(seed) drives everything, in a fixed order. Fast: rows go through
+writer.Sink (bulk_create, COPY on PostgreSQL) in batches, so no simple-history rows are written.
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Max
+
+from accounts.models import Role, User
+from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+
+from . import names as n
+from .households import HouseholdGenerator
+from .regions import Plan, build_region_years, build_regions
+from .writer import Sink
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 -- every demo user's password; printed by the command, never for production
+# Which level of the showcase village's ancestry each demo user is scoped to (§1).
+DEMO_USERS = (
+    (Role.VILLAGE_CLERK, "village"),
+    (Role.HELPER, "county"),
+    (Role.TOWNSHIP_REVIEWER, "township"),
+    (Role.COUNTY_OFFICIAL, "county"),
+    (Role.CITY_OFFICIAL, "city"),
+    (Role.PROVINCE_STAFF, "province"),
+    (Role.AUDITOR, "province"),
+    (Role.ADMIN, "province"),
+)
+WRITE_ORDER = [Helper, Household, Member, MemberEvent, Income, Assessment, StatusEvent, Pairing]
+
+
+@dataclass
+class SeedResult:
+    counts: dict[str, int] = field(default_factory=dict)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, scope code
+    skipped_users: list[str] = field(default_factory=list)
+
+
+def has_data() -> bool:
+    from villages.models import Region
+
+    return Region.objects.exists()
+
+
+def _next_id(model) -> int:
+    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+
+
+def seed_demo(*, households: int, seed: int, batch: int = 5000) -> SeedResult:
+    """Build the demo province into an empty database (§1–§3)."""
+    rng = random.Random(seed)
+    result = SeedResult()
+    with transaction.atomic():
+        plan = build_regions(rng, households=households)
+    showcase = min(
+        (i for i, v in enumerate(plan.villages) if v.code.startswith(n.SHOWCASE_COUNTY)),
+        key=lambda i: plan.villages[i].code,
+    )
+    nv = len(plan.villages)
+    helper_id = None
+    if households:
+        sink = Sink(WRITE_ORDER)
+        first = {"household": _next_id(Household), "member": _next_id(Member), "helper": _next_id(Helper)}
+        gen = HouseholdGenerator(rng, plan, sink, first_ids=first)
+        gen.run(households, showcase=showcase, batch=batch)
+        sink.reset_sequences([Household, Member, Helper])
+        result.counts.update({m._meta.verbose_name_plural: count for m, count in sink.counts.items()})
+        helper_id = gen.first_helper.get(showcase)
+        counters = {"registered": gen.registered, "poor_now": gen.poor_now, "poor_by_year": gen.poor_by_year}
+    else:
+        zeros = [0] * nv
+        counters = {"registered": zeros, "poor_now": zeros, "poor_by_year": {y: zeros for y in (2018, 2019, 2020)}}
+    with transaction.atomic():
+        build_region_years(rng, plan, **counters)
+        _users(plan, showcase, helper_id, result)
+    result.counts["regions"] = 1 + len({c.city_id for c in plan.counties}) + len(plan.counties)
+    result.counts["regions"] += len(plan.township_ids) + nv
+    return result
+
+
+def _users(plan: Plan, showcase: int, helper_id: int | None, result: SeedResult) -> None:
+    """One demo user per role, scoped along the showcase village's ancestry; `admin` is a superuser."""
+    from villages.models import Region
+
+    village = Region.objects.select_related("parent__parent__parent__parent").get(pk=plan.villages[showcase].id)
+    township = village.parent
+    county = township.parent
+    scopes = {"village": village, "township": township, "county": county, "city": county.parent}
+    scopes["province"] = county.parent.parent
+    password = make_password(DEMO_PASSWORD)  # hashed once: eight PBKDF2 runs would dominate a small seed
+    existing = set(User.objects.filter(username__in=[r for r, _ in DEMO_USERS]).values_list("username", flat=True))
+    new = []
+    for role, level in DEMO_USERS:
+        if role in existing:
+            result.skipped_users.append(role)
+            continue
+        admin = role == Role.ADMIN
+        new.append(
+            User(
+                username=role,
+                password=password,
+                role=role,
+                scope=scopes[level],
+                is_staff=admin or role == Role.AUDITOR,
+                is_superuser=admin,
+                first_name=str(Role(role).label),
+            )
+        )
+        result.users.append((role, str(Role(role).label), scopes[level].code))
+    User.objects.bulk_create(new)
+    if helper_id and Role.HELPER not in existing:
+        Helper.objects.filter(pk=helper_id).update(user=User.objects.get(username=Role.HELPER))

@@ -1,0 +1,107 @@
+"""Batched inserts for the demo generator: COPY on PostgreSQL, one executemany INSERT elsewhere.
+
+Rows are plain dicts keyed by attribute name, so the generator never builds a model instance (compiling
+every value through the ORM was two thirds of the time of bulk_create). Memory stays flat: buffers are flushed, in
+foreign-key order, every `batch` households.
+"""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+NULL = "\\N"
+
+
+class Sink:
+    """Buffers rows per model and writes them in the order the models were given."""
+
+    def __init__(self, order: list[type[models.Model]], *, use_copy: bool | None = None) -> None:
+        self.order = order
+        self.buffers: dict[type[models.Model], list[dict]] = {m: [] for m in order}
+        self.use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
+        self.counts: dict[type[models.Model], int] = dict.fromkeys(order, 0)
+        now = timezone.now()
+        self._defaults: dict[type[models.Model], dict[str, object]] = {}
+        for model in order:
+            defaults = {}
+            for f in model._meta.concrete_fields:
+                if f.generated or f.primary_key:
+                    continue
+                if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+                    defaults[f.attname] = now
+                else:
+                    defaults[f.attname] = f.get_default()
+            self._defaults[model] = defaults
+
+    def add(self, model: type[models.Model], row: dict) -> None:
+        self.buffers[model].append(row)
+
+    def flush(self) -> None:
+        """Write every buffer in one transaction (deferred foreign keys are checked at its commit)."""
+        with transaction.atomic():
+            for model in self.order:
+                rows = self.buffers[model]
+                if not rows:
+                    continue
+                if self.use_copy:
+                    self._copy(model, rows)
+                else:
+                    self._insert_many(model, rows)
+                self.counts[model] += len(rows)
+                self.buffers[model] = []
+
+    def _columns(self, model: type[models.Model], rows: list[dict]) -> tuple[list[str], list[str]]:
+        attnames = (["id"] if "id" in rows[0] else []) + list(self._defaults[model])
+        column_of = {f.attname: f.column for f in model._meta.concrete_fields}
+        return attnames, [column_of[a] for a in attnames]
+
+    def _insert_many(self, model: type[models.Model], rows: list[dict]) -> None:
+        """executemany of one INSERT: what bulk_create does, without compiling every value through the ORM."""
+        attnames, columns = self._columns(model, rows)
+        defaults = self._defaults[model]
+        sqlite = connection.vendor == "sqlite"
+        adapt_dt = connection.ops.adapt_datetimefield_value
+
+        def value(v):
+            if not sqlite or v is None or isinstance(v, (str, int)):
+                return v
+            if isinstance(v, Decimal):
+                return str(v)
+            if isinstance(v, dt.datetime):
+                return adapt_dt(v)
+            return v.isoformat()  # a date
+
+        table = connection.ops.quote_name(model._meta.db_table)
+        cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (model names)
+        params = [[value(r[a] if a in r else defaults[a]) for a in attnames] for r in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+    def _copy(self, model: type[models.Model], rows: list[dict]) -> None:
+        """COPY in CSV format: the csv module (C) quotes; NULL is spelled \\N so that '' stays an empty string."""
+        defaults = self._defaults[model]
+        attnames, columns = self._columns(model, rows)
+        items = [(a, defaults.get(a)) for a in attnames]
+        buf = io.StringIO()
+        write = csv.writer(buf, lineterminator="\n").writerow
+        for r in rows:
+            write([NULL if (v := r.get(a, d)) is None else v for a, d in items])
+        buf.seek(0)
+        table = connection.ops.quote_name(model._meta.db_table)
+        cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
+
+    def reset_sequences(self, models_with_ids: list[type[models.Model]]) -> None:
+        """After explicit ids, move the database's id sequences past them (PostgreSQL)."""
+        statements = connection.ops.sequence_reset_sql(no_style(), models_with_ids)
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
