@@ -203,7 +203,8 @@ def _commit(job: ImportJob) -> None:
         db, _i, _u = staging.stage_file(path=job.file.path, stage_path=str(path))
     try:
         issues = staging.file_level_issues(db)
-        bad_keys = {i.key for i in issues}
+        # Households the dry run refused stay refused (formula cells are found only while reading).
+        bad_keys = {i.key for i in issues} | set(job.issues.values_list("household_key", flat=True).distinct())
         layout = _layout(db)
         numbering = Numbering(_file_max_numbers(db))
         reason = reason_for(job.pk)

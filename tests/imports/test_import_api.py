@@ -1,0 +1,46 @@
+"""The import through the REST API (§13): upload, status with errors, commit; scoped."""
+
+import pytest
+
+from households.models import Household
+from tests.conftest import login
+
+from .conftest import household_row, member_row, upload, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_upload_status_and_commit(client, users, tree, django_capture_on_commit_callbacks):
+    login(client, users.clerk_a)
+    data = xlsx_bytes([household_row("1"), household_row("2")], [member_row("1"), member_row("2", "配偶")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports/", {"file": upload(data)})
+    assert response.status_code == 201
+    job_id = response.json()["id"]
+    status = client.get(f"/api/v1/imports/{job_id}/").json()
+    assert status["state"] == "validated" and status["progress"] == 100
+    assert [(e["sheet"], e["row"], e["code"]) for e in status["errors"]] == [("户信息", 3, "head_count")]
+    assert client.post(f"/api/v1/imports/{job_id}/commit/", {"valid_only": False}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/imports/{job_id}/commit/", {"valid_only": True})
+    assert response.status_code == 202
+    status = client.get(f"/api/v1/imports/{job_id}/").json()
+    assert status["state"] == "done" and status["result"]["created"] == 1
+    assert Household.objects.count() == 1
+
+
+def test_api_refuses_a_non_excel_upload(client, users, tree):
+    login(client, users.clerk_a)
+    response = client.post("/api/v1/imports/", {"file": upload(b"not a workbook")})
+    assert response.status_code == 400 and response.json()["codes"] == ["not_xlsx"]
+
+
+def test_api_job_of_another_village_is_404(client, users, tree, django_capture_on_commit_callbacks):
+    login(client, users.clerk_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = client.post(
+            "/api/v1/imports/", {"file": upload(xlsx_bytes([household_row("1")], [member_row("1")]))}
+        ).json()["id"]
+    login(client, users.clerk_b)
+    assert client.get(f"/api/v1/imports/{job_id}/").status_code == 404
+    assert client.post(f"/api/v1/imports/{job_id}/commit/", {"valid_only": True}).status_code == 404
