@@ -183,7 +183,11 @@ def household_edit(request: HttpRequest, number: str | None = None) -> HttpRespo
         "breadcrumb": visible_ancestors(user, household.village) if household.pk else [],
         "breadcrumb_link_last": True,
     }
-    return render(request, "households/household_form.html", context)
+    response = render(request, "households/household_form.html", context)
+    if household.pk and user.can_view_sensitive:
+        # The form shows identifiers unmasked, so it is an unmasked view too (§9).
+        audit_record(user=user, action="view_sensitive", object_type="household", object_id=household.number)
+    return response
 
 
 def _save(user: User, form, formset, income_form, assessment_form) -> Household:

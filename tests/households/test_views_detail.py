@@ -129,3 +129,22 @@ def test_the_detail_page_query_count_does_not_grow_with_members_incomes_and_hist
         assert client.get(url(small)).status_code == 200
     with django_assert_num_queries(len(baseline)):
         assert client.get(url(big)).status_code == 200
+
+
+def test_a_township_reviewer_sees_its_own_township_only(client, users, homes):
+    login(client, users.township)
+    assert client.get(url(homes.b)).status_code == 200
+    assert client.get(url(homes.c)).status_code == 404
+    assert client.get(url(homes.d)).status_code == 404
+
+
+def test_province_staff_and_auditors_see_every_county(client, users, homes):
+    for who in (users.province, users.auditor, users.city):
+        login(client, who)
+        assert client.get(url(homes.d)).status_code == 200
+
+
+def test_the_edit_form_of_a_clerk_is_an_audited_unmasked_view(client, users, homes):
+    login(client, users.clerk_a)
+    assert client.get(f"/households/{homes.a.number}/edit/").status_code == 200
+    assert AuditLog.objects.filter(action="view_sensitive", object_id=homes.a.number).count() == 1
