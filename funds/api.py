@@ -53,6 +53,7 @@ class PostOnlyViewSet(
 
 
 class AllocationSerializer(serializers.ModelSerializer):
+    signed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     county = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
 
     class Meta:
@@ -82,6 +83,7 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 
 class ArrangementSerializer(serializers.ModelSerializer):
+    signed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     class Meta:
         model = Arrangement
         fields = [
@@ -109,6 +111,7 @@ class ArrangementSerializer(serializers.ModelSerializer):
 
 
 class DisbursementSerializer(serializers.ModelSerializer):
+    signed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     household = serializers.SlugRelatedField(
         slug_field="number", queryset=Household.objects.none(), required=False, allow_null=True
     )

@@ -128,7 +128,12 @@ def test_payment_to_a_deceased_member_needs_an_override(tree, users, homes):
     Member.objects.filter(pk=member.pk).update(departure=hc.Departure.DECEASED, departed_on=DAY)
     member.refresh_from_db()
     kwargs = dict(
-        user=users.county, arrangement=arr, amount="100", date=DAY, payee=Payee.HOUSEHOLD, household=homes.a,
+        user=users.county,
+        arrangement=arr,
+        amount="100",
+        date=DAY,
+        payee=Payee.HOUSEHOLD,
+        household=homes.a,
         member=member,
     )
     with pytest.raises(ValidationError) as e:
@@ -140,8 +145,14 @@ def test_payment_to_a_deceased_member_needs_an_override(tree, users, homes):
 def test_household_subsidy_records_the_assistance(tree, users, homes):
     p, a, arr = ledger(tree, users)
     d = fs.disbursement_create(
-        user=users.county, arrangement=arr, amount="300", date=DAY, payee=Payee.HOUSEHOLD, household=homes.a,
-        category="industry", record_assistance=True,
+        user=users.county,
+        arrangement=arr,
+        amount="300",
+        date=DAY,
+        payee=Payee.HOUSEHOLD,
+        household=homes.a,
+        category="industry",
+        record_assistance=True,
     )
     rec = AssistanceRecord.objects.get(disbursement=d)
     assert (rec.household, rec.amount, rec.project, rec.category) == (homes.a, Decimal("300"), p, "industry")
