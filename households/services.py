@@ -76,6 +76,16 @@ def _duplicate_person_message(user: User, clash: Member) -> str:
     }
 
 
+def _unchanged_member_ids(members: list[Member]) -> set[int]:
+    """Members whose stored values equal the given ones (one query)."""
+    existing = {m.pk: m for m in members if m.pk is not None}
+    if not existing:
+        return set()
+    fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in ("updated_at",)]
+    stored = Member.objects.filter(pk__in=existing).values(*fields)
+    return {row["id"] for row in stored if all(getattr(existing[row["id"]], f) == row[f] for f in fields)}
+
+
 @transaction.atomic
 def household_save(
     *,
@@ -101,7 +111,10 @@ def household_save(
     try:
         with transaction.atomic():
             household.save()
+            unchanged = _unchanged_member_ids(members)
             for member in members:
+                if member.pk in unchanged:
+                    continue  # no save, so no empty history row
                 member.household = household
                 if member.pk is None:
                     member.created_by = user

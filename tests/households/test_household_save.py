@@ -70,3 +70,16 @@ def test_scopes_of_every_role(tree, users, homes):
         == {homes.a.number, homes.b.number, homes.c.number, homes.d.number}
     )
     assert seen(users.helper) == set()
+
+
+def test_saving_again_without_changes_writes_no_member_history(tree, users, homes):
+    member = homes.a.members.get()
+    before = member.history.count()
+    f_members = list(homes.a.members.all())
+    from households.services import household_save
+
+    household_save(user=users.clerk_a, household=homes.a, members=f_members)
+    assert member.history.count() == before
+    f_members[0].name = "新名字"
+    household_save(user=users.clerk_a, household=homes.a, members=f_members)
+    assert member.history.count() == before + 1
