@@ -1,1 +1,197 @@
-# Register your models here.
+"""The Django admin, scoped like every other read (§1), read-only for auditors, and the audit log (§9).
+
+ScopedAdmin is the base of every ModelAdmin of accounts, villages and households:
+- only active staff users reach the admin at all; what they see is the selectors' scope (§1);
+- auditors view and change nothing; models marked `superuser_only_writes` (households, members: their
+  rules live in households.services, which the admin would bypass) are read-only for everyone else;
+- changelists never count the whole table twice and never list every village in a filter.
+"""
+
+from contextvars import ContextVar
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .masking import MASKED, mask_id_number, mask_phone
+from .models import AuditLog, Role, User
+
+AUDIT_READERS = {Role.AUDITOR, Role.ADMIN}
+# The user of the current admin request, for display methods that only receive the object (thread-safe,
+# unlike an attribute on the shared ModelAdmin instance). Unset means: mask.
+_viewer: ContextVar = ContextVar("admin_viewer", default=None)
+
+
+def is_admin_user(user) -> bool:
+    return bool(user.is_active and user.is_staff)
+
+
+def sees_sensitive(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "can_view_sensitive", False))
+
+
+class ScopedPermissions:
+    """Permission rules shared by model admins and inlines."""
+
+    superuser_only_writes = False
+
+    def _may_write(self, request) -> bool:
+        user = request.user
+        if not is_admin_user(user) or user.role == Role.AUDITOR:
+            return False
+        return user.is_superuser or not self.superuser_only_writes
+
+    def has_module_permission(self, request) -> bool:
+        return is_admin_user(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_admin_user(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return self._may_write(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
+
+class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
+    show_full_result_count = False  # one COUNT per page, not two, on a million rows
+    list_per_page = 50
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        """Limit to the user's scope through the selectors (§1); subclasses say how."""
+        raise NotImplementedError
+
+    def get_queryset(self, request) -> QuerySet:
+        _viewer.set(request.user)
+        qs = super().get_queryset(request)
+        if not is_admin_user(request.user):
+            return qs.none()
+        return self.scope(request, qs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # outside the scope looks exactly like absent (§1), as everywhere else
+
+
+class ScopedInline(ScopedPermissions, admin.TabularInline):
+    extra = 0
+
+    def get_queryset(self, request) -> QuerySet:
+        _viewer.set(request.user)
+        return super().get_queryset(request)
+
+
+def viewer_sees_sensitive() -> bool:
+    user = _viewer.get()
+    return user is not None and sees_sensitive(user)
+
+
+def masked_id(value: str) -> str:
+    return value if viewer_sees_sensitive() else mask_id_number(value)
+
+
+def masked_phone(value: str) -> str:
+    return value if viewer_sees_sensitive() else mask_phone(value)
+
+
+@admin.register(User)
+class UserAdmin(ScopedPermissions, DjangoUserAdmin):
+    """Administrators see every user; other staff only the users inside their own scope."""
+
+    show_full_result_count = False
+    list_display = ("username", "first_name", "last_name", "role", "scope", "is_staff", "is_active")
+    list_filter = ("role", "is_staff", "is_superuser", "is_active")
+    list_select_related = ("scope",)
+    raw_id_fields = ("scope",)
+    search_fields = ("username", "first_name", "last_name")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("role", "scope")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Role and scope"), {"fields": ("role", "scope")}),
+    )
+
+    def get_queryset(self, request) -> QuerySet:
+        from villages.selectors import scope_region
+
+        qs = super().get_queryset(request)
+        user = request.user
+        if not is_admin_user(user):
+            return qs.none()
+        if user.is_superuser or user.role == Role.ADMIN:
+            return qs
+        scope = scope_region(user)
+        if scope is None:
+            return qs.none()
+        return qs.filter(scope__code__startswith=scope.prefix)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Only administrators manage users and roles (§1).
+        user = request.user
+        allowed = user.is_superuser or user.role == Role.ADMIN
+        return allowed and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args) -> bool:
+        user = request.user
+        return (user.is_superuser or user.role == Role.ADMIN) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        user = request.user
+        return (user.is_superuser or user.role == Role.ADMIN) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Readable by auditors and administrators only; nobody adds, changes or deletes entries (§9)."""
+
+    show_full_result_count = False
+    list_display = ("at", "user", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    list_select_related = ("user",)
+    search_fields = ("=object_id", "=user__username")
+    raw_id_fields = ("user",)
+    readonly_fields = ("at", "user", "action", "object_type", "object_id", "detail")
+    date_hierarchy = None
+    actions = None
+
+    @staticmethod
+    def _reader(request) -> bool:
+        user = request.user
+        return is_admin_user(user) and (user.is_superuser or user.role in AUDIT_READERS)
+
+    def get_queryset(self, request) -> QuerySet:
+        qs = super().get_queryset(request)
+        return qs if self._reader(request) else qs.none()
+
+    def has_module_permission(self, request) -> bool:
+        return self._reader(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._reader(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+__all__ = [
+    "MASKED",
+    "ScopedAdmin",
+    "ScopedInline",
+    "masked_id",
+    "masked_phone",
+    "sees_sensitive",
+    "viewer_sees_sensitive",
+]

@@ -1,1 +1,57 @@
-# Register your models here.
+"""Admin of the region tree (§2), scoped through villages.selectors.region_list_for (§1)."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from accounts.admin import ScopedAdmin
+
+from .models import AnnualTarget, Region, RegionYear
+from .selectors import region_list_for
+
+
+class RegionScoped(ScopedAdmin):
+    raw_id_fields = ("region",)
+    list_select_related = ("region",)
+    search_fields = ("^region__code", "region__name")
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs.filter(region__in=region_list_for(request.user))
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ("code", "name", "level", "parent", "poverty_county", "is_poverty_village", "is_deep_poverty")
+    # Choice and boolean filters only: a filter listing 10,000 villages would be one huge query per page.
+    list_filter = ("level", "poverty_county", "is_poverty_village", "is_deep_poverty", "is_border_village")
+    list_select_related = ("parent",)
+    raw_id_fields = ("parent",)
+    search_fields = ("^code", "name")
+    ordering = ("code",)
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return region_list_for(request.user)
+
+
+@admin.register(RegionYear)
+class RegionYearAdmin(RegionScoped):
+    list_display = (
+        "region",
+        "year",
+        "rural_population",
+        "has_hard_road",
+        "has_safe_water",
+        "has_electricity",
+        "has_broadband",
+        "has_standard_clinic",
+        "has_cultural_venue",
+        "collective_income",
+    )
+    list_filter = ("year",)
+    ordering = ("region__code", "year")
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(RegionScoped):
+    list_display = ("region", "year", "people", "villages", "counties")
+    list_filter = ("year",)
+    ordering = ("region__code", "year")
