@@ -84,6 +84,7 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class ArrangementSerializer(serializers.ModelSerializer):
     signed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
     class Meta:
         model = Arrangement
         fields = [

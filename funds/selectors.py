@@ -10,7 +10,7 @@ from accounts.models import User
 from households import choices as hc
 from projects.selectors import county_scope_q
 
-from .choices import EntryKind, Payee
+from .choices import EntryKind, FundSource, Payee
 from .models import Allocation, Arrangement, Disbursement
 
 ZERO = Decimal("0.00")
@@ -178,6 +178,7 @@ def fund_progress(user: User, *, year=None, county: str = "", source: str = "") 
     merge(arr, "allocation__", "arranged")
     merge(dis, "arrangement__allocation__", "disbursed")
     for row in rows.values():
+        row["source_label"] = FundSource(row["source"]).label
         row["unarranged"] = row["allocated"] - row["arranged"]
         row["undisbursed"] = row["arranged"] - row["disbursed"]
         row["progress"] = (
@@ -266,8 +267,6 @@ def public_fund_use(county) -> list[dict]:
             (g["year"], g["source"]), {"year": g["year"], "source": g["source"], "allocated": ZERO, "disbursed": ZERO}
         )
         row["disbursed"] = g["t"]
-    from .choices import FundSource
-
     for row in rows.values():
         row["source_label"] = FundSource(row["source"]).label
     return sorted(rows.values(), key=lambda r: (-r["year"], r["source"]))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assistance.choices import AssistanceCategory
 from households.selectors import household_list_for
 from projects.selectors import county_list_for, managed_counties, project_list_for
 
@@ -238,7 +239,10 @@ def reports(request: HttpRequest) -> HttpResponse:
             "idle_allocations": sel.idle_allocations(request.user)[:50],
             "idle_arrangements": sel.idle_arrangements(request.user)[:50],
             "household_payments": sel.household_payments(request.user, year=year)[:100],
-            "double_payments": sel.anomaly_double_payments(request.user)[:100],
+            "double_payments": [
+                {**row, "category_label": AssistanceCategory(row["category"]).label}
+                for row in sel.anomaly_double_payments(request.user)[:100]
+            ],
             "closed_payments": sel.anomaly_closed_households(request.user)[:100],
         },
     )
