@@ -155,3 +155,42 @@ def test_public_notice_page_needs_no_login_and_shows_no_personal_data(client, us
         assert secret not in html
     assert client.get(reverse("projects:public_index")).status_code == 200
     assert client.get(reverse("projects:public_county", args=[tree.village_a.code])).status_code == 404
+
+
+def test_county_official_edits_budget_and_keeps_targets(client, users, tree):
+    from decimal import Decimal
+
+    from projects.models import PerformanceTarget, ProjectBudget
+
+    p = project(tree.county, users.county)
+    ProjectBudget.objects.create(project=p, source="central", amount=Decimal("10"))
+    PerformanceTarget.objects.create(project=p, indicator="带动户数", planned=Decimal("5"))
+    login(client, users.county)
+    url = reverse("projects:edit", args=[p.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["budget_central"] == Decimal("10.00")
+    target = p.targets.get()
+    resp = client.post(
+        url,
+        {
+            "name": "改名",
+            "county": tree.county.pk,
+            "year": 2019,
+            "category": "industry",
+            "implementing_unit": "u",
+            "beneficiary_people": 1,
+            "benefit_linkage": "orders",
+            "budget_provincial": "25",
+            "targets-TOTAL_FORMS": "1",
+            "targets-INITIAL_FORMS": "1",
+            "targets-0-id": target.pk,
+            "targets-0-indicator": "带动户数",
+            "targets-0-planned": "5",
+            "targets-0-achieved": "4",
+        },
+    )
+    assert resp.status_code == 302
+    p.refresh_from_db()
+    assert p.name == "改名" and p.status == ProjectStatus.APPROVED
+    assert {b.source: b.amount for b in p.budgets.all()} == {"provincial": Decimal("25.00")}
+    assert [(t.indicator, t.achieved) for t in p.targets.all()] == [("带动户数", Decimal("4.00"))]
