@@ -20,6 +20,9 @@ from villages.models import Region
 
 from .xlsx.validate import HouseholdPlan, Layout
 
+# bulk_update writes one CASE per field with a WHEN per row, evaluated for every row: quadratic in the
+# batch size, so updates go in small batches.
+UPDATE_BATCH = 100
 H_FIELDS = {f.name: f for f in Household._meta.concrete_fields}
 M_FIELDS = {f.name: f for f in Member._meta.concrete_fields}
 
@@ -110,7 +113,12 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
                 setattr(household, name, value)
             household.updated_at = now
         bulk_update_with_history(
-            list(instances.values()), Household, fields, default_user=user, default_change_reason=reason
+            list(instances.values()),
+            Household,
+            fields,
+            batch_size=UPDATE_BATCH,
+            default_user=user,
+            default_change_reason=reason,
         )
 
     new_members, old_members = [], []
@@ -133,7 +141,12 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
                 setattr(obj, name, value)
             obj.updated_at = now
         bulk_update_with_history(
-            list(instances.values()), Member, fields, default_user=user, default_change_reason=reason
+            list(instances.values()),
+            Member,
+            fields,
+            batch_size=UPDATE_BATCH,
+            default_user=user,
+            default_change_reason=reason,
         )
     counts["created"] += len(created)
     counts["updated"] += len(old_plans)

@@ -167,7 +167,8 @@ def _check_member(member: MemberPlan, plan: HouseholdPlan, layout: Layout, issue
                 "disability_certificate",
                 "certificate_format",
                 _(
-                    "A disability certificate number is the ID number followed by the category (1–7) and the grade (1–4)."
+                    "A disability certificate number is the ID number followed by the category (1–7) "
+                    "and the grade (1–4)."
                 ),
                 cert,
             )
