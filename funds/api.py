@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from assistance.choices import AssistanceCategory
 from households.models import Household, Member
 from households.selectors import household_list_for
 from projects.models import Project
@@ -116,6 +117,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
     household = serializers.SlugRelatedField(
         slug_field="number", queryset=Household.objects.none(), required=False, allow_null=True
     )
+    category = serializers.ChoiceField(choices=AssistanceCategory.choices, required=False, allow_blank=True)
     record_assistance = serializers.BooleanField(write_only=True, required=False, default=False)
 
     class Meta:

@@ -16,6 +16,7 @@ from households.models import Household
 from villages.models import Level, Region
 from villages.selectors import region_list_for
 
+from .choices import PROJECT_CATEGORIES
 from .models import Project
 from .selectors import project_list_for, with_budget_and_funds
 from .services import project_save, project_transition
@@ -41,6 +42,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     beneficiary_households = serializers.SlugRelatedField(
         slug_field="number", many=True, queryset=Household.objects.none(), required=False
     )
+    # A plain string in the schema: an enum here would collide with §4's "category" enum of the other endpoints.
+    category = serializers.CharField(max_length=20, help_text=", ".join(value for value, _label in PROJECT_CATEGORIES))
     budgets = BudgetSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
     budget_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
@@ -84,6 +87,13 @@ class ProjectSerializer(serializers.ModelSerializer):
         self.fields["county"].queryset = regions.filter(level=Level.COUNTY)
         self.fields["villages"].child_relation.queryset = regions.filter(level=Level.VILLAGE)
         self.fields["beneficiary_households"].child_relation.queryset = household_list_for(request.user)
+
+    def validate_category(self, value: str) -> str:
+        if value not in dict(PROJECT_CATEGORIES):
+            raise serializers.ValidationError(
+                _("Choose a §4 category or an infrastructure kind."), code="invalid_choice"
+            )
+        return value
 
     def save_with(self, user, instance=None):
         data = dict(self.validated_data)

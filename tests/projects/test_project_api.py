@@ -70,3 +70,21 @@ def test_project_api_refuses_a_county_outside_the_scope(client, users, tree):
         content_type="application/json",
     )
     assert r.status_code == 400 and "county" in r.json()
+
+
+def test_project_api_refuses_an_unknown_category(client, users, tree):
+    login(client, users.county)
+    r = client.post(
+        URL,
+        {
+            "name": "x",
+            "county": tree.county.code,
+            "year": 2020,
+            "category": "casino",
+            "implementing_unit": "u",
+            "benefit_linkage": "other",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "category" in r.json()
+    assert not Project.objects.exists()
