@@ -5,19 +5,18 @@ without a save() per row: county = village.parent.parent, a number (village code
 when the file gives none, birth date and sex from the ID number (done by the validator), a StatusEvent
 for every new household, and a historical record for every row written."""
 
-import datetime as dt
-
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from households import choices as c
 from households.models import Household, Member, StatusEvent
 from villages.models import Region
 
+from . import copy
 from .xlsx.validate import HouseholdPlan, Layout
 
 # bulk_update writes one CASE per field with a WHEN per row, evaluated for every row: quadratic in the
@@ -91,19 +90,31 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
     new_plans = [p for p in plans if p.target_id is None]
     old_plans = [p for p in plans if p.target_id is not None]
 
+    stamp = {"created_by_id": user.pk, "created_at": now, "updated_at": now}
+    h_base = copy.defaults(Household)
     created = [
-        Household(number=p.number, created_by=user, status=c.Status.POOR, **_household_values(p)) for p in new_plans
+        {**h_base, **_household_values(p), "number": p.number, "status": c.Status.POOR, **stamp} for p in new_plans
     ]
+    new_ids = copy.insert(Household, created)
     if created:
-        created = bulk_create_with_history(created, Household, default_user=user, default_change_reason=reason)
+        copy.insert(
+            Household.history.model,
+            copy.history_rows(Household, created, new_ids, user_id=user.pk, reason=reason, when=now),
+            with_ids=False,
+        )
+        e_base = copy.defaults(StatusEvent)
+        today = timezone.localdate()
+        copy.insert(
+            StatusEvent,
+            [
+                {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason, **stamp}
+                for pk in new_ids
+            ],
+            with_ids=False,
+        )
     # Local, not on the plan: a rolled-back batch is retried household by household with the same plans.
     ids = {p.key: p.target_id for p in old_plans}
-    ids.update({p.key: h.pk for p, h in zip(new_plans, created, strict=True)})
-    if created:
-        StatusEvent.objects.bulk_create(
-            StatusEvent(household=h, to_status=h.status, date=dt.date.today(), reason=reason, created_by=user)
-            for h in created
-        )
+    ids.update({p.key: pk for p, pk in zip(new_plans, new_ids, strict=True)})
     if old_plans:
         fields = sorted((layout.h_present - {"number", "village"}) | {"village", "county", "updated_at"})
         instances = Household.objects.in_bulk([p.target_id for p in old_plans])
@@ -126,11 +137,13 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
         for member in plan.members:
             (old_members if member.target_id else new_members).append((plan, member))
     if new_members:
-        bulk_create_with_history(
-            [Member(household_id=ids[p.key], created_by=user, **_member_values(m)) for p, m in new_members],
-            Member,
-            default_user=user,
-            default_change_reason=reason,
+        m_base = copy.defaults(Member)
+        rows = [{**m_base, **_member_values(m), "household_id": ids[p.key], **stamp} for p, m in new_members]
+        member_ids = copy.insert(Member, rows)
+        copy.insert(
+            Member.history.model,
+            copy.history_rows(Member, rows, member_ids, user_id=user.pk, reason=reason, when=now),
+            with_ids=False,
         )
     if old_members:
         fields = sorted((layout.m_present - {"household"}) | {"birth_date", "sex", "id_type", "updated_at"})
