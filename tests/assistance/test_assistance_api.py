@@ -77,3 +77,36 @@ def test_auditor_reads_all_and_creates_nothing(client, users, homes):
     )
     assert r.status_code == 403
     assert AssistanceRecord.objects.count() == 1
+
+
+def test_helper_sees_only_paired_households_and_records_a_loan(client, users, homes, paired):
+    AssistanceRecord.objects.create(household=homes.b, category="health", date=dt.date(2019, 1, 1), content="x")
+    login(client, users.helper)
+    assert client.get(URL + "records/").json()["count"] == 0
+    r = client.post(
+        URL + "loans/",
+        {
+            "household": homes.a.number,
+            "amount": "50000.00",
+            "benchmark_rate": "4.350",
+            "term_months": 36,
+            "issued_on": "2018-01-01",
+            "due_on": "2021-01-01",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.json()
+    assert r.json()["status"] in {"overdue", "current"}
+    r = client.post(
+        URL + "loans/",
+        {
+            "household": homes.a.number,
+            "amount": "0",
+            "benchmark_rate": "4.35",
+            "term_months": 36,
+            "issued_on": "2018-01-01",
+            "due_on": "2017-01-01",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 400

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from accounts.models import AuditLog
 from assistance.models import AssistanceRecord
@@ -181,3 +181,21 @@ def test_arrangement_to_another_countys_project_is_refused(tree, users):
     a = allocation(tree.county, users.county)
     with pytest.raises((ValidationError, PermissionDenied)):
         fs.arrangement_create(user=users.county, allocation=a, project=other, amount="1", date=DAY)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_the_database_itself_refuses_to_update_or_delete_a_posted_entry(tree, users):
+    p, a, arr = ledger(tree, users)
+    for sql in ("UPDATE funds_allocation SET amount = 1 WHERE id = %s", "DELETE FROM funds_arrangement WHERE id = %s"):
+        pk = a.pk if "allocation" in sql else arr.pk
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [pk])
+    assert Allocation.objects.get(pk=a.pk).amount == Decimal("1000.00")
+
+
+def test_funds_go_only_to_approved_projects(tree, users):
+    p = project(tree.county, users.county, approved=False)
+    a = allocation(tree.county, users.county)
+    with pytest.raises(ValidationError) as e:
+        fs.arrangement_create(user=users.county, allocation=a, project=p, amount="1", date=DAY)
+    assert codes(e.value, "project") == ["status"]
