@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import (
     CharField,
+    Count,
     DateField,
     Exists,
     F,
@@ -115,12 +116,15 @@ def income_finding(qs: QuerySet[Income], as_of: dt.date, code: str, kind: str, *
 
 def dq01(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """One person in two live households within the province (§8.2 DQ01). The database already forbids
-    the same ID number twice among current members; what still slips through: numbers that differ only
-    by case or surrounding spaces (imports, raw writes), and a current member whose ID is recorded as
-    deceased in another live household."""
+    the same ID number twice among current members; what still slips through: a number typed with a
+    lower-case x or surrounding spaces (imports, raw writes) beside the same number written properly,
+    and a current member whose ID is recorded as deceased in another live household.
+
+    The other member is looked up by its exact, indexed ID number against this member's normalised one,
+    so the check costs one index probe per member; a pair of which only the other side is
+    non-normalised is reported when that side's county is checked."""
     other = (
-        Member.objects.annotate(norm=Upper(Trim("id_number")))
-        .filter(norm=OuterRef("norm"), household__status__in=c.LIVE_STATUSES)
+        Member.objects.filter(id_number=OuterRef("norm"), household__status__in=c.LIVE_STATUSES)
         .filter(Q(departure="") | Q(departure=c.Departure.DECEASED))
         .exclude(household_id=OuterRef("household_id"))
     )
@@ -129,15 +133,42 @@ def dq01(as_of: dt.date, county_id: int) -> list[QuerySet]:
     return [member_finding(qs, as_of, QualityCode.DQ01, "duplicate")]
 
 
+def _households_with_several(county_id: int, relationship: str) -> QuerySet:
+    """Ids of the county's households with more than one current member of a relationship: one GROUP BY
+    over those members only (heads or spouses), not a count per household."""
+    return (
+        current_members(county_id)
+        .filter(relationship=relationship)
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("household_id")
+    )
+
+
 def dq03(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """Not exactly one current head, or more than one current spouse (§8.2 DQ03)."""
-    qs = live_households(county_id).annotate(
-        heads=current_member_count(relationship=c.Relationship.HEAD),
-        spouses=current_member_count(relationship=c.Relationship.SPOUSE),
-    )
+    hh = live_households(county_id)
+    head = Member.objects.filter(household_id=OuterRef("pk"), departure="", relationship=c.Relationship.HEAD)
+    several_heads = hh.filter(pk__in=_households_with_several(county_id, c.Relationship.HEAD))
+    several_spouses = hh.filter(pk__in=_households_with_several(county_id, c.Relationship.SPOUSE))
     return [
-        household_finding(qs.exclude(heads=1), as_of, QualityCode.DQ03, "heads", heads=F("heads")),
-        household_finding(qs.filter(spouses__gt=1), as_of, QualityCode.DQ03, "spouses", spouses=F("spouses")),
+        household_finding(hh.filter(~Exists(head)), as_of, QualityCode.DQ03, "heads", heads=Value(0)),
+        household_finding(
+            several_heads.annotate(heads=current_member_count(relationship=c.Relationship.HEAD)),
+            as_of,
+            QualityCode.DQ03,
+            "heads",
+            heads=F("heads"),
+        ),
+        household_finding(
+            several_spouses.annotate(spouses=current_member_count(relationship=c.Relationship.SPOUSE)),
+            as_of,
+            QualityCode.DQ03,
+            "spouses",
+            spouses=F("spouses"),
+        ),
     ]
 
 
@@ -236,17 +267,20 @@ def dq08(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """Wages with nobody working; work without wages; months worked outside 0–12 (§8.2 DQ08), on the
     income record of the policy year (the year of as_of)."""
     incomes = _incomes(county_id, as_of.year)
+    worker = Member.objects.filter(
+        household_id=OuterRef("household_id"), departure="", months_worked__gte=1, months_worked__lte=12
+    )
     workers = current_member_count(ref="household_id", months_worked__gte=1, months_worked__lte=12)
     return [
         income_finding(
-            incomes.filter(wages__gt=0).annotate(n=workers).filter(n=0),
+            incomes.filter(wages__gt=0).filter(~Exists(worker)),
             as_of,
             QualityCode.DQ08,
             "wages_no_work",
             wages=F("wages"),
         ),
         income_finding(
-            incomes.filter(wages=0).annotate(n=workers).filter(n__gt=0),
+            incomes.filter(wages=0).filter(Exists(worker)).annotate(n=workers),
             as_of,
             QualityCode.DQ08,
             "work_no_wages",
@@ -265,7 +299,10 @@ def dq08(as_of: dt.date, county_id: int) -> list[QuerySet]:
 def dq09(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """Business income without business costs; per-capita net income ≤ 0 or above 100,000 (§8.2 DQ09)."""
     incomes = _incomes(county_id, as_of.year)
-    sized = incomes.annotate(size=current_member_count(ref="household_id")).filter(size__gt=0)
+    # A per-capita amount above the limit needs a net above it (at least one member): filter on that
+    # first, so the member count is computed for the few candidates only.
+    candidates = incomes.filter(Q(net__lte=0) | Q(net__gt=MAX_PER_CAPITA_NET))
+    sized = candidates.annotate(size=current_member_count(ref="household_id")).filter(size__gt=0)
     return [
         income_finding(
             incomes.filter(business__gt=0, business_costs=0),
@@ -335,10 +372,12 @@ def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
 def dq12(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """Implausible land per person, road distance or a housing area of 0 (§8.2 DQ12)."""
     hh = live_households(county_id)
-    sized = hh.annotate(size=current_member_count()).filter(size__gt=0)
+    # As in DQ09: only households above the limit for one person can be above it per person.
+    arable = hh.filter(arable_land__gt=MAX_ARABLE_PER_PERSON).annotate(size=current_member_count()).filter(size__gt=0)
+    forest = hh.filter(forest_land__gt=MAX_FOREST_PER_PERSON).annotate(size=current_member_count()).filter(size__gt=0)
     return [
         household_finding(
-            sized.filter(arable_land__gt=F("size") * Value(MAX_ARABLE_PER_PERSON)),
+            arable.filter(arable_land__gt=F("size") * Value(MAX_ARABLE_PER_PERSON)),
             as_of,
             QualityCode.DQ12,
             "arable_land",
@@ -346,7 +385,7 @@ def dq12(as_of: dt.date, county_id: int) -> list[QuerySet]:
             size=F("size"),
         ),
         household_finding(
-            sized.filter(forest_land__gt=F("size") * Value(MAX_FOREST_PER_PERSON)),
+            forest.filter(forest_land__gt=F("size") * Value(MAX_FOREST_PER_PERSON)),
             as_of,
             QualityCode.DQ12,
             "forest_land",

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db.models import F, OuterRef, Q, Subquery, Value
 
 from households import choices as c
-from households.models import Household, Income
+from households.models import Income
 
 from ..models import ACTIVE_STATES, AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
 from .common import current_member_count
@@ -171,23 +171,26 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
         for household_id, (village_id, triggers) in fired.items()
         if household_id not in active
     ]
-    created = MonitoringAlert.objects.bulk_create(new)
+    created = MonitoringAlert.objects.bulk_create(new, batch_size=1000)
     if any(a.pk is None for a in created):  # a backend that returns no ids: read them back
         created = list(
-            MonitoringAlert.objects.filter(
-                county_id=county_id, state=AlertState.OPEN, household_id__in=[a.household_id for a in new]
+            MonitoringAlert.objects.filter(county_id=county_id, state=AlertState.OPEN, opened_on=as_of).only(
+                "id", "household_id"
             )
         )
-    kept_ids = [a.pk for hid, a in active.items() if hid in fired]
-    MonitoringAlert.objects.filter(pk__in=kept_ids, last_triggered_on__lt=as_of).update(
-        last_triggered_on=as_of, run_id=run_id
-    )
+    for ids in _chunks([a.pk for hid, a in active.items() if hid in fired]):
+        MonitoringAlert.objects.filter(pk__in=ids, last_triggered_on__lt=as_of).update(
+            last_triggered_on=as_of, run_id=run_id
+        )
     alert_of = {**{hid: a.pk for hid, a in active.items()}, **{a.household_id: a.pk for a in created}}
 
     existing = {
-        (t.alert_id, t.trigger): t for t in AlertTrigger.objects.filter(alert_id__in=[alert_of[h] for h in fired])
+        (t.alert_id, t.trigger): t
+        for t in AlertTrigger.objects.filter(alert__county_id=county_id, alert__state__in=ACTIVE_STATES).only(
+            "id", "alert_id", "trigger", "values", "last_on"
+        )
     }
-    to_create, to_update = [], []
+    to_create, changed, seen_again = [], [], []
     for household_id, (_village, triggers) in fired.items():
         alert_id = alert_of[household_id]
         for trigger, values in triggers.items():
@@ -204,14 +207,20 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
                         last_on=as_of,
                     )
                 )
-            else:
+                continue
+            if row.last_on < as_of:
+                seen_again.append(row.pk)
+            if row.values != values:  # rare (an income corrected): only these rows are rewritten one by one
                 row.values, row.policy_version = values, values["policy_version"]
-                row.last_on = max(row.last_on, as_of)
-                to_update.append(row)
-    AlertTrigger.objects.bulk_create(to_create)
-    AlertTrigger.objects.bulk_update(to_update, ["values", "policy_version", "last_on"], batch_size=500)
+                changed.append(row)
+    AlertTrigger.objects.bulk_create(to_create, batch_size=1000)
+    AlertTrigger.objects.bulk_update(changed, ["values", "policy_version"], batch_size=500)
+    for ids in _chunks(seen_again):
+        AlertTrigger.objects.filter(pk__in=ids).update(last_on=as_of)
     return len(fired)
 
 
-def monitored_households(county_id: int):
-    return Household.objects.filter(county_id=county_id, status__in=MONITORED_STATUSES)
+def _chunks(ids: list[int], size: int = 5000):
+    """Id lists small enough for any database's limit on query parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -42,9 +42,10 @@ def adults(*extra):
 
 
 def dq01_case_only(tree, h):
-    Member.objects.filter(pk=head(h).pk).update(id_number="11010519491231002X", sex=c.Sex.FEMALE)
+    # Reported on the record written wrongly (lower-case x), the one to correct.
+    Member.objects.filter(pk=head(h).pk).update(id_number="11010519491231002x", sex=c.Sex.FEMALE)
     other = clean_household(tree.village_b)
-    Member.objects.filter(pk=spouse(other).pk).update(id_number="11010519491231002x")
+    Member.objects.filter(pk=spouse(other).pk).update(id_number="11010519491231002X")
 
 
 def dq01_deceased_elsewhere(tree, h):
