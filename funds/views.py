@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from assistance.choices import AssistanceCategory
 from households.selectors import household_list_for
-from projects.selectors import county_list_for, managed_counties, project_list_for
+from projects.selectors import can_manage_county, county_list_for, managed_counties, project_list_for
 
 from . import selectors as sel
 from . import services
@@ -159,8 +159,6 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
 
 
 def _can_post(user, county) -> bool:
-    from projects.selectors import can_manage_county
-
     return can_manage_county(user, county)
 
 

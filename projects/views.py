@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from funds.errors import apply_errors
+from funds.selectors import public_fund_use
 from villages.models import Level, Region
 
 from .forms import ProjectFilterForm, ProjectForm, TargetFormSet, TransitionForm
-from .models import Project
+from .models import PerformanceTarget, Project
 from .selectors import (
     PUBLIC_STATUSES,
     can_manage_county,
@@ -92,10 +93,8 @@ def _edit(request: HttpRequest, project: Project) -> HttpResponse:
     return render(request, "projects/project_form.html", {"form": form, "targets": targets, "project": project})
 
 
-def _copy_target(t):
+def _copy_target(t: PerformanceTarget) -> PerformanceTarget:
     # Targets are rewritten as a whole: fresh rows, so an edit never half-updates them.
-    from .models import PerformanceTarget
-
     return PerformanceTarget(indicator=t.indicator, unit=t.unit, planned=t.planned, achieved=t.achieved)
 
 
@@ -149,8 +148,6 @@ def public_index(request: HttpRequest) -> HttpResponse:
 def public_county(request: HttpRequest, code: str) -> HttpResponse:
     county = get_object_or_404(Region, code=code, level=Level.COUNTY)
     projects = public_projects(county).order_by("-year", "id")
-    from funds.selectors import public_fund_use
-
     return render(
         request,
         "public/project_county.html",
