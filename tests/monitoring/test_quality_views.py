@@ -108,3 +108,19 @@ def test_bad_filter_values_are_ignored_not_an_error(client, tree, users):
     assert response.status_code == 200
     assert response.context["region"] == tree.village_a
     assert client.get(URL, {"region": "nonsense"}).status_code == 404
+
+
+def test_a_helper_sees_the_findings_of_the_paired_households_only(client, tree, users):
+    from households.models import Pairing
+
+    from .conftest import helper_for
+
+    mine, other = faulty(tree.village_a, 2)
+    Pairing.objects.create(
+        helper=helper_for(tree.county, user=users.helper), household=mine, start=AS_OF.replace(year=2018)
+    )
+    quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+    client.force_login(users.helper)
+    response = client.get(URL)
+    assert response.context["show_list"]
+    assert {f.household_id for f in response.context["page"]} == {mine.pk}
