@@ -78,6 +78,19 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
         raise Http404  # outside the scope looks exactly like absent (§1), as everywhere else
 
 
+class ComputedAdmin(ScopedAdmin):
+    """Results the system computes (checks, indicators, runs): nobody edits them in the admin."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ScopedInline(ScopedPermissions, admin.TabularInline):
     extra = 0
 
@@ -188,6 +201,7 @@ class AuditLogAdmin(admin.ModelAdmin):
 
 __all__ = [
     "MASKED",
+    "ComputedAdmin",
     "ScopedAdmin",
     "ScopedInline",
     "masked_id",

@@ -9,11 +9,32 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedAdmin, ScopedInline, masked_id, masked_phone, sees_sensitive, viewer_sees_sensitive
+from accounts.admin import (
+    ComputedAdmin,
+    ScopedAdmin,
+    ScopedInline,
+    masked_id,
+    masked_phone,
+    sees_sensitive,
+    viewer_sees_sensitive,
+)
 from accounts.masking import mask_bank_account
 from villages.selectors import scope_region
 
-from .models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+from .models import (
+    Assessment,
+    Helper,
+    Household,
+    HouseholdCheck,
+    Income,
+    Member,
+    MemberEvent,
+    Pairing,
+    PolicyParameter,
+    RecomputeCounty,
+    RecomputeRun,
+    StatusEvent,
+)
 from .selectors import household_list_for
 
 # Personal information (§9) a user without "view sensitive" sees masked or not at all.
@@ -202,3 +223,54 @@ class HelperAdmin(ScopedAdmin):
         if sees_sensitive(request.user):
             return fields
         return _swap(fields, {"id_number": None, "phone": None})
+
+
+@admin.register(PolicyParameter)
+class PolicyParameterAdmin(ScopedAdmin):
+    """Province-wide parameters (§5.1): every staff user reads them; they are set in the policy pages."""
+
+    superuser_only_writes = True
+    list_display = ("year", "version", "poverty_line", "incidence_threshold", "notice_days")
+    ordering = ("-year",)
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs
+
+
+@admin.register(HouseholdCheck)
+class HouseholdCheckAdmin(ComputedAdmin):
+    list_display = ("household_id", "as_of", "status", "policy_year", "eligible", "per_capita_net")
+    list_filter = ("eligible", "status")
+    search_fields = ("=household__number",)
+    raw_id_fields = ("household", "county", "village", "run")
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs.filter(household__in=household_list_for(request.user))
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(ComputedAdmin):
+    list_display = ("id", "as_of", "trigger", "state", "only_county", "counties_done", "counties_total", "eligible")
+    list_select_related = ("only_county",)
+    list_filter = ("state", "trigger")
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        region = scope_region(request.user)
+        if region is None:
+            return qs.none()
+        if region.level == "province":
+            return qs
+        return qs.filter(only_county__code__startswith=region.prefix[:6])
+
+
+@admin.register(RecomputeCounty)
+class RecomputeCountyAdmin(ComputedAdmin):
+    list_display = ("run", "county", "state", "attempts", "households", "eligible", "seconds")
+    list_select_related = ("run", "county")
+    list_filter = ("state",)
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        region = scope_region(request.user)
+        if region is None:
+            return qs.none()
+        return qs.filter(county__code__startswith=region.prefix[:6])

@@ -1,5 +1,7 @@
 """The Django admin (issue 2, item 9): scoped like every read (§1), read-only for auditors, audit log (§9)."""
 
+from io import StringIO
+
 import pytest
 from django.urls import reverse
 
@@ -105,3 +107,29 @@ def test_the_audit_log_is_read_by_auditors_only_and_never_edited_or_deleted(clie
     assert client.get(reverse("admin:accounts_auditlog_add")).status_code == 403
     entry.refresh_from_db()
     assert entry.action == AuditAction.EXPORT
+
+
+@pytest.mark.parametrize("username", ["admin", "township_reviewer", "auditor"])
+def test_every_admin_page_of_the_three_apps_opens_on_demo_data(client, username):
+    from django.contrib import admin
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", households=30, seed=3, stdout=StringIO())
+    user = User.objects.get(username=username)
+    staff(user)
+    client.force_login(user)
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("accounts", "villages", "households"):
+            continue
+        name = f"{model._meta.app_label}.{model._meta.model_name}"
+        response = client.get(changelist(name))
+        expected = 403 if model is AuditLog and username == "township_reviewer" else 200
+        assert response.status_code == expected, name
+        if expected != 200:
+            continue
+        obj = model_admin.get_queryset(response.wsgi_request).first()
+        if obj is not None:
+            url = reverse(f"admin:{name.replace('.', '_')}_change", args=[obj.pk])
+            assert client.get(url).status_code == 200, name

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from accounts.admin import ScopedAdmin
+from accounts.admin import ComputedAdmin, ScopedAdmin
 
-from .models import AnnualTarget, Region, RegionYear
+from .models import AnnualTarget, Region, RegionIndicator, RegionYear, SampledHousehold, VerificationSample
 from .selectors import region_list_for
 
 
@@ -55,3 +55,38 @@ class AnnualTargetAdmin(RegionScoped):
     list_display = ("region", "year", "people", "villages", "counties")
     list_filter = ("year",)
     ordering = ("region__code", "year")
+
+
+@admin.register(RegionIndicator)
+class RegionIndicatorAdmin(ComputedAdmin):
+    list_display = ("region", "as_of", "year", "rural_population", "remaining_poor", "incidence", "exit_eligible")
+    list_select_related = ("region",)
+    list_filter = ("level", "year", "exit_eligible")
+    raw_id_fields = ("region",)
+    search_fields = ("^region__code", "region__name")
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs.filter(region__in=region_list_for(request.user))
+
+
+@admin.register(VerificationSample)
+class VerificationSampleAdmin(ScopedAdmin):
+    superuser_only_writes = True  # drawn by the sampling service, reproducible from its seed (§6.4)
+    list_display = ("county", "drawn_on", "seed", "note")
+    list_select_related = ("county",)
+    raw_id_fields = ("county",)
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs.filter(county__in=region_list_for(request.user))
+
+
+@admin.register(SampledHousehold)
+class SampledHouseholdAdmin(ScopedAdmin):
+    superuser_only_writes = True
+    list_display = ("sample", "kind", "household", "people", "wrongly_exited", "omitted", "approves")
+    list_select_related = ("sample__county", "household")
+    list_filter = ("kind",)
+    raw_id_fields = ("sample", "household")
+
+    def scope(self, request, qs: QuerySet) -> QuerySet:
+        return qs.filter(sample__county__in=region_list_for(request.user))
