@@ -133,6 +133,7 @@ def arrangement_create(
     amount = money(amount)
     parent = _lock(Allocation, allocation.pk)
     _require_original(parent)
+    project = Project.objects.get(pk=project.pk)  # its current status, not the caller's copy
     if project.county_id != parent.county_id:
         raise invalid("project", _("The project must belong to the allocation's county."))
     if project.status not in FUNDABLE:
@@ -192,6 +193,9 @@ def _check_household_payee(
     """§11: a household payee lives in the county; closed households and deceased members need an override."""
     if household is None:
         raise invalid("household", _("Choose the household to pay."), "required")
+    # Re-read inside the transaction: a closure or a death recorded a moment ago must count.
+    household = Household.objects.get(pk=household.pk)
+    member = Member.objects.get(pk=member.pk) if member is not None else None
     if household.county_id != arrangement.allocation.county_id:
         raise invalid("household", _("The household must live in the county of the funds."))
     if member is not None and member.household_id != household.pk:

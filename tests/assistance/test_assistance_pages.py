@@ -136,3 +136,39 @@ def test_assistance_list_query_count(client, users, homes, django_assert_max_num
     with django_assert_max_num_queries(8):
         resp = client.get(reverse("assistance:list"))
     assert len(resp.context["page"]) == 12
+
+
+def test_a_reversed_subsidy_is_shown_struck_out_and_left_out_of_the_totals(users, tree, homes):
+    from funds import services as fs
+    from funds.choices import Payee
+    from tests.funds.helpers import DAY, ledger
+
+    p, a, arr = ledger(tree, users)
+    kept = fs.disbursement_create(
+        user=users.county,
+        arrangement=arr,
+        amount="100",
+        date=DAY,
+        payee=Payee.HOUSEHOLD,
+        household=homes.a,
+        category="industry",
+        record_assistance=True,
+    )
+    wrong = fs.disbursement_create(
+        user=users.county,
+        arrangement=arr,
+        amount="40",
+        date=DAY,
+        payee=Payee.HOUSEHOLD,
+        household=homes.a,
+        category="housing",
+        record_assistance=True,
+    )
+    fs.disbursement_reverse(user=users.county, disbursement=wrong, reason="paid twice", date=DAY)
+    request = RequestFactory().get("/")
+    request.user = users.county
+    html = Template('{% include "households/partials/assistance.html" %}').render(
+        Context({"household": homes.a, "request": request})
+    )
+    assert html.count('data-reversed="1"') == 1
+    assert kept.amount == Decimal("100.00") and "100.00" in html and "140.00" not in html
