@@ -1,0 +1,3 @@
+"""API routes of the workflows app (§13)."""
+
+urlpatterns = []
