@@ -12,6 +12,8 @@ API_MODULES = [
     "projects.api_urls",
     "funds.api_urls",
     "imports.api_urls",
+    "workflows.api_urls",
+    "reports.api_urls",
 ]
 
 urlpatterns = [path("", include(module)) for module in API_MODULES]

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "assistance",
     "monitoring",
     "imports",
+    "workflows",
+    "reports",
 ]
 
 MIDDLEWARE = [

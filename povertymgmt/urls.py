@@ -16,6 +16,9 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("funds/", include("funds.urls")),
     path("imports/", include("imports.urls")),
+    path("workflows/", include("workflows.urls")),
+    path("public/", include("workflows.public_urls")),
+    path("reports/", include("reports.urls")),
     path("api/", include("povertymgmt.api_urls")),
     path("admin/", admin.site.urls),
 ]
