@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/transition/", views.project_transition_view, name="transition"),
     path("public/", views.public_index, name="public_index"),
     path("public/<str:code>/", views.public_county, name="public_county"),
+    path("public/<str:code>/projects.csv", views.public_county_csv, name="public_county_csv"),
 ]

@@ -1,5 +1,7 @@
 """Pages of the project library (§10) and the public notices (§12)."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,3 +155,49 @@ def public_county(request: HttpRequest, code: str) -> HttpResponse:
         "public/project_county.html",
         {"county": county, "projects": projects, "funds": public_fund_use(county)},
     )
+
+
+def _cell(value) -> str:
+    # §12: a cell that begins with = + - @ would run as a spreadsheet formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def public_county_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """§12: the public project list of a county as CSV, with no personal identifiers."""
+    county = get_object_or_404(Region, code=code, level=Level.COUNTY)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="projects-{county.code}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Project"),
+            _("Year"),
+            _("Category"),
+            _("Implementing unit"),
+            _("Status"),
+            _("Beneficiary people"),
+            _("Budget"),
+            _("Arranged"),
+            _("Disbursed"),
+        ]
+    )
+    for p in public_projects(county).order_by("-year", "id"):
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    p.name,
+                    p.year,
+                    p.get_category_display(),
+                    p.implementing_unit,
+                    p.get_status_display(),
+                    p.beneficiary_people,
+                    p.budget_total,
+                    p.arranged_total,
+                    p.disbursed_total,
+                )
+            ]
+        )
+    return response

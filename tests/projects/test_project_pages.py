@@ -194,3 +194,13 @@ def test_county_official_edits_budget_and_keeps_targets(client, users, tree):
     assert p.name == "改名" and p.status == ProjectStatus.APPROVED
     assert {b.source: b.amount for b in p.budgets.all()} == {"provincial": Decimal("25.00")}
     assert [(t.indicator, t.achieved) for t in p.targets.all()] == [("带动户数", Decimal("4.00"))]
+
+
+def test_public_csv_has_no_personal_data_and_neutralises_formulas(client, users, tree, homes):
+    p = project(tree.county, users.county, name="=HYPERLINK(1)")
+    p.beneficiary_households.add(homes.a)
+    resp = client.get(reverse("projects:public_county_csv", args=[tree.county.code]))
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("text/csv")
+    body = resp.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in body
+    assert homes.a.number not in body and homes.a.members.first().id_number not in body
