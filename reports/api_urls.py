@@ -1,0 +1,3 @@
+"""Report routes of /api/v1/ (§12, §13)."""
+
+urlpatterns: list = []
