@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -80,16 +81,34 @@ def _issue(sheet, row, columns, positions, fld, code, message, key, raw=None) ->
     )
 
 
+# Choices, yes/no and small numbers repeat on nearly every row: each distinct cell text is read once.
+_MEMO_KINDS = {"bool", "choice", "int", "decimal", "date"}
+_MEMO_LIMIT = 10_000
+_memo: dict[tuple, dict] = {}
+
+
 def _parse_row(sheet, columns, positions, row, values, key, issues) -> dict:
     out = {}
+    language = translation.get_language()
     for i, col in enumerate(columns):
         if positions[i] is None:
             continue
         raw = values[i]
-        try:
-            out[col.field] = read_cell(col, raw)
-        except CellError as exc:
-            issues.append(_issue(sheet, row, columns, positions, col.field, f"invalid_{col.kind}", str(exc), key, raw))
+        memo = _memo.get((language, sheet, i)) if col.kind in _MEMO_KINDS else None
+        if memo is None and col.kind in _MEMO_KINDS:
+            memo = _memo[(language, sheet, i)] = {}
+        hit = memo.get(raw) if memo is not None else None
+        if hit is None:
+            try:
+                hit = (True, read_cell(col, raw))
+            except CellError as exc:
+                hit = (False, str(exc))
+            if memo is not None and len(memo) < _MEMO_LIMIT:
+                memo[raw] = hit
+        if hit[0]:
+            out[col.field] = hit[1]
+        else:
+            issues.append(_issue(sheet, row, columns, positions, col.field, f"invalid_{col.kind}", hit[1], key, raw))
     return out
 
 
