@@ -1,0 +1,240 @@
+"""The exit dossier (§6.1): built from the case and the household, sealed at county approval as JSON
+with a SHA-256 of its canonical encoding, verified on every view and by `verify_dossiers`, shown
+masked per §9, printed as HTML and PDF."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
+from accounts.models import User
+from households.models import Income
+from households.policy import parameters_for
+
+from .models import Case, Dossier
+from .snapshots import household_snapshot_live, snapshot_differences
+
+MEMBER_FIELDS = [
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relationship",
+    "education",
+    "school_status",
+    "has_chronic_disease",
+    "has_serious_illness",
+    "is_disabled",
+    "labour_ability",
+    "has_resident_medical",
+    "has_employee_medical",
+    "has_critical_illness",
+]
+HOUSEHOLD_FIELDS = [
+    "number",
+    "status",
+    "identification_year",
+    "main_cause",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "housing_grade",
+    "renovation",
+    "relocation",
+    "has_safe_water",
+    "housing_area",
+]
+INCOME_FIELDS = [
+    "wages",
+    "business",
+    "property",
+    "family_planning",
+    "dibao",
+    "tekun",
+    "pension",
+    "eco_compensation",
+    "other_transfer",
+    "business_costs",
+    "transfer",
+    "net",
+]
+SENSITIVE_MEMBER = ("has_chronic_disease", "has_serious_illness", "is_disabled")
+
+
+def canonical(content: dict) -> dict:
+    """JSON-native values only (Decimals and dates as strings), so what is stored reads back as hashed."""
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def content_hash(content: dict) -> str:
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _who(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def dossier_content(case: Case) -> dict:
+    """Everything §6.1 asks the dossier to hold, as of now (five queries plus the live exit test)."""
+    h = case.household
+    today = timezone.localdate()
+    approval = household_snapshot_live(h, today)
+    proposal = case.proposal_snapshot or {}
+    members = list(h.members.filter(departure="").order_by("id").values(*MEMBER_FIELDS))
+    income = Income.objects.filter(household=h, year=case.year).values(*INCOME_FIELDS).first()
+    line = parameters_for(case.year).poverty_line
+    calc = None
+    if income is not None:
+        n = len(members)
+        calc = {
+            **income,
+            "year": case.year,
+            "members": n,
+            "per_capita_net": (Decimal(income["net"]) / n).quantize(Decimal("0.01")) if n else None,
+            "poverty_line": line,
+        }
+    village = h.village
+    return canonical(
+        {
+            "case": {
+                "id": case.pk,
+                "type": case.case_type,
+                "year": case.year,
+                "opened_at": case.opened_at,
+                "opened_by": _who(case.opened_by),
+                "justification": case.justification,
+                "eligible_at_proposal": case.eligible_at_proposal,
+                "appraisal": {
+                    "date": case.appraisal_date,
+                    "attendance": case.appraisal_attendance,
+                    "result": case.appraisal_result,
+                },
+                "notice": {
+                    "start": case.notice_start,
+                    "end": case.notice_end,
+                    "days_required": parameters_for(case.year).notice_days,
+                },
+            },
+            "household": {
+                **{f: getattr(h, f) for f in HOUSEHOLD_FIELDS},
+                "village": village.name,
+                "village_code": village.code,
+                "township": village.parent.name if village.parent_id else "",
+                "county": h.county.name,
+            },
+            "members": members,
+            "income": calc,
+            "eligibility": {
+                "proposal": proposal,
+                "approval": approval,
+                "differences": snapshot_differences(proposal, approval),
+            },
+            "attachments": [
+                {
+                    "id": a.pk,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "sha256": a.sha256,
+                    "uploaded_by": _who(a.uploaded_by),
+                    "uploaded_at": a.uploaded_at,
+                }
+                for a in case.attachments.select_related("uploaded_by")
+            ],
+            "objections": [
+                {
+                    "raised_on": o.raised_on,
+                    "raised_by": o.raised_by,
+                    "content": o.content,
+                    "resolved_at": o.resolved_at,
+                    "resolution": o.resolution,
+                    "resolved_by": _who(o.resolved_by),
+                }
+                for o in case.objections.select_related("resolved_by")
+            ],
+            "steps": [
+                {
+                    "transition": s.transition,
+                    "from": s.from_state,
+                    "to": s.to_state,
+                    "by": _who(s.user),
+                    "role": s.role,
+                    "at": s.at,
+                    "date": s.date,
+                    "reason": s.reason,
+                }
+                for s in case.steps.select_related("user")
+            ],
+        }
+    )
+
+
+@transaction.atomic
+def dossier_seal(*, case: Case, user: User) -> Dossier:
+    """§6.1: freeze the dossier at county approval; later household edits leave it unchanged."""
+    content = dossier_content(case)
+    content["sealed"] = {"by": _who(user), "at": timezone.now().isoformat()}
+    return Dossier.objects.create(case=case, content=content, sha256=content_hash(content), sealed_by=user)
+
+
+def dossier_verify(dossier: Dossier) -> bool:
+    """True when the stored content still hashes to the sealed SHA-256 (tampering shows as False)."""
+    return content_hash(dossier.content) == dossier.sha256
+
+
+def masked(content: dict, user: User) -> dict:
+    """§9: identifiers and health details hidden from roles without view-sensitive."""
+    if user.can_view_sensitive:
+        return content
+    out = json.loads(json.dumps(content))
+    hh = out.get("household", {})
+    hh["phone"] = mask_phone(hh.get("phone") or "")
+    hh["bank_account"] = mask_bank_account(hh.get("bank_account") or "")
+    for m in out.get("members", []):
+        m["id_number"] = mask_id_number(m.get("id_number") or "")
+        for f in SENSITIVE_MEMBER:
+            m[f] = MASKED
+    return out
+
+
+def dossier_context(case: Case, user: User) -> dict:
+    """The dossier to show: the sealed content (and whether it verifies) or, before sealing, a live draft."""
+    dossier = getattr(case, "dossier", None) if hasattr(case, "dossier") else None
+    if dossier is not None:
+        content, sealed, valid = dossier.content, True, dossier_verify(dossier)
+    else:
+        content, sealed, valid = dossier_content(case), False, None
+    shown = masked(content, user)
+    criteria = []
+    elig = shown.get("eligibility", {})
+    before, after = elig.get("proposal", {}).get("criteria", {}), elig.get("approval", {}).get("criteria", {})
+    for code in dict.fromkeys([*before, *after]):
+        criteria.append(
+            {
+                "code": code,
+                "before": before.get(code),
+                "after": after.get(code),
+                "differs": code in elig.get("differences", []),
+            }
+        )
+    return {"case": case, "dossier": dossier, "content": shown, "sealed": sealed, "valid": valid, "criteria": criteria}
+
+
+def dossier_html(case: Case, user: User, *, for_pdf: bool = False) -> str:
+    ctx = dossier_context(case, user)
+    ctx["for_pdf"] = for_pdf
+    return render_to_string("workflows/dossier_print.html", ctx)
+
+
+def dossier_pdf(case: Case, user: User) -> bytes:
+    """The printable dossier as PDF (WeasyPrint; Chinese text needs a CJK font such as WenQuanYi)."""
+    from weasyprint import HTML
+
+    return HTML(string=dossier_html(case, user, for_pdf=True)).write_pdf()

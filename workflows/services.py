@@ -1,0 +1,466 @@
+"""Writes of the workflows (§6, §7): opening a case, the one transition service, objections, evidence,
+confirming a monitoring alert and the verification sample (§6.4)."""
+
+import datetime as dt
+import hashlib
+import random
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import audit_record
+from households import choices as hc
+from households.models import Household
+from households.policy import parameters_for
+from households.selectors import household_list_for
+from households.services import household_status_change
+from monitoring.models import AlertCategory, AlertState, MonitoringAlert
+from monitoring.services import DISMISSING_ROLES
+from villages.models import Level, Region, SampledHousehold, SampleKind, VerificationSample
+from villages.selectors import region_list_for, scope_region
+
+from . import definitions as d
+from .models import Attachment, AttachmentKind, Case, Objection, Step
+from .snapshots import household_snapshot_nightly, region_snapshot
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# Content types accepted as evidence, with the first bytes such a file starts with.
+ATTACHMENT_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF",),
+}
+
+
+def _err(field: str, message: str, code: str) -> ValidationError:
+    """An error on one field with a code that tests and API clients can rely on (messages are translated)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _in_scope(user: User, *, household: Household | None, region: Region) -> bool:
+    """§1: the case's household (or region) must be inside the user's scope."""
+    if household is not None:
+        return household_list_for(user).filter(pk=household.pk).exists()
+    return user.role != Role.HELPER and region_list_for(user).filter(pk=region.pk).exists()
+
+
+def _user_level(user: User) -> str | None:
+    scope = scope_region(user)
+    return scope.level if scope is not None else None
+
+
+def _check_appraisal(appraisal: dict | None) -> dict:
+    appraisal = appraisal or {}
+    errors = {}
+    date = appraisal.get("date")
+    if not date:
+        errors["appraisal_date"] = _("Give the date of the democratic appraisal.")
+    elif date > _today():
+        errors["appraisal_date"] = _("The appraisal date cannot be in the future.")
+    if not appraisal.get("attendance") or int(appraisal["attendance"]) < 1:
+        errors["appraisal_attendance"] = _("Give how many people attended the appraisal.")
+    if not (appraisal.get("result") or "").strip():
+        errors["appraisal_result"] = _("Give the result of the appraisal.")
+    if errors:
+        raise ValidationError(errors, code="appraisal")
+    return appraisal
+
+
+def notice_days(case: Case) -> int:
+    """§6.1 step 4 / §7: the minimum notice length of the case's policy year."""
+    params = parameters_for(case.year)
+    return params.monitoring_notice_days if case.case_type in d.MONITORING_TYPES else params.notice_days
+
+
+@transaction.atomic
+def case_open(
+    *,
+    user: User,
+    case_type: str,
+    household: Household | None = None,
+    region: Region | None = None,
+    justification: str = "",
+    appraisal: dict | None = None,
+    alert: MonitoringAlert | None = None,
+    category: str = "",
+) -> Case:
+    """Open a case (§6): the opener's role and scope are checked like a transition; a household exit
+    is opened with its democratic appraisal (§6.1 step 1) and the nightly eligibility snapshot."""
+    wf = d.WORKFLOWS[d.CaseType(case_type)]
+    if user.role not in wf.opener_roles or _user_level(user) != wf.opener_level:
+        if not (alert is not None and user.role in DISMISSING_ROLES):
+            raise PermissionDenied(_("Your role cannot open this kind of case."))
+    if wf.on_household:
+        if household is None:
+            raise _err("household", _("Choose the household."), "required")
+        household = Household.objects.select_for_update().get(pk=household.pk)
+        region = household.village
+    elif region is None:
+        raise _err("region", _("Choose the region."), "required")
+    if not _in_scope(user, household=household, region=region):
+        raise PermissionDenied(_("This household or region is outside your scope."))
+    justification = (justification or "").strip()
+    case = Case(
+        case_type=wf.case_type,
+        household=household,
+        region=region,
+        state=wf.start,
+        year=_today().year,
+        opened_by=user,
+        state_since=timezone.now(),
+        justification=justification,
+        alert=alert,
+        category=category,
+    )
+    _check_open_preconditions(case)
+    if wf.case_type == d.CaseType.HOUSEHOLD_EXIT:
+        appraisal = _check_appraisal(appraisal)
+        case.appraisal_date = appraisal["date"]
+        case.appraisal_attendance = int(appraisal["attendance"])
+        case.appraisal_result = appraisal["result"].strip()[:200]
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("A case of this kind is already running for it."), code="duplicate") from exc
+    Step.objects.create(
+        case=case,
+        transition="open",
+        to_state=case.state,
+        user=user,
+        role=user.role,
+        date=case.appraisal_date or _today(),
+        reason=justification,
+        detail=_appraisal_detail(case),
+    )
+    audit_record(user=user, action="change", object_type="case", object_id=case.pk, opened=case.case_type)
+    return case
+
+
+def _check_open_preconditions(case: Case) -> None:
+    """What each case type needs of its household or region, and the eligibility snapshot (§6.1, §6.3)."""
+    t, h = case.case_type, case.household
+    if t == d.CaseType.HOUSEHOLD_EXIT:
+        if h.status not in hc.POOR_STATUSES:
+            raise ValidationError(_("Only a household that has not exited can be proposed for exit."), code="status")
+        case.proposal_snapshot = household_snapshot_nightly(h)
+    elif t == d.CaseType.RETURN and h.status not in (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY):
+        raise ValidationError(_("Only an exited household can return to poverty."), code="status")
+    elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
+        raise ValidationError(_("This household is already registered as poor."), code="status")
+    elif t == d.CaseType.RISK_REMOVAL:
+        if not Case.objects.filter(household=h, case_type=d.CaseType.MONITORING, state=d.State.MONITORED).exists():
+            raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
+    elif t == d.CaseType.VILLAGE_EXIT and case.region.level != Level.VILLAGE:
+        raise _err("region", _("Choose a village."), "level")
+    elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
+        raise _err("region", _("Choose a county."), "level")
+    if t in (d.CaseType.VILLAGE_EXIT, d.CaseType.COUNTY_EXIT):
+        case.proposal_snapshot = region_snapshot(case.region)
+    if case.proposal_snapshot:
+        case.eligible_at_proposal = bool(case.proposal_snapshot.get("eligible"))
+        if not case.eligible_at_proposal and not case.justification:
+            raise _err(
+                "justification",
+                _("The nightly test does not find it eligible: write why it is proposed anyway."),
+                "justification_required",
+            )
+
+
+def _appraisal_detail(case: Case) -> dict:
+    if case.appraisal_date is None:
+        return {}
+    return {
+        "appraisal_date": case.appraisal_date.isoformat(),
+        "attendance": case.appraisal_attendance,
+        "result": case.appraisal_result,
+    }
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    user: User,
+    case: Case,
+    transition: str,
+    reason: str = "",
+    appraisal: dict | None = None,
+    notice_start: dt.date | None = None,
+    category: str = "",
+) -> Case:
+    """Take one step of a case (§6): role, scope level, scope and state are checked on the locked row,
+    so of two concurrent approvals exactly one succeeds; the step is recorded with who, when and why."""
+    wf = d.WORKFLOWS[case.case_type]
+    t = wf.transition(transition)
+    if t is None:
+        raise _err("transition", _("There is no such step."), "unknown_transition")
+    if not t.allows_role(user.role, _user_level(user)):
+        raise PermissionDenied(_("Your role cannot take this step."))
+    case = Case.objects.select_for_update().select_related("household", "region").get(pk=case.pk)
+    if not _in_scope(user, household=case.household, region=case.region):
+        raise PermissionDenied(_("This case is outside your scope."))
+    if case.state not in t.sources:
+        raise _err(
+            "transition",
+            _("This step cannot be taken while the case is “%(state)s”.") % {"state": case.get_state_display()},
+            "wrong_state",
+        )
+    reason = (reason or "").strip()
+    if t.send_back and not reason:
+        raise _err("reason", _("Say why the case is sent back."), "required")
+    today = _today()
+    detail = _apply_needs(case, t, appraisal=appraisal, notice_start=notice_start, category=category, today=today)
+    from_state = case.state
+    case.state = t.target
+    case.state_since = timezone.now()
+    if t.send_back:
+        case.send_back_reason = reason
+    elif transition == "resubmit":
+        case.send_back_reason = ""
+    if t.target in wf.final:
+        case.closed_at = timezone.now()
+    case.save()
+    Step.objects.create(
+        case=case,
+        transition=t.name,
+        from_state=from_state,
+        to_state=t.target,
+        user=user,
+        role=user.role,
+        date=today,
+        reason=reason,
+        detail=detail,
+    )
+    _apply_effects(case, t, wf, user=user, today=today, reason=reason)
+    audit_record(user=user, action="change", object_type="case", object_id=case.pk, step=t.name, to=t.target)
+    return case
+
+
+def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, category, today) -> dict:
+    detail: dict = {}
+    if d.NEEDS_APPRAISAL in t.needs:
+        appraisal = _check_appraisal(appraisal)
+        case.appraisal_date = appraisal["date"]
+        case.appraisal_attendance = int(appraisal["attendance"])
+        case.appraisal_result = appraisal["result"].strip()[:200]
+        detail.update(_appraisal_detail(case))
+    if d.NEEDS_SIGNED_FORM in t.needs and not case.attachments.filter(kind=AttachmentKind.SIGNED_FORM).exists():
+        raise _err("attachment", _("Upload the signed confirmation form first."), "signed_form")
+    if d.NEEDS_NOTICE_START in t.needs:
+        last = case.steps.order_by("-at", "-id").values_list("date", flat=True).first()
+        if notice_start is None:
+            raise _err("notice_start", _("Give the date the notice was posted."), "required")
+        if notice_start > today or (last is not None and notice_start < last):
+            raise _err(
+                "notice_start", _("The notice date must lie between the previous step and today."), "notice_date"
+            )
+        case.notice_start, case.notice_end = notice_start, None
+        detail["notice_start"] = notice_start.isoformat()
+    if d.NEEDS_NOTICE_CLOSED in t.needs:
+        days = notice_days(case)
+        if case.notice_start is None or (today - case.notice_start).days < days:
+            raise _err("transition", _("The notice must run at least %(days)d days.") % {"days": days}, "notice_early")
+        if case.objections.filter(resolved_at__isnull=True).exists():
+            raise _err("transition", _("Resolve the open objections first."), "open_objection")
+        case.notice_end = today
+        detail.update(notice_end=today.isoformat(), notice_days=days)
+    if d.NEEDS_CATEGORY in t.needs:
+        category = category or case.category
+        if category not in AlertCategory.values:
+            raise _err("category", _("Choose the monitoring category."), "required")
+        case.category = category
+        detail["category"] = category
+    if d.NEEDS_SAMPLE in t.needs:
+        sample = VerificationSample.objects.filter(county=case.region).order_by("-drawn_on", "-id").first()
+        if sample is None:
+            raise _err("transition", _("Draw and verify the county's sample first."), "sample_required")
+        case.sample = sample
+        detail.update(sample=sample.pk, seed=sample.seed, snapshot=region_snapshot(case.region))
+    return detail
+
+
+def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:
+    if d.SEAL_DOSSIER in t.effects:
+        from .dossier import dossier_seal
+
+        dossier_seal(case=case, user=user)
+    if d.SET_STATUS in t.effects and case.household is not None:
+        household_status_change(
+            user=user,
+            household=case.household,
+            to_status=wf.target_status,
+            date=today,
+            reason=reason or _("%(case)s announced") % {"case": case.get_case_type_display()},
+        )
+
+
+def _may_run_notice(user: User, case: Case) -> bool:
+    """Whoever runs a case's notice records and resolves its objections."""
+    closing = d.WORKFLOWS[case.case_type].transition("close_notice")
+    return (
+        closing is not None
+        and closing.allows_role(user.role, _user_level(user))
+        and _in_scope(user, household=case.household, region=case.region)
+    )
+
+
+@transaction.atomic
+def objection_record(*, user: User, case: Case, raised_on: dt.date, raised_by: str, content: str) -> Objection:
+    """§6.1 step 4: an objection raised during the notice; it blocks closing the notice until resolved."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not _may_run_notice(user, case):
+        raise PermissionDenied(_("You cannot record objections on this case."))
+    if case.state != d.State.NOTICE:
+        raise ValidationError(_("Objections are recorded while the notice runs."), code="wrong_state")
+    if not (content or "").strip() or not (raised_by or "").strip():
+        raise _err("content", _("Say who objects and what the objection is."), "required")
+    if raised_on > _today() or (case.notice_start and raised_on < case.notice_start):
+        raise _err("raised_on", _("The date must lie within the notice."), "date")
+    return Objection.objects.create(
+        case=case, raised_on=raised_on, raised_by=raised_by.strip()[:100], content=content.strip(), recorded_by=user
+    )
+
+
+@transaction.atomic
+def objection_resolve(*, user: User, objection: Objection, resolution: str) -> Objection:
+    objection = Objection.objects.select_for_update().select_related("case").get(pk=objection.pk)
+    case = objection.case
+    if not _may_run_notice(user, case):
+        raise PermissionDenied(_("You cannot resolve objections on this case."))
+    if objection.resolved_at is not None:
+        raise ValidationError(_("This objection is already resolved."), code="resolved")
+    if not (resolution or "").strip():
+        raise _err("resolution", _("Say how the objection was resolved."), "required")
+    objection.resolution, objection.resolved_by, objection.resolved_at = resolution.strip(), user, timezone.now()
+    objection.save()
+    return objection
+
+
+def _sniff(head: bytes) -> str | None:
+    for content_type, magics in ATTACHMENT_TYPES.items():
+        if any(head.startswith(m) for m in magics):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, user: User, case: Case, kind: str, upload) -> Attachment:
+    """Evidence for a case (§6.1): JPEG, PNG or PDF up to 5 MB, recognised by its content, not its name."""
+    if not _in_scope(user, household=case.household, region=case.region) or user.role == Role.HELPER:
+        raise PermissionDenied(_("You cannot add evidence to this case."))
+    if not case.is_open or hasattr(case, "dossier"):
+        raise _err("file", _("The case is closed or its dossier is sealed."), "sealed")
+    if kind not in AttachmentKind.values:
+        raise _err("kind", _("Choose the kind of evidence."), "invalid")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise _err("file", _("A file may be at most 5 MB."), "too_large")
+    upload.seek(0)
+    head = upload.read(16)
+    sniffed = _sniff(head)
+    if sniffed is None:
+        raise _err("file", _("Upload a JPEG or PNG photo or a PDF scan."), "content_type")
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Attachment.objects.create(
+        case=case,
+        kind=kind,
+        file=upload,
+        name=str(upload.name)[-200:],
+        content_type=sniffed,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+
+
+@transaction.atomic
+def alert_confirm(*, user: User, alert: MonitoringAlert, reason: str) -> Case:
+    """§7: confirming an open alert opens the monitoring case of its household (visit → … → monitored)."""
+    if user.role not in DISMISSING_ROLES:
+        raise PermissionDenied(_("Your role cannot confirm alerts."))
+    alert = MonitoringAlert.objects.select_for_update().select_related("household").get(pk=alert.pk)
+    if alert.state != AlertState.OPEN:
+        raise ValidationError(_("Only an open alert can be confirmed."), code="not_open")
+    MonitoringAlert.objects.filter(pk=alert.pk).update(state=AlertState.CONFIRMED, updated_at=timezone.now())
+    return case_open(
+        user=user,
+        case_type=d.CaseType.MONITORING,
+        household=alert.household,
+        alert=alert,
+        category=alert.category,
+        justification=(reason or "").strip(),
+    )
+
+
+@transaction.atomic
+def sample_draw(
+    *,
+    user: User,
+    county: Region,
+    exited_count: int,
+    non_registered: list[tuple[str, int]],
+    seed: int | None = None,
+    note: str = "",
+) -> VerificationSample:
+    """§6.4: the province draws exited households of a county at random from a recorded seed (the same
+    seed over the same registry draws the same households); the non-registered households are the
+    surveyor's entries, each with its number of people."""
+    if user.role != Role.PROVINCE_STAFF:
+        raise PermissionDenied(_("Only province staff draw verification samples."))
+    if county.level != Level.COUNTY or not region_list_for(user).filter(pk=county.pk).exists():
+        raise PermissionDenied(_("This county is outside your scope."))
+    if exited_count < 0 or (exited_count == 0 and not non_registered):
+        raise _err("exited_count", _("Sample at least one household."), "empty")
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**62)
+    sample = VerificationSample.objects.create(
+        county=county, drawn_on=_today(), seed=seed, note=note[:200], created_by=user
+    )
+    exited = list(
+        Household.objects.filter(county=county, status__in=(hc.Status.EXITED, hc.Status.EXITED_NO_POLICY))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    chosen = random.Random(seed).sample(exited, min(exited_count, len(exited)))
+    sizes = dict(
+        Household.objects.filter(pk__in=chosen, members__departure="").values_list("id").annotate(n=Count("members"))
+    )
+    rows = [
+        SampledHousehold(sample=sample, kind=SampleKind.EXITED, household_id=pk, people=max(sizes.get(pk, 1), 1))
+        for pk in sorted(chosen)
+    ]
+    for label, people in non_registered:
+        if not (label or "").strip() or int(people) < 1:
+            raise ValidationError({"non_registered": _("Each household needs a name and its number of people.")})
+        rows.append(
+            SampledHousehold(sample=sample, kind=SampleKind.NON_REGISTERED, label=label.strip()[:100], people=people)
+        )
+    SampledHousehold.objects.bulk_create(rows)
+    return sample
+
+
+@transaction.atomic
+def sample_result_record(
+    *, user: User, entry: SampledHousehold, wrong: bool | None, approves: bool | None
+) -> SampledHousehold:
+    """§6.4: the verified result of one sampled household (wrongly exited / omitted, and approval)."""
+    if user.role != Role.PROVINCE_STAFF:
+        raise PermissionDenied(_("Only province staff record verification results."))
+    entry = SampledHousehold.objects.select_for_update().get(pk=entry.pk)
+    if entry.kind == SampleKind.EXITED:
+        entry.wrongly_exited = wrong
+    else:
+        entry.omitted = wrong
+    entry.approves = approves
+    entry.save(update_fields=["wrongly_exited", "omitted", "approves"])
+    return entry

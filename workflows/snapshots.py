@@ -1,0 +1,80 @@
+"""Eligibility snapshots kept with a case: the household exit test (§5.2) from the nightly check or
+live, and the region indicators (§5.4, §5.5) of the nightly run. Plain JSON values only, so a sealed
+dossier reads back exactly as it was hashed."""
+
+import datetime as dt
+
+from households import choices as hc
+from households.models import Household
+from households.rules.household import Explanation, explain_household, explanation_from_check, jsonable
+from households.rules.reads import latest_check
+from villages.models import Region, RegionIndicator
+
+
+def explanation_json(expl: Explanation, source: str) -> dict:
+    return {
+        "source": source,
+        "as_of": expl.as_of.isoformat(),
+        "policy_year": expl.policy_year,
+        "params_version": expl.params_version,
+        "status": expl.status,
+        "eligible": bool(expl.eligible),
+        "same_year_blocked": bool(expl.same_year_blocked),
+        "criteria": {
+            code: {
+                "passed": crit.passed,
+                "reason": str(crit.reason or ""),
+                "values": {k: jsonable(v) for k, v in crit.values.items()},
+            }
+            for code, crit in expl.criteria.items()
+        },
+    }
+
+
+def household_snapshot_nightly(household: Household) -> dict:
+    """§6.1 step 1: what the latest nightly run says; live when the household was never checked."""
+    check = latest_check(household)
+    if check is None:
+        snap = explanation_json(explain_household(household), "live")
+        snap["eligible"] = False  # the recompute has not marked it eligible
+        return snap
+    snap = explanation_json(explanation_from_check(check), "nightly")
+    snap["eligible"] = bool(check.eligible) and household.status in hc.POOR_STATUSES
+    return snap
+
+
+def household_snapshot_live(household: Household, as_of: dt.date) -> dict:
+    """The test recomputed from the household's data as of approval."""
+    return explanation_json(explain_household(household, as_of), "live")
+
+
+def snapshot_differences(before: dict, after: dict) -> list[str]:
+    """The criteria whose outcome or looked-at values differ between two snapshots."""
+    codes = list(dict.fromkeys([*before.get("criteria", {}), *after.get("criteria", {})]))
+    diff = []
+    for code in codes:
+        a, b = before.get("criteria", {}).get(code), after.get("criteria", {}).get(code)
+        if a is None or b is None or a.get("passed") != b.get("passed") or a.get("values") != b.get("values"):
+            diff.append(code)
+    if before.get("eligible") != after.get("eligible"):
+        diff.append("eligible")
+    return diff
+
+
+def region_snapshot(region: Region) -> dict:
+    """§5.4 / §5.5 from the region's latest indicator snapshot; not eligible when none exists."""
+    ind = RegionIndicator.objects.filter(region=region).order_by("-as_of").first()
+    if ind is None:
+        return {"source": "none", "eligible": False, "failing": ["no_indicator"]}
+    return {
+        "source": "nightly",
+        "as_of": ind.as_of.isoformat(),
+        "year": ind.year,
+        "params_version": ind.params_version,
+        "eligible": bool(ind.exit_eligible),
+        "failing": list(ind.failing or []),
+        "incidence": jsonable(ind.incidence),
+        "comprehensive_incidence": jsonable(ind.comprehensive_incidence),
+        "remaining_poor": ind.remaining_poor,
+        "rural_population": ind.rural_population,
+    }
