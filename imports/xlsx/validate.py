@@ -87,16 +87,17 @@ _MEMO_LIMIT = 10_000
 _memo: dict[tuple, dict] = {}
 
 
-def _parse_row(sheet, columns, positions, row, values, key, issues) -> dict:
+def _parse_row(sheet, columns, positions, row, values, key, issues, language) -> dict:
+    plan = _memo.get((language, sheet, "plan"))
+    if plan is None:
+        plan = _memo[(language, sheet, "plan")] = [
+            (i, col, {} if col.kind in _MEMO_KINDS else None) for i, col in enumerate(columns)
+        ]
     out = {}
-    language = translation.get_language()
-    for i, col in enumerate(columns):
+    for i, col, memo in plan:
         if positions[i] is None:
             continue
         raw = values[i]
-        memo = _memo.get((language, sheet, i)) if col.kind in _MEMO_KINDS else None
-        if memo is None and col.kind in _MEMO_KINDS:
-            memo = _memo[(language, sheet, i)] = {}
         hit = memo.get(raw) if memo is not None else None
         if hit is None:
             try:
@@ -196,11 +197,12 @@ def _check_member(member: MemberPlan, plan: HouseholdPlan, layout: Layout, issue
 
 def parse_group(key, h_rows, m_rows, layout: Layout, issues: list[Issue]) -> HouseholdPlan:
     row, values = h_rows[0]
-    fields = _parse_row(HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, layout.household, row, values, key, issues)
+    language = translation.get_language()
+    fields = _parse_row(HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, layout.household, row, values, key, issues, language)
     members = []
     plan = HouseholdPlan(key=key, row=row, fields=fields, members=members)
     for m_row, m_values in m_rows:
-        m_fields = _parse_row(MEMBER_SHEET, MEMBER_COLUMNS, layout.member, m_row, m_values, key, issues)
+        m_fields = _parse_row(MEMBER_SHEET, MEMBER_COLUMNS, layout.member, m_row, m_values, key, issues, language)
         m_fields.pop("household", None)
         members.append(MemberPlan(row=m_row, fields=m_fields))
     _check_household(plan, layout, issues)
