@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import pickle
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from .rosters import roster_apply, roster_create  # noqa: F401 - the roster serv
 from .writer import Numbering, reason_for, write_batch
 from .xlsx import staging
 from .xlsx.reader import XlsxError
-from .xlsx.validate import Layout, check_batch, parse_group
+from .xlsx.validate import Layout, check_batch, parse_group, reset_for_recheck
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +127,17 @@ def _validate(job: ImportJob) -> None:
         )
         issues += staging.file_level_issues(db)
         layout = _layout(db)
-        for _plans, _rows in _batches(job, db, layout, issues):
-            pass  # the checks are the point of the dry run
+        db.execute("CREATE TABLE IF NOT EXISTS plans (n INTEGER PRIMARY KEY, data BLOB)")
+        db.execute("DELETE FROM plans")
+        bad_so_far, seen = set(), 0
+        for n, (plans, _rows) in enumerate(_batches(job, db, layout, issues)):
+            bad_so_far.update(i.key for i in issues[seen:])
+            seen = len(issues)
+            for plan in plans:
+                plan.valid = plan.key not in bad_so_far
+            # Kept for the commit, which then re-runs only the checks against the database.
+            db.execute("INSERT INTO plans VALUES (?, ?)", (n, pickle.dumps(plans, pickle.HIGHEST_PROTOCOL)))
+        db.commit()
         bad_keys = {i.key for i in issues if i.key}
         known = {row[0] for row in db.execute("SELECT DISTINCT key FROM h")} if bad_keys else set()
         ImportIssue.objects.filter(job=job).delete()
@@ -181,6 +191,24 @@ def _batches(job, db, layout, issues):
         _progress(job, rows_done=done)
 
 
+def _stored_batches(job, db, layout, issues):
+    """The batches the dry run parsed, re-checked against the database as it is now."""
+    done = 0
+    for (data,) in db.execute("SELECT data FROM plans ORDER BY n"):
+        plans = pickle.loads(data)  # noqa: S301 - written by _validate into this job's own staging file
+        reset_for_recheck(plans)
+        check_batch(user=job.created_by, plans=plans, layout=layout, issues=issues)
+        rows = sum(1 + len(p.members) for p in plans)
+        yield plans, rows
+        done += rows
+        _progress(job, rows_done=done)
+
+
+def _has_plans(db) -> bool:
+    found = db.execute("SELECT name FROM sqlite_master WHERE name = 'plans'").fetchone()
+    return bool(found) and db.execute("SELECT COUNT(*) FROM plans").fetchone()[0] > 0
+
+
 def import_job_run_commit(job_id: int) -> None:
     """The import itself (§13): re-check each batch against the database and write its valid households."""
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
@@ -217,10 +245,11 @@ def _commit(job: ImportJob) -> None:
             "skipped": 0,
             "numbers": {},
         }
-        for plans, _rows in _batches(job, db, layout, issues):
+        batches = _stored_batches if _has_plans(db) else _batches
+        for plans, _rows in batches(job, db, layout, issues):
             bad_keys.update(i.key for i in issues)
             issues.clear()
-            good = [p for p in plans if p.key not in bad_keys and p.village_id]
+            good = [p for p in plans if p.valid and p.key not in bad_keys and p.village_id]
             result["skipped"] += len(plans) - len(good)
             counts = write_batch(user=job.created_by, plans=good, layout=layout, reason=reason, numbering=numbering)
             for name in ("created", "updated", "members_created", "members_updated"):

@@ -211,6 +211,15 @@ def parse_group(key, h_rows, m_rows, layout: Layout, issues: list[Issue]) -> Hou
     return plan
 
 
+def reset_for_recheck(plans: list[HouseholdPlan]) -> None:
+    """Forget what the database said, so check_batch can ask again (the commit after a dry run)."""
+    for plan in plans:
+        plan.village_id = plan.county_id = plan.target_id = None
+        plan.village_code = plan.number = ""
+        for member in plan.members:
+            member.target_id = None
+
+
 def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issues: list[Issue]) -> None:
     """The checks against the database for a batch of parsed households: five queries per batch."""
     scope_prefix = user.scope.prefix if user.scope else "-"
