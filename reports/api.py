@@ -1,0 +1,31 @@
+"""API of the aggregated report figures (§12, §13): the dashboard's figures of a region, scoped (§1)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+
+
+class ReportSummary(APIView):
+    """Households and people by status, incidence of the child regions, exit progress against the annual
+    targets, causes of poverty, assistance by category, fund progress and the trend over the nightly
+    snapshots of a region inside the user's scope (404 outside). ?as_of= picks a nightly run date."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, code: str | None = None) -> Response:
+        region = selectors.report_region(request.user, code)
+        dates = selectors.snapshot_dates()
+        as_of, _explicit, error = selectors.resolve_as_of(request.query_params.get("as_of"), dates)
+        if error:
+            return Response({"as_of": [error]}, status=400)
+        data = selectors.dashboard(request.user, region, as_of)
+        body = selectors.dashboard_json(data, region)
+        body["as_of"] = as_of.isoformat() if as_of else None
+        body["snapshot_dates"] = [d.isoformat() for d in dates]
+        return Response(body)

@@ -1,0 +1,297 @@
+"""Reads of the reports (§12): the report period, the context of a table, and the dashboard figures.
+
+Dashboards read the nightly snapshots (RegionIndicator, HouseholdCheck, §5.6) and the ledgers with one
+GROUP BY per block; they never walk households one by one, so their query count is fixed.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from households import choices as hc
+from households.models import HouseholdCheck, RecomputeRun, RunState
+from villages.models import AnnualTarget, Level, Region, RegionIndicator
+from villages.selectors import region_get_for, scope_region
+
+from .tables import Context, Table, filter_form_class
+from .tables.base import region_q
+
+SNAPSHOTS_SHOWN = 60
+POOR = (hc.Status.POOR, hc.Status.RETURNED)
+EXITED = (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY)
+
+
+def snapshot_dates() -> list[dt.date]:
+    """The dates of finished province-wide nightly runs, newest first: the report periods on offer."""
+    dates = (
+        RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()[:SNAPSHOTS_SHOWN]
+    )
+    return list(dates)
+
+
+def resolve_as_of(value: str | None, dates: list[dt.date]) -> tuple[dt.date | None, bool, str]:
+    """(date, chosen explicitly, error): ?as_of= must name one of the run dates; else the latest run."""
+    latest = dates[0] if dates else None
+    if not value:
+        return latest, False, ""
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return latest, False, _("Choose the report date from the list of nightly runs.")
+    if day not in dates:
+        return latest, False, _("There is no nightly snapshot of that date; the latest one is shown.")
+    return day, True, ""
+
+
+def report_region(user: User, code: str | None) -> Region:
+    """The region a report is about: the user's scope, or a code inside it (else 404, §1)."""
+    scope = scope_region(user)
+    if scope is None:
+        raise Http404
+    return region_get_for(user, code or scope.code)
+
+
+def table_context(user: User, table: Table, params: Mapping[str, str]) -> tuple[Context, object, list[str], list]:
+    """The table's context from query parameters: (context, bound filter form, errors, run dates)."""
+    region = report_region(user, params.get("region"))
+    dates = snapshot_dates()
+    as_of, explicit, as_of_error = resolve_as_of(params.get("as_of"), dates)
+    form = filter_form_class(table)(data={k: v for k, v in params.items() if v != ""} or None)
+    errors = [as_of_error] if as_of_error else []
+    filters = {}
+    if form.is_bound:
+        if form.is_valid():
+            filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        else:
+            errors.append(_("Some filters were not understood and were ignored."))
+            filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    return Context(user=user, region=region, as_of=as_of, explicit_as_of=explicit, filters=filters), form, errors, dates
+
+
+# --- Dashboard blocks (§12): each one query. ---
+
+
+def _checks(user: User, region: Region, as_of: dt.date):
+    qs = HouseholdCheck.objects.filter(region_q(region), as_of=as_of)
+    if user.role == Role.HELPER:
+        from households.selectors import household_list_for
+
+        qs = qs.filter(household__in=household_list_for(user).values("pk"))
+    return qs
+
+
+def status_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict]:
+    """Households and people by status from the snapshot of the date."""
+    if as_of is None:
+        return []
+    rows = (
+        _checks(user, region, as_of)
+        .order_by()
+        .values("status")
+        .annotate(households=Count("id"), people=Sum("member_count"))
+    )
+    found = {r["status"]: r for r in rows}
+    return [
+        {
+            "status": value,
+            "label": str(label),
+            "households": found.get(value, {}).get("households", 0),
+            "people": found.get(value, {}).get("people") or 0,
+        }
+        for value, label in hc.Status.choices
+        if value != hc.Status.CLOSED
+    ]
+
+
+def cause_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict]:
+    """Poor and returned households of the snapshot by their main cause of poverty (§3.1)."""
+    if as_of is None:
+        return []
+    rows = (
+        _checks(user, region, as_of)
+        .filter(status__in=POOR)
+        .order_by()
+        .values("household__main_cause")
+        .annotate(households=Count("id"), people=Sum("member_count"))
+    )
+    labels = dict(hc.Cause.choices)
+    return sorted(
+        (
+            {
+                "cause": r["household__main_cause"],
+                "label": str(labels.get(r["household__main_cause"], r["household__main_cause"])),
+                "households": r["households"],
+                "people": r["people"] or 0,
+            }
+            for r in rows
+        ),
+        key=lambda r: -r["households"],
+    )
+
+
+def exited_people(user: User, region: Region, as_of: dt.date | None, year: int) -> dict:
+    """People and households of the snapshot whose household exited in the year (§2 targets)."""
+    if as_of is None:
+        return {"households": 0, "people": 0}
+    row = (
+        _checks(user, region, as_of)
+        .filter(status__in=EXITED, household__exit_year=year)
+        .aggregate(households=Count("id"), people=Sum("member_count"))
+    )
+    return {"households": row["households"], "people": row["people"] or 0}
+
+
+def indicators(region: Region, as_of: dt.date | None) -> tuple[RegionIndicator | None, list[RegionIndicator]]:
+    """The region's own indicators and its children's, of the snapshot (one query)."""
+    if as_of is None:
+        return None, []
+    rows = list(
+        RegionIndicator.objects.filter(Q(region=region) | Q(region__parent=region), as_of=as_of)
+        .select_related("region")
+        .order_by("region__code")
+    )
+    own = next((r for r in rows if r.region_id == region.pk), None)
+    return own, [r for r in rows if r.region_id != region.pk]
+
+
+def exit_counts(region: Region, as_of: dt.date | None) -> dict:
+    """Registered poverty villages and poverty counties of the region meeting the exit rules (§5.4, §5.5)."""
+    if as_of is None:
+        return {"villages": 0, "villages_total": 0, "counties": 0, "counties_total": 0}
+    village = Q(level=Level.VILLAGE, region__is_poverty_village=True)
+    county = Q(level=Level.COUNTY) & ~Q(region__poverty_county="")
+    return RegionIndicator.objects.filter(as_of=as_of, region__code__startswith=region.prefix).aggregate(
+        villages=Count("id", filter=village & Q(exit_eligible=True)),
+        villages_total=Count("id", filter=village),
+        counties=Count("id", filter=county & Q(exit_eligible=True)),
+        counties_total=Count("id", filter=county),
+    )
+
+
+def trend(region: Region) -> list[dict]:
+    """The region's figures over the nightly snapshots, oldest first."""
+    rows = (
+        RegionIndicator.objects.filter(region=region)
+        .order_by("-as_of")
+        .values("as_of", "remaining_poor", "exited_people", "incidence", "comprehensive_incidence")[:SNAPSHOTS_SHOWN]
+    )
+    return list(reversed(rows))
+
+
+def target_for(region: Region, year: int) -> AnnualTarget | None:
+    return AnnualTarget.objects.filter(region=region, year=year).first()
+
+
+def assistance_by_category(user: User, region: Region, year: int) -> list[dict]:
+    """Counted assistance records of the year by category (§4), one GROUP BY."""
+    from assistance.choices import AssistanceCategory
+    from assistance.models import AssistanceRecord
+    from assistance.selectors import counted_assistance
+
+    qs = counted_assistance(AssistanceRecord.objects.filter(region_q(region, "household__"), date__year=year))
+    if user.role == Role.HELPER:
+        from households.selectors import household_list_for
+
+        qs = qs.filter(household__in=household_list_for(user).values("pk"))
+    rows = qs.order_by().values("category").annotate(records=Count("id"), amount=Sum("amount"))
+    labels = dict(AssistanceCategory.choices)
+    return [
+        {
+            "category": r["category"],
+            "label": str(labels.get(r["category"], r["category"])),
+            "records": r["records"],
+            "amount": r["amount"] or Decimal("0"),
+        }
+        for r in sorted(rows, key=lambda r: r["category"])
+    ]
+
+
+def fund_totals(user: User, region: Region, year: int) -> dict:
+    """Allocated, arranged and disbursed of the year's funds in the region (funds.selectors.fund_progress)."""
+    from funds.selectors import fund_progress
+
+    zero = Decimal("0")
+    totals = {"allocated": zero, "arranged": zero, "disbursed": zero}
+    if region.level in (Level.TOWNSHIP, Level.VILLAGE):
+        return totals | {"progress": None, "applies": False}
+    for row in fund_progress(user, year=year):
+        if row["county_code"].startswith(region.prefix):
+            for k in totals:
+                totals[k] += row[k]
+    progress = (
+        (totals["disbursed"] / totals["allocated"] * 100).quantize(Decimal("0.01")) if totals["allocated"] else None
+    )
+    return totals | {"progress": progress, "applies": True}
+
+
+def dashboard(user: User, region: Region, as_of: dt.date | None) -> dict:
+    """Every block of the dashboard of a region (§12)."""
+    year = (as_of or dt.date.today()).year
+    own, children = indicators(region, as_of)
+    return {
+        "year": year,
+        "own": own,
+        "children": children,
+        "statuses": status_counts(user, region, as_of),
+        "causes": cause_counts(user, region, as_of),
+        "exited": exited_people(user, region, as_of, year),
+        "exits": exit_counts(region, as_of),
+        "target": target_for(region, year),
+        "trend": trend(region),
+        "assistance": assistance_by_category(user, region, year),
+        "funds": fund_totals(user, region, year),
+    }
+
+
+def dashboard_json(data: dict, region: Region) -> dict:
+    """The figures of the dashboard as plain JSON (charts and the API)."""
+
+    def num(v):
+        return None if v is None else float(v)
+
+    target = data["target"]
+    return {
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "year": data["year"],
+        "statuses": data["statuses"],
+        "causes": data["causes"],
+        "children": [
+            {
+                "code": r.region.code,
+                "name": r.region.name,
+                "incidence": num(r.incidence),
+                "comprehensive_incidence": num(r.comprehensive_incidence),
+                "remaining_poor": r.remaining_poor,
+                "rural_population": r.rural_population,
+            }
+            for r in data["children"]
+        ],
+        "progress": {
+            "people": data["exited"]["people"],
+            "people_target": target.people if target else None,
+            "villages": data["exits"]["villages"],
+            "villages_target": target.villages if target else None,
+            "counties": data["exits"]["counties"],
+            "counties_target": target.counties if target else None,
+        },
+        "trend": [
+            {
+                "as_of": t["as_of"].isoformat(),
+                "remaining_poor": t["remaining_poor"],
+                "exited_people": t["exited_people"],
+                "incidence": num(t["incidence"]),
+                "comprehensive_incidence": num(t["comprehensive_incidence"]),
+            }
+            for t in data["trend"]
+        ],
+        "assistance": [{**a, "amount": num(a["amount"])} for a in data["assistance"]],
+        "funds": {k: (num(v) if not isinstance(v, bool) else v) for k, v in data["funds"].items()},
+    }

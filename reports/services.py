@@ -1,0 +1,150 @@
+"""Writes of the reports app: export jobs and their files (§12), the export audit (§9) and the annual
+targets that province staff set (§2)."""
+
+import os
+import tempfile
+import uuid
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import audit_record
+from villages.models import AnnualTarget, Level, Region
+
+from . import exporters
+from .models import ExportFormat, ExportJob, ExportState
+from .tables import Context, Table, headers, rows_queryset, table_get
+
+# Exports larger than this run in the background with a progress bar (§12); settings may lower it.
+SYNC_MAX_ROWS_DEFAULT = 5000
+
+
+def sync_max_rows() -> int:
+    return int(getattr(settings, "REPORTS_EXPORT_SYNC_MAX_ROWS", SYNC_MAX_ROWS_DEFAULT))
+
+
+def export_filename(table: Table, ctx: Context, fmt: str) -> str:
+    day = (ctx.as_of or timezone.localdate()).isoformat()
+    return f"{table.key}-{ctx.region.code}-{day}.{fmt}"
+
+
+def export_audit(*, user: User, table: Table, ctx: Context, fmt: str, params: Mapping, rows: int) -> None:
+    """§9: who exported what, when, with which filter, how many rows."""
+    audit_record(
+        user=user,
+        action="export",
+        object_type="report",
+        object_id=table.key,
+        filter=dict(params),
+        rows=rows,
+        format=fmt,
+        region=ctx.region.code,
+        as_of=ctx.as_of.isoformat() if ctx.as_of else None,
+        masked=not user.can_view_sensitive,
+    )
+
+
+def export_write(*, table: Table, ctx: Context, fmt: str, out_path: str, progress=None) -> int:
+    """Write a whole export file to out_path (constant memory); returns the number of rows."""
+    qs = rows_queryset(table, ctx)
+    head = headers(table, ctx)
+    if fmt == ExportFormat.XLSX:
+        return exporters.xlsx_write(qs, head, out_path, sheet=str(table.title), progress=progress)
+    with open(out_path, "wb") as out:
+        return exporters.csv_write(qs, head, out, progress=progress)
+
+
+def progress_key(job_id: int) -> str:
+    return f"reports:export:{job_id}:rows"
+
+
+def export_job_create(*, user: User, table: Table, fmt: str, params: Mapping, rows_total: int) -> ExportJob:
+    """Record a background export; the task starts after the transaction commits."""
+    from .tasks import export_run_task
+
+    job = ExportJob.objects.create(
+        user=user,
+        table=table.key,
+        format=ExportFormat(fmt),
+        params=dict(params),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        rows_total=rows_total,
+    )
+    transaction.on_commit(lambda: export_run_task.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Write the job's file into storage, with its progress in the cache; audit when written (§9, §12)."""
+    from .selectors import table_context
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.state == ExportState.DONE:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportState.RUNNING)
+    table = table_get(job.table)
+    fd, tmp = tempfile.mkstemp(suffix=f".{job.format}")
+    os.close(fd)
+    try:
+        with translation.override(job.language):
+            ctx, _form, _errors, _dates = table_context(job.user, table, job.params)
+            rows = export_write(
+                table=table,
+                ctx=ctx,
+                fmt=job.format,
+                out_path=tmp,
+                progress=lambda n: cache.set(progress_key(job.pk), n, 3600),
+            )
+            job.filename = export_filename(table, ctx, job.format)
+        with open(tmp, "rb") as fh:
+            job.file.save(f"{job.user_id}/{uuid.uuid4().hex}.{job.format}", File(fh), save=False)
+        job.state, job.rows_done, job.finished_at = ExportState.DONE, rows, timezone.now()
+        job.save(update_fields=["state", "rows_done", "file", "filename", "finished_at"])
+        export_audit(user=job.user, table=table, ctx=ctx, fmt=job.format, params=job.params, rows=rows)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=str(exc)[:2000])
+        raise
+    finally:
+        os.unlink(tmp)
+    return job
+
+
+def job_rows_done(job: ExportJob) -> int:
+    if job.state == ExportState.DONE:
+        return job.rows_done
+    return int(cache.get(progress_key(job.pk)) or job.rows_done)
+
+
+def annual_target_save(
+    *, user: User, region: Region, year: int, people: int, villages: int, counties: int
+) -> AnnualTarget:
+    """§2: province staff set a region's poverty-reduction targets of a year; the change is audited."""
+    if user.role != Role.PROVINCE_STAFF or user.scope is None or not user.scope.contains(region):
+        raise ValidationError(_("Only province staff may set annual targets."), code="forbidden")
+    if region.level == Level.VILLAGE:
+        raise ValidationError(_("Targets are set for the province, cities, counties and townships."), code="level")
+    if not 2013 <= year <= 2100:
+        raise ValidationError(_("Enter a year between 2013 and 2100."), code="year")
+    with transaction.atomic():
+        target = AnnualTarget.objects.select_for_update().filter(region=region, year=year).first()
+        old = (target.people, target.villages, target.counties) if target else None
+        if target is None:
+            target = AnnualTarget(region=region, year=year, created_by=user)
+        target.people, target.villages, target.counties = people, villages, counties
+        target.save()
+        audit_record(
+            user=user,
+            action="change",
+            object_type="annual_target",
+            object_id=f"{region.code}/{year}",
+            old=old,
+            new=[people, villages, counties],
+        )
+    return target

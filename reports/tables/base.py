@@ -1,0 +1,268 @@
+"""The declarative standard tables of §12: one definition serves the page, the CSV and the XLSX export.
+
+A table is a queryset builder (always starting from a scoped selector), filters, and columns. Every
+column becomes one SQL expression: choice labels, yes/no, masking of personal data (§9) and the
+neutralising of spreadsheet formulas (§12) all happen in the database, so the page, the streamed CSV,
+PostgreSQL's COPY and the XLSX writer read the very same values_list() and cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Left, Length, NullIf, Repeat, Replace, Right
+from django.db.models.lookups import In, LessThan, LessThanOrEqual
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from accounts.masking import MASKED
+from accounts.models import Role, User
+from villages.models import Level, Region
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), plus tab and CR.
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+TEXT, NUMBER, DATE, CHOICE, BOOL = "text", "number", "date", "choice", "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Promise | str
+    path: str
+    kind: str = TEXT
+    choices: Sequence[tuple[Any, Any]] = ()
+    # "", "id" (ID and certificate numbers), "phone", "bank", "sensitive" (health and disability details).
+    mask: str = ""
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    field: Callable[[], forms.Field]
+    apply: Callable[[QuerySet, Any], QuerySet]
+
+
+@dataclass
+class Context:
+    """What a table is asked for: by whom, for which region, as of which nightly snapshot, filtered how."""
+
+    user: User
+    region: Region
+    as_of: dt.date | None  # the chosen snapshot date; None when no run has finished yet
+    explicit_as_of: bool = False  # ?as_of= given: live registry tables show the snapshot's status
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def day(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    @property
+    def year(self) -> int:
+        return self.filters.get("year") or self.day.year
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: Promise | str
+    build: Callable[[Context], QuerySet]
+    columns: Sequence[Column] | Callable[[Context], Sequence[Column]]
+    order_by: Sequence[str]
+    filters: Sequence[Filter] = ()
+    description: Promise | str = ""
+    group: Promise | str = ""
+
+    def columns_for(self, ctx: Context) -> Sequence[Column]:
+        return self.columns(ctx) if callable(self.columns) else self.columns
+
+
+REGISTRY: dict[str, Table] = {}
+
+
+def register(table: Table) -> Table:
+    REGISTRY[table.key] = table
+    return table
+
+
+# --- Scope helpers: every table starts from the user's scope (§1), narrowed to the chosen region. ---
+
+
+def region_q(region: Region, prefix: str = "") -> Q:
+    """Rows carrying `county` and `village` columns inside a region's subtree (indexed columns first)."""
+    if region.level == Level.VILLAGE:
+        return Q(**{f"{prefix}village_id": region.pk})
+    if region.level == Level.TOWNSHIP:
+        return Q(**{f"{prefix}village__parent_id": region.pk})
+    if region.level == Level.COUNTY:
+        return Q(**{f"{prefix}county_id": region.pk})
+    if region.level == Level.CITY:
+        return Q(**{f"{prefix}county__parent_id": region.pk})
+    return Q(**{f"{prefix}county__code__startswith": region.prefix})
+
+
+def scoped(qs: QuerySet, ctx: Context, *, prefix: str = "", household: str = "pk") -> QuerySet:
+    """Limit rows to the region, which the view has checked lies inside the user's scope. A helper's scope
+    is their paired households rather than a region, so their rows also go through the registry's selector."""
+    from households.selectors import household_list_for
+
+    qs = qs.filter(region_q(ctx.region, prefix))
+    if ctx.user.role == Role.HELPER:
+        qs = qs.filter(**{f"{household}__in": household_list_for(ctx.user).values("pk")})
+    return qs
+
+
+# --- Column expressions. ---
+
+
+def _text(expr: Expression) -> Expression:
+    return NullIf(expr, Value(""))
+
+
+def neutralise(expr: Expression) -> Expression:
+    """§12: a text cell that begins with = + - @ gets a leading apostrophe, so no spreadsheet runs it."""
+    return Case(
+        When(In(Left(expr, 1), FORMULA_STARTS), then=Concat(Value("'"), expr, output_field=CharField())),
+        default=expr,
+        output_field=CharField(),
+    )
+
+
+def mask_id_expr(expr: Expression) -> Expression:
+    """2112**********123X, as accounts.masking.mask_id_number."""
+    n = Length(expr)
+    return Case(
+        When(LessThanOrEqual(n, 8), then=Repeat(Value("*"), n)),
+        default=Concat(Left(expr, 4), Repeat(Value("*"), n - 8), Right(expr, 4), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
+def mask_phone_expr(expr: Expression) -> Expression:
+    """138****5678, as accounts.masking.mask_phone."""
+    n = Length(expr)
+    return Case(
+        When(LessThan(n, 8), then=Repeat(Value("*"), n)),
+        default=Concat(Left(expr, 3), Repeat(Value("*"), n - 7), Right(expr, 4), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
+def mask_bank_expr(expr: Expression) -> Expression:
+    """Only the last four digits, as accounts.masking.mask_bank_account."""
+    digits = Replace(expr, Value(" "), Value(""))
+    return Concat(Repeat(Value("*"), Length(digits) - 4), Right(digits, 4), output_field=CharField())
+
+
+def yes_no(path: str) -> Expression:
+    return Case(
+        When(**{path: True}, then=Value(_("Yes"))),
+        When(**{path: False}, then=Value(_("No"))),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def labels(path: str, choices: Sequence[tuple[Any, Any]]) -> Expression:
+    whens = [
+        When(**({f"{path}__isnull": True} if value is None else {path: value}), then=Value(str(label)))
+        for value, label in choices
+        if value != ""
+    ]
+    if not whens:
+        return _text(F(path))
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def column_expression(col: Column, *, sensitive_ok: bool) -> Expression:
+    if col.mask == "sensitive" and not sensitive_ok:
+        return Value(MASKED, output_field=CharField())
+    if col.kind == BOOL:
+        return yes_no(col.path)
+    if col.kind == CHOICE:
+        return labels(col.path, col.choices)
+    if col.kind in (NUMBER, DATE):
+        return F(col.path)
+    expr: Expression = F(col.path)
+    if not sensitive_ok:
+        masker = {"id": mask_id_expr, "phone": mask_phone_expr, "bank": mask_bank_expr}.get(col.mask)
+        if masker is not None:
+            expr = masker(expr)
+    return _text(neutralise(expr))
+
+
+# --- Building the rows. ---
+
+
+def apply_filters(table: Table, qs: QuerySet, ctx: Context) -> QuerySet:
+    for flt in table.filters:
+        value = ctx.filters.get(flt.name)
+        if value not in (None, "", []):
+            qs = flt.apply(qs, value)
+    return qs
+
+
+def rows_queryset(table: Table, ctx: Context) -> QuerySet:
+    """values_list() of the table's columns, already labelled, masked and neutralised, in a stable order."""
+    columns = table.columns_for(ctx)
+    qs = apply_filters(table, table.build(ctx), ctx)
+    sensitive_ok = ctx.user.can_view_sensitive
+    names = [f"rc_{i}" for i in range(len(columns))]
+    qs = qs.annotate(
+        **{n: column_expression(c, sensitive_ok=sensitive_ok) for n, c in zip(names, columns, strict=True)}
+    )
+    return qs.order_by(*table.order_by).values_list(*names)
+
+
+def headers(table: Table, ctx: Context) -> list[str]:
+    return [str(c.header) for c in table.columns_for(ctx)]
+
+
+def has_personal_columns(table: Table, ctx: Context) -> bool:
+    return any(c.mask for c in table.columns_for(ctx))
+
+
+def filter_form_class(table: Table) -> type[forms.Form]:
+    """A form of the table's filters plus the year (every table has a report period)."""
+    fields: dict[str, forms.Field] = {flt.name: flt.field() for flt in table.filters}
+    return type(f"{table.key.title()}Filters", (forms.Form,), fields)
+
+
+# --- Small helpers for table modules. ---
+
+SELECT = {"class": "form-select form-select-sm"}
+INPUT = {"class": "form-control form-control-sm"}
+
+
+def choice_field(label, choices) -> Callable[[], forms.Field]:
+    return lambda: forms.ChoiceField(
+        label=label, choices=[("", "---------"), *choices], required=False, widget=forms.Select(attrs=SELECT)
+    )
+
+
+def year_field(label) -> Callable[[], forms.Field]:
+    return lambda: forms.IntegerField(
+        label=label, required=False, min_value=2013, max_value=2100, widget=forms.NumberInput(attrs=INPUT)
+    )
+
+
+def bool_field(label) -> Callable[[], forms.Field]:
+    return lambda: forms.NullBooleanField(
+        label=label,
+        required=False,
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))], attrs=SELECT),
+    )

@@ -1,0 +1,230 @@
+"""Household tables of §12: the roster 贫困户花名册, exits and returns of the year, the dangerous-house
+ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
+
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from households import choices as c
+from households.models import CRITERIA, Household, HouseholdCheck, Member
+
+from .base import (
+    BOOL,
+    CHOICE,
+    DATE,
+    NUMBER,
+    Column,
+    Context,
+    Filter,
+    Table,
+    bool_field,
+    choice_field,
+    register,
+    scoped,
+    year_field,
+)
+
+HEAD = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
+STILL_POOR = (c.Status.POOR, c.Status.RETURNED)
+
+
+def _with_head(qs):
+    """Head's name and ID number, the current member count: correlated subqueries on indexed columns."""
+    size = Member.objects.filter(household=OuterRef("pk"), departure="").order_by().values("household")
+    from django.db.models import Count
+
+    size = size.annotate(n=Count("id")).values("n")
+    return qs.annotate(
+        head_name=Subquery(HEAD.values("name")[:1]),
+        head_id_number=Subquery(HEAD.values("id_number")[:1]),
+        people=Subquery(size),
+    )
+
+
+def households(ctx: Context):
+    """Households of the region; with ?as_of= the status is the one the nightly snapshot recorded (§5.6)."""
+    qs = scoped(Household.objects.all(), ctx)
+    if ctx.explicit_as_of and ctx.as_of:
+        qs = qs.annotate(snap=FilteredRelation("checks", condition=Q(checks__as_of=ctx.as_of)))
+        qs = qs.filter(snap__as_of=ctx.as_of).annotate(status_at=F("snap__status"))
+    else:
+        qs = qs.annotate(status_at=F("status"))
+    return _with_head(qs)
+
+
+def place_columns(prefix: str = "") -> list[Column]:
+    return [
+        Column("county", _("County"), f"{prefix}county__name"),
+        Column("township", _("Township"), f"{prefix}village__parent__name"),
+        Column("village", _("Village"), f"{prefix}village__name"),
+    ]
+
+
+HOUSEHOLD_COLUMNS = [
+    Column("number", _("Household number"), "number"),
+    *place_columns(),
+    Column("head", _("Head of household"), "head_name"),
+    Column("head_id", _("Head's ID number"), "head_id_number", mask="id"),
+    Column("people", _("Current members"), "people", NUMBER),
+    Column("phone", _("Phone"), "phone", mask="phone"),
+    Column("bank_account", _("Bank account"), "bank_account", mask="bank"),
+    Column("status", _("Status"), "status_at", CHOICE, c.Status.choices),
+    Column("type", _("Household type"), "household_type", CHOICE, c.HouseholdType.choices),
+    Column(
+        "standard", _("Identification standard"), "identification_standard", CHOICE, c.IdentificationStandard.choices
+    ),
+    Column("identified", _("Identification year"), "identification_year", NUMBER),
+    Column("cause", _("Main cause of poverty"), "main_cause", CHOICE, c.Cause.choices),
+    Column("exit_year", _("Exit year"), "exit_year", NUMBER),
+]
+
+STATUS_FILTER = Filter("status", choice_field(_("Status"), c.Status.choices), lambda qs, v: qs.filter(status_at=v))
+CAUSE_FILTER = Filter(
+    "cause", choice_field(_("Main cause of poverty"), c.Cause.choices), lambda qs, v: qs.filter(main_cause=v)
+)
+
+register(
+    Table(
+        key="households",
+        title=_("Household roster"),
+        group=_("Registry"),
+        build=households,
+        columns=HOUSEHOLD_COLUMNS,
+        order_by=("village__code", "number"),
+        filters=(
+            STATUS_FILTER,
+            CAUSE_FILTER,
+            Filter("identified", year_field(_("Identification year")), lambda qs, v: qs.filter(identification_year=v)),
+        ),
+    )
+)
+
+register(
+    Table(
+        key="exits",
+        title=_("Exits of the year"),
+        group=_("Registry"),
+        build=lambda ctx: households(ctx).filter(exit_year=ctx.year),
+        columns=HOUSEHOLD_COLUMNS,
+        order_by=("village__code", "number"),
+        filters=(Filter("year", year_field(_("Year")), lambda qs, v: qs),),
+    )
+)
+
+register(
+    Table(
+        key="returns",
+        title=_("Returns to poverty of the year"),
+        group=_("Registry"),
+        build=lambda ctx: households(ctx).filter(return_year=ctx.year),
+        columns=[*HOUSEHOLD_COLUMNS, Column("return_reason", _("Return reason"), "return_reason")],
+        order_by=("village__code", "number"),
+        filters=(Filter("year", year_field(_("Year")), lambda qs, v: qs),),
+    )
+)
+
+register(
+    Table(
+        key="dangerous_houses",
+        title=_("Dangerous houses ledger"),
+        group=_("Ledgers"),
+        description=_("Households whose house is grade C or D, with the renovation state."),
+        build=lambda ctx: households(ctx).filter(housing_grade__in=(c.HousingGrade.C, c.HousingGrade.D)),
+        columns=[
+            Column("number", _("Household number"), "number"),
+            *place_columns(),
+            Column("head", _("Head of household"), "head_name"),
+            Column("head_id", _("Head's ID number"), "head_id_number", mask="id"),
+            Column("people", _("Current members"), "people", NUMBER),
+            Column("status", _("Status"), "status_at", CHOICE, c.Status.choices),
+            Column("grade", _("Housing safety grade"), "housing_grade", CHOICE, c.HousingGrade.choices),
+            Column("area", _("Housing area (m²)"), "housing_area", NUMBER),
+            Column("renovation", _("Dangerous-house renovation"), "renovation", CHOICE, c.Renovation.choices),
+            Column("relocation", _("Relocation"), "relocation", CHOICE, c.Relocation.choices),
+        ],
+        order_by=("village__code", "number"),
+        filters=(
+            Filter(
+                "grade",
+                choice_field(_("Housing safety grade"), [("C", "C"), ("D", "D")]),
+                lambda qs, v: qs.filter(housing_grade=v),
+            ),
+            Filter(
+                "renovation",
+                choice_field(_("Dangerous-house renovation"), c.Renovation.choices),
+                lambda qs, v: qs.filter(renovation=v),
+            ),
+            STATUS_FILTER,
+        ),
+    )
+)
+
+
+# --- Exit eligibility (§5.2) from the nightly snapshot. ---
+
+CRITERION_LABELS = {
+    "income": _("Income above the line"),
+    "food": _("Food"),
+    "clothing": _("Clothing"),
+    "education": _("Compulsory education"),
+    "medical": _("Basic medical care"),
+    "housing": _("Safe housing"),
+    "water": _("Safe drinking water"),
+}
+OUTCOMES = [(True, _("Passed")), (False, _("Failed")), (None, _("Missing data"))]
+
+
+def eligibility(ctx: Context):
+    from django.db.models import Case, CharField, When
+
+    qs = scoped(HouseholdCheck.objects.filter(as_of=ctx.as_of, status__in=STILL_POOR), ctx, household="household")
+    failing = [
+        Case(
+            When(**{f"{code}_passed": True}, then=Value("")),
+            default=Value(f"{CRITERION_LABELS[code]}；"),
+            output_field=CharField(),
+        )
+        for code in CRITERIA
+    ]
+    return qs.annotate(failing_text=Concat(*failing, output_field=CharField()))
+
+
+def _outcome_filter(qs, code):
+    return qs.exclude(**{f"{code}_passed": True})
+
+
+def _criterion_column(code: str) -> Column:
+    # None is "missing data", which fails the criterion (§5.2) and is labelled as such.
+    return Column(code, CRITERION_LABELS[code], f"{code}_passed", CHOICE, OUTCOMES)
+
+
+register(
+    Table(
+        key="eligibility",
+        title=_("Exit eligibility"),
+        group=_("Registry"),
+        description=_("Poor and returned households with the outcome of every exit criterion of the snapshot."),
+        build=eligibility,
+        columns=[
+            Column("number", _("Household number"), "household__number"),
+            *place_columns(),
+            Column("status", _("Status"), "status", CHOICE, c.Status.choices),
+            Column("eligible", _("Eligible to exit"), "eligible", BOOL),
+            *[_criterion_column(code) for code in CRITERIA],
+            Column("failing", _("Failing criteria"), "failing_text"),
+            Column("people", _("Current members"), "member_count", NUMBER),
+            Column("per_capita", _("Per-capita net income"), "per_capita_net", NUMBER),
+            Column("line", _("Poverty line"), "poverty_line", NUMBER),
+            Column("assessed_on", _("Assessed on"), "assessed_on", DATE),
+        ],
+        order_by=("village__code", "household__number"),
+        filters=(
+            Filter("eligible", bool_field(_("Eligible to exit")), lambda qs, v: qs.filter(eligible=v)),
+            Filter(
+                "failing",
+                choice_field(_("Failing criterion"), list(CRITERION_LABELS.items())),
+                _outcome_filter,
+            ),
+        ),
+    )
+)

@@ -1,0 +1,179 @@
+"""Member tables of §12: the member roster and the ledgers the policy names — compulsory-age children
+out of school 控辍保学台账, left-behind people 三留守台账, disabled poor people 贫困残疾人."""
+
+from django.utils.translation import gettext_lazy as _
+
+from households import choices as c
+from households.models import Member
+from households.rules.household import years_before
+
+from .base import (
+    BOOL,
+    CHOICE,
+    DATE,
+    NUMBER,
+    Column,
+    Context,
+    Filter,
+    Table,
+    bool_field,
+    choice_field,
+    register,
+    scoped,
+)
+from .households import place_columns
+
+LIVE = (c.Status.POOR, c.Status.RETURNED, c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+
+
+def members(ctx: Context, *, current: bool = True):
+    qs = scoped(Member.objects.all(), ctx, prefix="household__", household="household")
+    if current:
+        qs = qs.filter(departure="", household__status__in=LIVE)
+    return qs
+
+
+PERSON = [
+    Column("number", _("Household number"), "household__number"),
+    *place_columns("household__"),
+    Column("name", _("Name"), "name"),
+    Column("id_number", _("ID number"), "id_number", mask="id"),
+    Column("sex", _("Sex"), "sex", CHOICE, c.Sex.choices),
+    Column("birth_date", _("Birth date"), "birth_date", DATE),
+    Column("relationship", _("Relationship to head"), "relationship", CHOICE, c.Relationship.choices),
+]
+HOUSEHOLD_STATUS = Column("status", _("Household status"), "household__status", CHOICE, c.Status.choices)
+ORDER = ("household__village__code", "household__number", "id")
+
+register(
+    Table(
+        key="members",
+        title=_("Member roster"),
+        group=_("Registry"),
+        build=lambda ctx: members(ctx, current=not ctx.filters.get("departed")),
+        columns=[
+            *PERSON,
+            Column("ethnicity", _("Ethnicity"), "ethnicity", CHOICE, c.Ethnicity.choices),
+            Column("education", _("Education"), "education", CHOICE, c.Education.choices),
+            Column("school", _("School status"), "school_status", CHOICE, c.SchoolStatus.choices),
+            Column("chronic", _("Long-term chronic disease"), "has_chronic_disease", BOOL, mask="sensitive"),
+            Column("serious", _("Serious illness"), "has_serious_illness", BOOL, mask="sensitive"),
+            Column("disabled", _("Disabled"), "is_disabled", BOOL, mask="sensitive"),
+            Column("labour", _("Labour ability"), "labour_ability", CHOICE, c.LabourAbility.choices),
+            Column("work", _("Work status"), "work_status", CHOICE, c.WorkStatus.choices),
+            Column("months", _("Months worked"), "months_worked", NUMBER),
+            Column("medical", _("Resident basic medical insurance"), "has_resident_medical", BOOL),
+            Column("dibao", _("Minimum-living allowance"), "receives_dibao", BOOL),
+            Column("departure", _("Departure"), "departure", CHOICE, c.Departure.choices),
+            HOUSEHOLD_STATUS,
+        ],
+        order_by=ORDER,
+        filters=(
+            Filter("departed", bool_field(_("Include departed members")), lambda qs, v: qs),
+            Filter(
+                "status",
+                choice_field(_("Household status"), c.Status.choices),
+                lambda qs, v: qs.filter(household__status=v),
+            ),
+        ),
+    )
+)
+
+
+def out_of_school(ctx: Context):
+    """§5.2 education: aged 6–15 on the report date and not in school (the reason is shown, not excused)."""
+    day = ctx.day
+    return members(ctx).filter(
+        school_status=c.SchoolStatus.NOT_IN_SCHOOL,
+        birth_date__lte=years_before(day, 6),
+        birth_date__gt=years_before(day, 16),
+    )
+
+
+register(
+    Table(
+        key="out_of_school",
+        title=_("Compulsory-age children out of school"),
+        group=_("Ledgers"),
+        description=_("Current members aged 6 to 15 on the report date who are not in school."),
+        build=out_of_school,
+        columns=[
+            *PERSON,
+            Column("reason", _("Reason for not attending"), "no_school_reason", CHOICE, c.NoSchoolReason.choices),
+            Column("phone", _("Phone"), "household__phone", mask="phone"),
+            HOUSEHOLD_STATUS,
+        ],
+        order_by=ORDER,
+        filters=(
+            Filter(
+                "reason",
+                choice_field(_("Reason for not attending"), c.NoSchoolReason.choices),
+                lambda qs, v: qs.filter(no_school_reason=v),
+            ),
+        ),
+    )
+)
+
+register(
+    Table(
+        key="left_behind",
+        title=_("Left-behind people"),
+        group=_("Ledgers"),
+        description=_("Left-behind children, women and elderly among current members."),
+        build=lambda ctx: members(ctx).exclude(left_behind=""),
+        columns=[
+            *PERSON,
+            Column("left_behind", _("Left-behind status"), "left_behind", CHOICE, c.LeftBehind.choices),
+            Column("phone", _("Phone"), "household__phone", mask="phone"),
+            HOUSEHOLD_STATUS,
+        ],
+        order_by=ORDER,
+        filters=(
+            Filter(
+                "kind",
+                choice_field(_("Left-behind status"), c.LeftBehind.choices),
+                lambda qs, v: qs.filter(left_behind=v),
+            ),
+        ),
+    )
+)
+
+register(
+    Table(
+        key="disabled",
+        title=_("Disabled poor people"),
+        group=_("Ledgers"),
+        description=_("Current disabled members of registered households (policy part 7)."),
+        build=lambda ctx: members(ctx).filter(is_disabled=True),
+        columns=[
+            *PERSON,
+            Column(
+                "category",
+                _("Disability category"),
+                "disability_category",
+                CHOICE,
+                c.DisabilityCategory.choices,
+                mask="sensitive",
+            ),
+            Column(
+                "grade", _("Disability grade"), "disability_grade", CHOICE, c.DisabilityGrade.choices, mask="sensitive"
+            ),
+            Column("certificate", _("Disability certificate number"), "disability_certificate", mask="id"),
+            Column("labour", _("Labour ability"), "labour_ability", CHOICE, c.LabourAbility.choices),
+            HOUSEHOLD_STATUS,
+        ],
+        order_by=ORDER,
+        filters=(
+            Filter(
+                "grade",
+                choice_field(_("Disability grade"), c.DisabilityGrade.choices),
+                lambda qs, v: qs.filter(disability_grade=v),
+            ),
+            Filter(
+                "status",
+                choice_field(_("Household status"), c.Status.choices),
+                lambda qs, v: qs.filter(household__status=v),
+            ),
+        ),
+    )
+)

@@ -1,0 +1,186 @@
+"""Region and work tables of §12: the village and county incidence table (§5.3) with the policy's
+breakdowns (deep-poverty counties and villages, border villages), the monitoring list (§7), the
+data-quality list (§8.2) and the project list (§10)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households import choices as hc
+from monitoring.models import AlertCategory, AlertState, MonitoringAlert, QualityCode, QualityFinding, Severity
+from monitoring.selectors import latest_only
+from projects.choices import PROJECT_CATEGORIES, ProjectStatus
+from projects.selectors import project_list_for, with_budget_and_funds
+from villages.models import Level, PovertyCountyKind, RegionIndicator
+
+from .base import (
+    BOOL,
+    CHOICE,
+    DATE,
+    NUMBER,
+    Column,
+    Context,
+    Filter,
+    Table,
+    bool_field,
+    choice_field,
+    register,
+    scoped,
+    year_field,
+)
+from .households import place_columns
+
+LEVELS = [
+    (Level.CITY, Level.CITY.label),
+    (Level.COUNTY, Level.COUNTY.label),
+    (Level.TOWNSHIP, Level.TOWNSHIP.label),
+    (Level.VILLAGE, Level.VILLAGE.label),
+]
+
+
+def incidence(ctx: Context):
+    """The snapshot's indicators of every region below the chosen one, one level at a time."""
+    level = ctx.filters.get("level") or Level.VILLAGE
+    return RegionIndicator.objects.filter(
+        as_of=ctx.as_of, level=level, region__code__startswith=ctx.region.prefix
+    ).exclude(region=ctx.region)
+
+
+def _deep(qs, v):
+    # Deep poverty is a village attribute and, for counties, the deep-poverty flag of the county node.
+    return qs.filter(region__is_deep_poverty=v)
+
+
+register(
+    Table(
+        key="incidence",
+        title=_("Village and county incidence"),
+        group=_("Regions"),
+        description=_("Poverty incidence and comprehensive incidence of the nightly snapshot (§5.3)."),
+        build=incidence,
+        columns=[
+            Column("code", _("Division code"), "region__code"),
+            Column("name", _("Name"), "region__name"),
+            Column("parent", _("Parent region"), "region__parent__name"),
+            Column("level", _("Level"), "level", CHOICE, Level.choices),
+            Column("rural", _("Rural registered population"), "rural_population", NUMBER),
+            Column("registered", _("Registered people"), "registered_people", NUMBER),
+            Column("remaining", _("Remaining poor people"), "remaining_poor", NUMBER),
+            Column("exited", _("Exited people"), "exited_people", NUMBER),
+            Column("incidence", _("Poverty incidence (%)"), "incidence", NUMBER),
+            Column("comprehensive", _("Comprehensive poverty incidence (%)"), "comprehensive_incidence", NUMBER),
+            Column("eligible", _("Eligible to exit"), "exit_eligible", BOOL),
+            Column("poverty_village", _("Registered poverty village"), "region__is_poverty_village", BOOL),
+            Column("deep", _("Deep poverty"), "region__is_deep_poverty", BOOL),
+            Column("border", _("Border village"), "region__is_border_village", BOOL),
+            Column("poverty_county", _("Poverty county"), "region__poverty_county", CHOICE, PovertyCountyKind.choices),
+        ],
+        order_by=("region__code",),
+        filters=(
+            Filter("level", choice_field(_("Level"), LEVELS), lambda qs, v: qs),
+            Filter("deep", bool_field(_("Deep poverty")), _deep),
+            Filter("border", bool_field(_("Border village")), lambda qs, v: qs.filter(region__is_border_village=v)),
+            Filter(
+                "poverty_village",
+                bool_field(_("Registered poverty village")),
+                lambda qs, v: qs.filter(region__is_poverty_village=v),
+            ),
+            Filter(
+                "poverty_county",
+                bool_field(_("Poverty county")),
+                lambda qs, v: qs.exclude(region__poverty_county="") if v else qs.filter(region__poverty_county=""),
+            ),
+        ),
+    )
+)
+
+register(
+    Table(
+        key="alerts",
+        title=_("Monitoring list"),
+        group=_("Monitoring"),
+        build=lambda ctx: scoped(MonitoringAlert.objects.all(), ctx, household="household"),
+        columns=[
+            Column("number", _("Household number"), "household__number"),
+            *place_columns(),
+            Column("category", _("Category"), "category", CHOICE, AlertCategory.choices),
+            Column("state", _("State"), "state", CHOICE, AlertState.choices),
+            Column("opened_on", _("Opened on"), "opened_on", DATE),
+            Column("last", _("Last triggered on"), "last_triggered_on", DATE),
+            Column("household_status", _("Household status"), "household__status", CHOICE, hc.Status.choices),
+        ],
+        order_by=("village__code", "-opened_on", "id"),
+        filters=(
+            Filter("state", choice_field(_("State"), AlertState.choices), lambda qs, v: qs.filter(state=v)),
+            Filter("category", choice_field(_("Category"), AlertCategory.choices), lambda qs, v: qs.filter(category=v)),
+        ),
+    )
+)
+
+
+def findings(ctx: Context):
+    qs = scoped(QualityFinding.objects.all(), ctx, household="household")
+    return qs.filter(as_of=ctx.as_of) if ctx.explicit_as_of and ctx.as_of else latest_only(qs)
+
+
+register(
+    Table(
+        key="quality",
+        title=_("Data-quality list"),
+        group=_("Monitoring"),
+        build=findings,
+        columns=[
+            Column("code", _("Check"), "code", CHOICE, QualityCode.choices),
+            Column("severity", _("Severity"), "severity", CHOICE, Severity.choices),
+            Column("number", _("Household number"), "household__number"),
+            *place_columns(),
+            Column("member", _("Member"), "member__name"),
+            Column("as_of", _("As of"), "as_of", DATE),
+        ],
+        order_by=("village__code", "household__number", "code", "id"),
+        filters=(
+            Filter("code", choice_field(_("Check"), QualityCode.choices), lambda qs, v: qs.filter(code=v)),
+            Filter("severity", choice_field(_("Severity"), Severity.choices), lambda qs, v: qs.filter(severity=v)),
+        ),
+    )
+)
+
+
+def projects(ctx: Context):
+    """Projects belong to counties (§10): a village or township shows its county's projects that name it."""
+    qs = project_list_for(ctx.user)
+    region = ctx.region
+    if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        qs = qs.filter(county__code__startswith=region.prefix)
+    else:
+        qs = qs.filter(Q(villages__code__startswith=region.prefix)).distinct()
+    return with_budget_and_funds(qs)
+
+
+register(
+    Table(
+        key="projects",
+        title=_("Project list"),
+        group=_("Projects and funds"),
+        build=projects,
+        columns=[
+            Column("name", _("Name"), "name"),
+            Column("county", _("County"), "county__name"),
+            Column("year", _("Year"), "year", NUMBER),
+            Column("category", _("Category"), "category", CHOICE, PROJECT_CATEGORIES),
+            Column("status", _("Status"), "status", CHOICE, ProjectStatus.choices),
+            Column("unit", _("Implementing unit"), "implementing_unit"),
+            Column("start", _("Planned start"), "planned_start", DATE),
+            Column("end", _("Planned end"), "planned_end", DATE),
+            Column("people", _("Beneficiary people"), "beneficiary_people", NUMBER),
+            Column("budget", _("Budget (yuan)"), "budget_total", NUMBER),
+            Column("arranged", _("Arranged (yuan)"), "arranged_total", NUMBER),
+            Column("disbursed", _("Disbursed (yuan)"), "disbursed_total", NUMBER),
+        ],
+        order_by=("county__code", "-year", "id"),
+        filters=(
+            Filter("year", year_field(_("Year")), lambda qs, v: qs.filter(year=v)),
+            Filter("category", choice_field(_("Category"), PROJECT_CATEGORIES), lambda qs, v: qs.filter(category=v)),
+            Filter("status", choice_field(_("Status"), ProjectStatus.choices), lambda qs, v: qs.filter(status=v)),
+        ),
+    )
+)

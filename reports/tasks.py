@@ -1,0 +1,10 @@
+"""Celery task of the background exports (§12): takes the job's id, calls the service."""
+
+from celery import shared_task
+
+
+@shared_task(name="reports.tasks.export_run", acks_late=True)
+def export_run_task(job_id: int) -> None:
+    from .services import export_job_run
+
+    export_job_run(job_id=job_id)
