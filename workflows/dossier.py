@@ -233,8 +233,8 @@ def dossier_html(case: Case, user: User, *, for_pdf: bool = False) -> str:
     return render_to_string("workflows/dossier_print.html", ctx)
 
 
-def dossier_pdf(case: Case, user: User) -> bytes:
+def dossier_pdf(case: Case, user: User, **options) -> bytes:
     """The printable dossier as PDF (WeasyPrint; Chinese text needs a CJK font such as WenQuanYi)."""
     from weasyprint import HTML
 
-    return HTML(string=dossier_html(case, user, for_pdf=True)).write_pdf()
+    return HTML(string=dossier_html(case, user, for_pdf=True)).write_pdf(**options)

@@ -149,6 +149,9 @@ class Objection(models.Model):
         verbose_name_plural = _("objections")
         ordering = ["case_id", "raised_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.raised_on} {self.raised_by}"
+
 
 class AttachmentKind(models.TextChoices):
     SIGNED_FORM = "signed_form", _("Signed confirmation form")
@@ -177,6 +180,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["case_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Dossier(models.Model):

@@ -1,7 +1,11 @@
 """Public announcement pages, no login (§12)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import public_views
 
 app_name = "public"
 
-urlpatterns = []
+urlpatterns = [
+    path("exits/", public_views.exits, name="exits"),
+]

@@ -3,6 +3,7 @@ live, and the region indicators (§5.4, §5.5) of the nightly run. Plain JSON va
 dossier reads back exactly as it was hashed."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from households import choices as hc
 from households.models import Household
@@ -48,13 +49,31 @@ def household_snapshot_live(household: Household, as_of: dt.date) -> dict:
     return explanation_json(explain_household(household, as_of), "live")
 
 
+def _norm(values: dict | None) -> dict:
+    """Values compared by meaning: "4000" and "4000.00" are the same line."""
+    out = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, str):
+            try:
+                value = Decimal(value)
+            except InvalidOperation:
+                pass
+        out[key] = value
+    return out
+
+
 def snapshot_differences(before: dict, after: dict) -> list[str]:
     """The criteria whose outcome or looked-at values differ between two snapshots."""
     codes = list(dict.fromkeys([*before.get("criteria", {}), *after.get("criteria", {})]))
     diff = []
     for code in codes:
         a, b = before.get("criteria", {}).get(code), after.get("criteria", {}).get(code)
-        if a is None or b is None or a.get("passed") != b.get("passed") or a.get("values") != b.get("values"):
+        if (
+            a is None
+            or b is None
+            or a.get("passed") != b.get("passed")
+            or _norm(a.get("values")) != _norm(b.get("values"))
+        ):
             diff.append(code)
     if before.get("eligible") != after.get("eligible"):
         diff.append("eligible")

@@ -1,3 +1,282 @@
-from django.shortcuts import render
+"""Pages of the workflows (§6, §7): inbox, case list, opening a case, the case timeline with its
+actions, evidence, objections and the exit dossier (print view and PDF). Scoped by the selectors (§1)."""
 
-# Create your views here.
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import audit_record
+from households.selectors import household_get_for
+from monitoring.models import AlertState
+from monitoring.selectors import alert_get_for, alert_list_for, alert_page_rows
+from monitoring.services import DISMISSING_ROLES
+from villages.selectors import region_get_for
+
+from . import definitions as d
+from . import services
+from .dossier import dossier_context, dossier_html, dossier_pdf
+from .forms import AttachmentForm, CaseOpenForm, ConfirmAlertForm, ObjectionForm, ResolveForm, StepForm
+from .models import Case
+from .selectors import case_get_for, case_list_for, case_rows, inbox_counts, inbox_for
+from .services import _user_level, notice_days
+
+PAGE_SIZE = 50
+INBOX_ROWS = 200
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    """Show a refusal of a service as messages (the texts are already translated)."""
+    if isinstance(exc, ValidationError):
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.error(request, str(exc) or _("You cannot do this."))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待我处理 (§1): what waits for the user's role in the scope, oldest first, with counts."""
+    user = request.user
+    rows = case_rows(inbox_for(user))[:INBOX_ROWS]
+    counts = inbox_counts(user)
+    alerts = []
+    if user.role in DISMISSING_ROLES:
+        alerts = alert_page_rows(alert_list_for(user, state=AlertState.OPEN)).order_by("opened_on", "id")[:INBOX_ROWS]
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "rows": rows,
+            "alerts": alerts,
+            "alert_count": counts.pop("alerts", 0),
+            "counts": [(d.CaseType(k).label, n) for k, n in sorted(counts.items())],
+            "step_form": StepForm(),
+        },
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    qs = case_list_for(request.user)
+    case_type, state = request.GET.get("type", ""), request.GET.get("state", "")
+    if case_type in d.CaseType.values:
+        qs = qs.filter(case_type=case_type)
+    if state in d.State.values:
+        qs = qs.filter(state=state)
+    page = Paginator(case_rows(qs).order_by("-state_since", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workflows/case_list.html",
+        {"page": page, "types": d.CaseType.choices, "states": d.State.choices, "type": case_type, "state": state},
+    )
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    """Propose an exit, apply for identification or return, propose risk removal, a village or a county exit."""
+    form = CaseOpenForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        wf = d.WORKFLOWS[data["case_type"]]
+        try:
+            household = region = None
+            if wf.on_household:
+                household = household_get_for(request.user, data["household"].strip())
+            else:
+                region = region_get_for(request.user, data["region"].strip())
+            case = services.case_open(
+                user=request.user,
+                case_type=data["case_type"],
+                household=household,
+                region=region,
+                justification=data["justification"],
+                appraisal=form.appraisal(),
+            )
+        except Http404:
+            form.add_error("household" if wf.on_household else "region", _("Not found in your scope."))
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("workflows:case_detail", case.pk)
+    return render(request, "workflows/case_open.html", {"form": form})
+
+
+def _add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The timeline of one case with the steps the user may take now."""
+    case = case_get_for(request.user, pk)
+    wf = d.WORKFLOWS[case.case_type]
+    level = _user_level(request.user)
+    actions = [t for t in wf.available(case.state) if t.allows_role(request.user.role, level)]
+    closing = wf.transition("close_notice")
+    runs_notice = closing is not None and closing.allows_role(request.user.role, level)
+    return render(
+        request,
+        "workflows/case_detail.html",
+        {
+            "case": case,
+            "wf": wf,
+            "actions": actions,
+            "steps": case.steps.select_related("user"),
+            "objections": case.objections.select_related("recorded_by", "resolved_by"),
+            "attachments": case.attachments.select_related("uploaded_by"),
+            "runs_notice": runs_notice and case.state == d.State.NOTICE,
+            "notice_days": notice_days(case),
+            "can_upload": case.is_open and request.user.role in d.CLERK + d.TOWNSHIP + d.COUNTY,
+            "has_dossier": case.case_type == d.CaseType.HOUSEHOLD_EXIT,
+            "step_form": StepForm(),
+            "objection_form": ObjectionForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the values entered."))
+        return redirect("workflows:case_detail", pk)
+    c = form.cleaned_data
+    try:
+        services.case_transition(
+            user=request.user,
+            case=case,
+            transition=c["transition"],
+            reason=c["reason"],
+            appraisal=form.appraisal() if c.get("appraisal_date") else None,
+            notice_start=c.get("notice_start"),
+            category=c.get("category") or "",
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Step recorded."))
+        if request.POST.get("next") == "inbox":
+            return redirect("workflows:inbox")
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_record(user=request.user, case=case, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Check the values entered."))
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+    case = case_get_for(request.user, pk)
+    objection = get_object_or_404(case.objections, pk=objection_pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_resolve(
+                user=request.user, objection=objection, resolution=form.cleaned_data["resolution"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Say how the objection was resolved."))
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                user=request.user, case=case, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The file was added."))
+    else:
+        messages.error(request, _("Choose a file and its kind."))
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    case = case_get_for(request.user, pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name)
+
+
+def _dossier_case(request: HttpRequest, pk: int) -> Case:
+    case = case_get_for(request.user, pk)
+    if case.case_type != d.CaseType.HOUSEHOLD_EXIT:
+        raise Http404
+    if request.user.can_view_sensitive:
+        audit_record(user=request.user, action="view_sensitive", object_type="dossier", object_id=case.pk)
+    return case
+
+
+@login_required
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """§6.1: the exit dossier, both snapshots side by side, with the seal verified on every view."""
+    case = _dossier_case(request, pk)
+    wf = d.WORKFLOWS[case.case_type]
+    level = _user_level(request.user)
+    actions = [t for t in wf.available(case.state) if t.allows_role(request.user.role, level)]
+    ctx = dossier_context(case, request.user)
+    return render(request, "workflows/dossier.html", {**ctx, "actions": actions, "step_form": StepForm()})
+
+
+@login_required
+def dossier_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return HttpResponse(dossier_html(_dossier_case(request, pk), request.user))
+
+
+@login_required
+def dossier_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _dossier_case(request, pk)
+    response = HttpResponse(dossier_pdf(case, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dossier-{case.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def alert_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """§7: confirm an open alert, which opens the household's monitoring case."""
+    alert = alert_get_for(request.user, pk)
+    form = ConfirmAlertForm(request.POST)
+    form.is_valid()
+    try:
+        case = services.alert_confirm(user=request.user, alert=alert, reason=form.cleaned_data.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("workflows:inbox")
+    return redirect("workflows:case_detail", case.pk)

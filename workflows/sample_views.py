@@ -1,0 +1,110 @@
+"""Pages of the provincial verification sample (§6.4): draw from a seed, record results, see the rates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from households.rules.regions import sample_rates
+from villages.models import Level, SampleKind, VerificationSample
+from villages.selectors import region_get_for, region_list_for
+
+from . import services
+from .forms import TRISTATE, SampleDrawForm, tristate
+
+
+def _sample_list_for(user):
+    """Samples of the counties in the user's scope (officials read them; province staff also write)."""
+    return VerificationSample.objects.filter(county__in=region_list_for(user).filter(level=Level.COUNTY))
+
+
+def _sample_get_for(user, pk: int) -> VerificationSample:
+    try:
+        return _sample_list_for(user).select_related("county").get(pk=pk)
+    except VerificationSample.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def sample_list(request: HttpRequest) -> HttpResponse:
+    samples = _sample_list_for(request.user).select_related("county").annotate(n=Count("entries"))[:200]
+    form = SampleDrawForm() if request.user.role == Role.PROVINCE_STAFF else None
+    return render(request, "workflows/sample_list.html", {"samples": samples, "form": form})
+
+
+@login_required
+def sample_draw(request: HttpRequest) -> HttpResponse:
+    form = SampleDrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            county = region_get_for(request.user, c["county"])
+            sample = services.sample_draw(
+                user=request.user,
+                county=county,
+                exited_count=c["exited_count"],
+                non_registered=c["non_registered"],
+                seed=c["seed"],
+                note=c["note"],
+            )
+        except Http404:
+            form.add_error("county", _("Not found in your scope."))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            return redirect("workflows:sample_detail", sample.pk)
+    samples = _sample_list_for(request.user).select_related("county").annotate(n=Count("entries"))[:200]
+    return render(request, "workflows/sample_list.html", {"samples": samples, "form": form})
+
+
+def _rates(sample: VerificationSample):
+    r = sample.entries.aggregate(
+        exited=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited__isnull=False), default=0),
+        wrong=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited=True), default=0),
+        nonreg=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted__isnull=False), default=0),
+        omitted=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted=True), default=0),
+        surveyed=Count("id", filter=Q(approves__isnull=False)),
+        approving=Count("id", filter=Q(approves=True)),
+    )
+    return sample_rates(
+        exited_people=r["exited"],
+        wrongly_exited_people=r["wrong"],
+        non_registered_people=r["nonreg"],
+        omitted_people=r["omitted"],
+        surveyed_households=r["surveyed"],
+        approving_households=r["approving"],
+    )
+
+
+@login_required
+def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sampled households with their results; province staff record each result in place."""
+    sample = _sample_get_for(request.user, pk)
+    if request.method == "POST":
+        entry = get_object_or_404(sample.entries, pk=request.POST.get("entry"))
+        try:
+            services.sample_result_record(
+                user=request.user,
+                entry=entry,
+                wrong=tristate(request.POST.get("wrong", "")),
+                approves=tristate(request.POST.get("approves", "")),
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("workflows:sample_detail", pk)
+    entries = sample.entries.select_related("household__village").order_by("kind", "id")
+    return render(
+        request,
+        "workflows/sample_detail.html",
+        {
+            "sample": sample,
+            "entries": entries,
+            "rates": _rates(sample),
+            "choices": TRISTATE,
+            "can_record": request.user.role == Role.PROVINCE_STAFF,
+        },
+    )
