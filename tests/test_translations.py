@@ -19,6 +19,7 @@ def source_dirs() -> list[str]:
     from django.apps import apps
 
     own = [Path(a.path) for a in apps.get_app_configs() if Path(a.path).is_relative_to(ROOT)]
+    own = [p for p in own if not p.relative_to(ROOT).parts[0].startswith(".")]  # not the virtualenv
     return sorted({p.relative_to(ROOT).parts[0] for p in own} | {"povertymgmt", "templates"})
 
 
