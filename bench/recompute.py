@@ -1,0 +1,223 @@
+"""Benchmark of the nightly recompute (§5.6, performance.md) on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench .venv/bin/python bench/recompute.py \
+        --households 100000 --seed 1
+
+Fills an empty database with `manage.py seed_demo` first (after migrate). Then, in this process (the
+"worker"), it times:
+  1. the reference: ONE hand-written SQL statement computing the §5.2 household test for the whole
+     province into a scratch table (NOT EXISTS per member criterion, LATERAL latest assessment);
+  2. the full nightly run (households.rules.run.recompute_sync): the household test county by county,
+     the monitoring app's per-county steps, and the region indicators; run twice, the second time
+     replacing the same date's results (the idempotent rerun);
+and prints both times, their ratio, households per second and the peak memory (getrusage).
+"""
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertymgmt.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from households import choices as c  # noqa: E402
+from households.models import Household, HouseholdCheck  # noqa: E402
+from households.policy import parameters_for  # noqa: E402
+from households.rules import run as run_rules  # noqa: E402
+from households.rules.household import years_before  # noqa: E402
+
+REFERENCE = """
+INSERT INTO bench_scratch
+SELECT h.id,
+       CASE WHEN i.net IS NULL OR n.n = 0 THEN NULL ELSE i.net > %(line)s * n.n END,
+       a.food_secure, a.clothing_secure,
+       CASE WHEN n.n = 0 THEN NULL ELSE NOT EXISTS (
+         SELECT 1 FROM households_member m WHERE m.household_id = h.id AND m.departure = ''
+           AND m.birth_date <= %(born_by_6)s AND m.birth_date > %(born_after_16)s
+           AND m.school_status = 'not_in_school' AND m.no_school_reason <> 'physical') END,
+       CASE WHEN n.n = 0 THEN NULL ELSE NOT EXISTS (
+         SELECT 1 FROM households_member m WHERE m.household_id = h.id AND m.departure = ''
+           AND (NOT (m.has_resident_medical OR m.has_employee_medical)
+                OR ((m.has_chronic_disease OR m.has_serious_illness) AND NOT m.has_critical_illness))) END,
+       CASE WHEN h.relocation = 'moved_in' OR h.housing_grade IN ('A', 'B') THEN TRUE
+            WHEN h.housing_grade IN ('C', 'D') THEN h.renovation = 'accepted' END,
+       h.has_safe_water
+FROM households_household h
+CROSS JOIN LATERAL (SELECT count(*) AS n FROM households_member m
+                    WHERE m.household_id = h.id AND m.departure = '') n
+LEFT JOIN households_income i ON i.household_id = h.id AND i.year = %(year)s
+LEFT JOIN LATERAL (SELECT aa.food_secure, aa.clothing_secure FROM households_assessment aa
+                   WHERE aa.household_id = h.id AND aa.assessed_on <= %(as_of)s
+                   ORDER BY aa.assessed_on DESC, aa.id DESC LIMIT 1) a ON TRUE
+WHERE h.status IN ('poor', 'returned', 'exited', 'exited_no_policy')
+"""
+
+
+def reference(as_of: dt.date) -> tuple[float, int]:
+    params = parameters_for(as_of.year)
+    p = {
+        "line": params.poverty_line,
+        "born_by_6": years_before(as_of, 6),
+        "born_after_16": years_before(as_of, 16),
+        "year": params.year,
+        "as_of": as_of,
+    }
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_scratch")
+        cur.execute(
+            "CREATE TABLE bench_scratch (household_id bigint, income boolean, food boolean, clothing boolean,"
+            " education boolean, medical boolean, housing boolean, water boolean)"
+        )
+        started = time.monotonic()
+        with transaction.atomic():
+            cur.execute(REFERENCE, p)
+            rows = cur.rowcount
+        seconds = time.monotonic() - started
+        cur.execute("DROP TABLE bench_scratch")
+    return seconds, rows
+
+
+def reference_same_columns(as_of: dt.date) -> float:
+    """A second reference: the app's own SELECT for the whole province in one statement, into an
+    unindexed scratch table with the snapshot's columns (isolates the cost of the split and indexes)."""
+    from households.rules.household_sql import CHECK_COLUMNS, household_test_select, sql_params
+
+    params = parameters_for(as_of.year)
+    p = sql_params(as_of=as_of, params=params, run_id=None, county_id=None)
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_scratch_wide")
+        cur.execute("CREATE TABLE bench_scratch_wide AS SELECT * FROM households_householdcheck WITH NO DATA")
+        started = time.monotonic()
+        with transaction.atomic():
+            cur.execute(
+                f"INSERT INTO bench_scratch_wide ({', '.join(CHECK_COLUMNS)}) "
+                + household_test_select(county_filter="TRUE"),
+                p,
+            )
+        seconds = time.monotonic() - started
+        cur.execute("DROP TABLE bench_scratch_wide")
+    return seconds
+
+
+def timed_run(as_of: dt.date) -> dict:
+    """recompute_sync with the household test, monitoring and region steps timed separately."""
+    spent = {"household": 0.0, "monitoring": 0.0, "regions": 0.0}
+    real_test, real_mon, real_regions = (
+        run_rules.county_household_test,
+        run_rules._call_monitoring,
+        run_rules.region_indicators_compute,
+    )
+
+    def wrap(fn, key):
+        def inner(**kwargs):
+            t = time.monotonic()
+            try:
+                return fn(**kwargs)
+            finally:
+                spent[key] += time.monotonic() - t
+
+        return inner
+
+    run_rules.county_household_test = wrap(real_test, "household")
+    run_rules._call_monitoring = wrap(real_mon, "monitoring")
+    run_rules.region_indicators_compute = wrap(real_regions, "regions")
+    try:
+        started = time.monotonic()
+        run = run_rules.recompute_sync(as_of=as_of)
+        spent["total"] = time.monotonic() - started
+    finally:
+        run_rules.county_household_test, run_rules._call_monitoring, run_rules.region_indicators_compute = (
+            real_test,
+            real_mon,
+            real_regions,
+        )
+    spent["state"] = run.state
+    spent["households"] = run.households
+    spent["counties"] = run.counties_total
+    return spent
+
+
+def household_test_only(as_of: dt.date) -> tuple[float, int]:
+    """Only the household test, county by county, as the county tasks run it (one transaction each)."""
+    from households.rules.household_sql import county_household_test
+    from villages.models import Level, Region
+
+    params = parameters_for(as_of.year)
+    started = time.monotonic()
+    rows = 0
+    for county_id in Region.objects.filter(level=Level.COUNTY).values_list("id", flat=True):
+        with transaction.atomic():
+            rows += county_household_test(county_id=county_id, as_of=as_of, params=params)
+    return time.monotonic() - started, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", default="2019-10-15")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--household-only", action="store_true", help="time only the household test")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run the benchmark on PostgreSQL (DATABASE_URL).")
+    call_command("migrate", verbosity=0)
+    if not Household.objects.exists():
+        t = time.monotonic()
+        call_command("seed_demo", households=args.households, seed=args.seed, verbosity=0)
+        print(f"seed_demo --households {args.households}: {time.monotonic() - t:.1f} s")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    as_of = dt.date.fromisoformat(args.as_of)
+    live = Household.objects.filter(status__in=c.LIVE_STATUSES).count()
+    print(f"live households: {live:,}")
+
+    ref_seconds, ref_rows = reference(as_of)
+    print(f"reference (one INSERT ... SELECT, whole province): {ref_seconds:.2f} s for {ref_rows:,} rows")
+    wide = reference_same_columns(as_of)
+    print(f"reference with the snapshot's columns (one statement, unindexed): {wide:.2f} s")
+    if args.household_only:
+        # A nightly run writes a new date; a rerun of the same date replaces (delete + insert).
+        for day in [as_of + dt.timedelta(days=100 + i) for i in range(args.runs)] + [as_of]:
+            seconds, rows = household_test_only(day)
+            kind = "new date" if day != as_of else "same date again (replace)"
+            print(
+                f"household test, all counties, {kind}: {seconds:.2f} s for {rows:,} rows; "
+                f"{seconds / ref_seconds:.2f}× the reference, {seconds / wide:.2f}× the same-columns reference; "
+                f"{rows / seconds:,.0f} households/s"
+            )
+            if day != as_of:
+                HouseholdCheck.objects.filter(as_of=day).delete()
+        return
+    for i in range(args.runs):
+        label = "first run" if i == 0 else "rerun of the same date (replaces)"
+        r = timed_run(as_of)
+        print(
+            f"nightly run, {label}: total {r['total']:.2f} s [{r['state']}, {r['counties']} counties] — "
+            f"household test {r['household']:.2f} s, monitoring+quality {r['monitoring']:.2f} s, "
+            f"region indicators {r['regions']:.2f} s"
+        )
+        print(
+            f"  household test / reference = {r['household'] / ref_seconds:.2f}× "
+            f"({r['household'] / wide:.2f}× the same-columns reference); "
+            f"{r['households'] / r['household']:,.0f} households/s in the test, "
+            f"{r['households'] / r['total']:,.0f} households/s overall"
+        )
+    assert HouseholdCheck.objects.filter(as_of=as_of).count() == live
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this worker process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
