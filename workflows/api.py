@@ -1,0 +1,143 @@
+"""Workflow endpoints of /api/v1/ (§13): cases in the user's scope, one case with its steps, and a
+POST that takes a step through the same service as the pages (§6)."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from monitoring.models import AlertCategory
+
+from . import definitions as d
+from .models import Case, Step
+from .selectors import case_get_for, case_list_for, case_rows, inbox_for
+from .services import _user_level, case_transition
+
+
+class StepSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username")
+
+    class Meta:
+        model = Step
+        fields = ["transition", "from_state", "to_state", "user", "role", "at", "date", "reason", "detail"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    household = serializers.CharField(source="household.number", allow_null=True, default=None)
+    region = serializers.CharField(source="region.code")
+    opened_by = serializers.CharField(source="opened_by.username")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "case_type",
+            "household",
+            "region",
+            "state",
+            "year",
+            "opened_by",
+            "opened_at",
+            "state_since",
+            "closed_at",
+            "justification",
+            "eligible_at_proposal",
+            "appraisal_date",
+            "appraisal_attendance",
+            "appraisal_result",
+            "notice_start",
+            "notice_end",
+            "category",
+            "send_back_reason",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    steps = StepSerializer(many=True)
+    available = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "steps", "available"]
+
+    def get_available(self, case) -> list[str]:
+        user = self.context["request"].user
+        level = _user_level(user)
+        wf = d.WORKFLOWS[case.case_type]
+        return [t.name for t in wf.available(case.state) if t.allows_role(user.role, level)]
+
+
+class CaseFilter(django_filters.FilterSet):
+    case_type = django_filters.ChoiceFilter(choices=d.CaseType.choices)
+    state = django_filters.ChoiceFilter(choices=d.State.choices)
+    inbox = django_filters.BooleanFilter(method="filter_inbox", label=_("Only what waits for me"))
+
+    class Meta:
+        model = Case
+        fields = ["case_type", "state"]
+
+    def filter_inbox(self, queryset, name, value):
+        return queryset.filter(pk__in=inbox_for(self.request.user).values("pk")) if value else queryset
+
+
+@extend_schema(summary=_("Workflow cases inside the user's scope (§6, §7)"))
+class CaseList(generics.ListAPIView):
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return case_rows(case_list_for(self.request.user)).order_by("state_since", "id")
+
+
+@extend_schema(summary=_("One case with its steps and the steps the user may take now"))
+class CaseDetail(generics.RetrieveAPIView):
+    serializer_class = CaseDetailSerializer
+
+    def get_object(self) -> Case:
+        return case_get_for(self.request.user, self.kwargs["pk"])
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField(max_length=30)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    appraisal_date = serializers.DateField(required=False)
+    appraisal_attendance = serializers.IntegerField(required=False, min_value=1)
+    appraisal_result = serializers.CharField(required=False, max_length=200)
+    notice_start = serializers.DateField(required=False)
+    category = serializers.ChoiceField(choices=AlertCategory.choices, required=False)
+
+
+class CaseTransition(APIView):
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer},
+        summary=_("Take a step of a case; refused by role, scope, state and the step's conditions"),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = case_get_for(request.user, pk)
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        appraisal = None
+        if "appraisal_date" in v:
+            appraisal = {
+                "date": v["appraisal_date"],
+                "attendance": v.get("appraisal_attendance"),
+                "result": v.get("appraisal_result", ""),
+            }
+        case = case_transition(
+            user=request.user,
+            case=case,
+            transition=v["transition"],
+            reason=v["reason"],
+            appraisal=appraisal,
+            notice_start=v.get("notice_start"),
+            category=v.get("category", ""),
+        )
+        case = case_get_for(request.user, case.pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data, status=status.HTTP_200_OK)
