@@ -32,6 +32,8 @@ def insert(model: type[models.Model], rows: list[dict], *, with_ids: bool = True
     if not rows:
         return []
     columns = list(rows[0])
+    # Rows are built from one base dict per model, so their keys come in one order; check the count.
+    assert all(len(row) == len(columns) for row in rows), "import rows differ in their columns"
     if connection.vendor != "postgresql":
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
         return [obj.pk for obj in objs]

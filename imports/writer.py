@@ -5,7 +5,7 @@ without a save() per row: county = village.parent.parent, a number (village code
 when the file gives none, birth date and sex from the ID number (done by the validator), a StatusEvent
 for every new household, and a historical record for every row written."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +59,11 @@ def _household_values(plan: HouseholdPlan) -> dict:
     return values
 
 
+def _present(fields: dict) -> dict:
+    """The typed values of a new row; empty cells take the column defaults already in the base row."""
+    return {name: v for name, v in fields.items() if v is not None}
+
+
 def _member_values(member) -> dict:
     return {name: _value(M_FIELDS, name, v) for name, v in member.fields.items()}
 
@@ -86,24 +91,41 @@ def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reaso
 
 def _write(user, plans, layout, reason, numbering, counts) -> None:
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        # An import is idempotent (re-importing updates), so a crash losing the last batches is repaired
+        # by importing again; not waiting for the WAL flush of each batch halves the commit time.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     numbering.assign(plans)
     new_plans = [p for p in plans if p.target_id is None]
     old_plans = [p for p in plans if p.target_id is not None]
 
-    stamp = {"created_by_id": user.pk, "created_at": now, "updated_at": now}
+    when = now.isoformat()  # COPY reads text: format the shared timestamp once, not per row
+    stamp = {"created_by_id": user.pk, "created_at": when, "updated_at": when}
     h_base = copy.defaults(Household)
     created = [
-        {**h_base, **_household_values(p), "number": p.number, "status": c.Status.POOR, **stamp} for p in new_plans
+        {
+            **h_base,
+            **_present(p.fields),
+            "village_id": p.village_id,
+            "county_id": p.county_id,
+            "number": p.number,
+            "status": c.Status.POOR,
+            **stamp,
+        }
+        for p in new_plans
     ]
+    for row in created:
+        row.pop("village", None)  # the code; the row holds village_id
     new_ids = copy.insert(Household, created)
     if created:
         copy.insert(
             Household.history.model,
-            copy.history_rows(Household, created, new_ids, user_id=user.pk, reason=reason, when=now),
+            copy.history_rows(Household, created, new_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,
         )
         e_base = copy.defaults(StatusEvent)
-        today = timezone.localdate()
+        today = timezone.localdate().isoformat()
         copy.insert(
             StatusEvent,
             [
@@ -138,11 +160,11 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
             (old_members if member.target_id else new_members).append((plan, member))
     if new_members:
         m_base = copy.defaults(Member)
-        rows = [{**m_base, **_member_values(m), "household_id": ids[p.key], **stamp} for p, m in new_members]
+        rows = [{**m_base, **_present(m.fields), "household_id": ids[p.key], **stamp} for p, m in new_members]
         member_ids = copy.insert(Member, rows)
         copy.insert(
             Member.history.model,
-            copy.history_rows(Member, rows, member_ids, user_id=user.pk, reason=reason, when=now),
+            copy.history_rows(Member, rows, member_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,
         )
     if old_members:
