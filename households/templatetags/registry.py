@@ -60,6 +60,17 @@ def money(value) -> str:
 
 
 @register.filter
+def num(value) -> str:
+    """12,345: whole numbers with thousands separators (style.md); Django's Chinese format has none."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
 def yesno_blank(value) -> str:
     """Yes / no / — for nullable flags."""
     if value is None:
