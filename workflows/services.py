@@ -204,7 +204,7 @@ def case_transition(
         raise _err("transition", _("There is no such step."), "unknown_transition")
     if not t.allows_role(user.role, _user_level(user)):
         raise PermissionDenied(_("Your role cannot take this step."))
-    case = Case.objects.select_for_update().select_related("household", "region").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("household", "region").get(pk=case.pk)
     if not _in_scope(user, household=case.household, region=case.region):
         raise PermissionDenied(_("This case is outside your scope."))
     if case.state not in t.sources:
