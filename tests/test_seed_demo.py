@@ -147,3 +147,20 @@ def test_codes_are_12_digits_and_children_start_with_the_parent_prefix():
     years = RegionYear.objects.filter(region__level=Level.VILLAGE)
     assert set(years.values_list("year", flat=True)) == {2018, 2019, 2020}
     assert not years.filter(rural_population__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_outside_a_transaction_as_the_command_runs_gives_the_same_data():
+    """Outside a transaction PostgreSQL writes batches from a second thread (villages.demo.writer)."""
+    seed(households=60, batch=7)
+    assert Household.objects.count() == 60
+    assert Member.objects.filter(household__isnull=True).count() == 0
+    assert Pairing.objects.filter(helper__user__username=Role.HELPER).count() >= 3
+    numbers = list(Household.objects.order_by("id").values_list("number", flat=True))
+    assert len(set(numbers)) == 60
+    # The id sequences moved past the explicit ids: a later insert does not collide.
+    county = Region.objects.get(code="211224000000")
+    helper = Helper.objects.create(
+        name="新干部", sex=c.Sex.MALE, unit="昌图县财政局", unit_level="county", county=county
+    )
+    assert helper.pk > max(Helper.objects.exclude(pk=helper.pk).values_list("pk", flat=True))

@@ -8,7 +8,6 @@ import bisect
 import datetime as dt
 import itertools
 import random
-from decimal import Decimal
 
 from households import choices as c
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
@@ -44,8 +43,9 @@ STATUS_WEIGHTS = {
 IDENT_YEARS = ((2014, 2015, 2016, 2017, 2018, 2019), (42, 18, 17, 12, 6, 5))
 
 
-def money(x: float) -> Decimal:
-    return Decimal(f"{max(x, 0):.2f}")
+def money(x: float) -> str:
+    """An amount in yuan with two decimals, as the text both databases read into a DECIMAL column."""
+    return f"{max(x, 0):.2f}"
 
 
 def a_date(rng: random.Random, year: int, months: tuple[int, int] = (1, 12)) -> dt.date:
@@ -110,7 +110,7 @@ class HouseholdGenerator:
                     "county_id": county.id,
                 },
             )
-            slot = [helper_id, 8 if showcase and vi not in self.first_helper else rng.randint(3, 7)]
+            slot = [helper_id, 8 if showcase and vi not in self.first_helper else rng.randint(4, 7)]
             self.helper_of_village[vi] = slot
             self.first_helper.setdefault(vi, helper_id)
         slot[1] -= 1

@@ -182,8 +182,8 @@ def build_region_years(
     town_pop: dict[int, dict[int, int]] = {y: {} for y in YEARS}
     for i, v in enumerate(plan.villages):
         if registered[i]:
-            # About a third of villages end below the 2% incidence line, most stay above it.
-            target = rng.uniform(0.005, 0.019) if rng.random() < 0.3 else rng.uniform(0.021, 0.06)
+            # Some villages end below the 2% incidence line (these, and those without poor left), most stay above.
+            target = rng.uniform(0.005, 0.019) if rng.random() < 0.15 else rng.uniform(0.021, 0.06)
             base = max(round(poor_now[i] / target), 2 * registered[i], 50)
         else:
             base = rng.randint(300, 2000)

@@ -67,7 +67,10 @@ def seed_demo(*, households: int, seed: int, batch: int = 5000) -> SeedResult:
         sink = Sink(WRITE_ORDER)
         first = {"household": _next_id(Household), "member": _next_id(Member), "helper": _next_id(Helper)}
         gen = HouseholdGenerator(rng, plan, sink, first_ids=first)
-        gen.run(households, showcase=showcase, batch=batch)
+        try:
+            gen.run(households, showcase=showcase, batch=batch)
+        finally:
+            sink.close()
         sink.reset_sequences([Household, Member, Helper])
         result.counts.update({m._meta.verbose_name_plural: count for m, count in sink.counts.items()})
         helper_id = gen.first_helper.get(showcase)

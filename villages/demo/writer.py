@@ -8,6 +8,8 @@ foreign-key order, every `batch` households.
 import csv
 import datetime as dt
 import io
+import queue
+import threading
 from decimal import Decimal
 
 from django.core.management.color import no_style
@@ -20,10 +22,16 @@ NULL = "\\N"
 class Sink:
     """Buffers rows per model and writes them in the order the models were given."""
 
-    def __init__(self, order: list[type[models.Model]], *, use_copy: bool | None = None) -> None:
+    def __init__(
+        self, order: list[type[models.Model]], *, use_copy: bool | None = None, background: bool | None = None
+    ) -> None:
         self.order = order
         self.buffers: dict[type[models.Model], list[dict]] = {m: [] for m in order}
         self.use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
+        # On PostgreSQL a second thread (its own connection) writes batch k while batch k+1 is generated:
+        # the server and Python then use both cores. Not inside a transaction (tests), where a second
+        # connection would not see the regions yet.
+        self.background = self.use_copy and not connection.in_atomic_block if background is None else background
         self.counts: dict[type[models.Model], int] = dict.fromkeys(order, 0)
         now = timezone.now()
         self._defaults: dict[type[models.Model], dict[str, object]] = {}
@@ -37,23 +45,53 @@ class Sink:
                 else:
                     defaults[f.attname] = f.get_default()
             self._defaults[model] = defaults
+        self._error: BaseException | None = None
+        if self.background:
+            self._queue: queue.Queue = queue.Queue(maxsize=1)  # at most three batches in memory
+            self._thread = threading.Thread(target=self._worker, name="seed-writer", daemon=True)
+            self._thread.start()
 
     def add(self, model: type[models.Model], row: dict) -> None:
         self.buffers[model].append(row)
 
     def flush(self) -> None:
-        """Write every buffer in one transaction (deferred foreign keys are checked at its commit)."""
+        """Hand the buffered rows to the writer (one transaction per batch: deferred foreign keys hold)."""
+        batch = {m: rows for m, rows in self.buffers.items() if rows}
+        self.buffers = {m: [] for m in self.order}
+        for model, rows in batch.items():
+            self.counts[model] += len(rows)
+        if not self.background:
+            self._write(batch)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Wait for the writer thread; re-raise what it failed with."""
+        if self.background:
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _worker(self) -> None:
+        try:
+            while (batch := self._queue.get()) is not None:
+                if self._error is None:  # after a failure keep draining so the producer never blocks
+                    try:
+                        self._write(batch)
+                    except BaseException as exc:  # noqa: BLE001 - handed to the main thread by close()/flush()
+                        self._error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write(self, batch: dict[type[models.Model], list[dict]]) -> None:
         with transaction.atomic():
             for model in self.order:
-                rows = self.buffers[model]
-                if not rows:
-                    continue
-                if self.use_copy:
-                    self._copy(model, rows)
-                else:
-                    self._insert_many(model, rows)
-                self.counts[model] += len(rows)
-                self.buffers[model] = []
+                rows = batch.get(model)
+                if rows:
+                    (self._copy if self.use_copy else self._insert_many)(model, rows)
 
     def _columns(self, model: type[models.Model], rows: list[dict]) -> tuple[list[str], list[str]]:
         attnames = (["id"] if "id" in rows[0] else []) + list(self._defaults[model])
