@@ -1,7 +1,7 @@
 """The village cadre's registry pages (§1, §3, §9, §13): list, detail, create/edit, member change."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,8 +107,8 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
     current = [m for m in members if m.is_current]
     incomes = list(household.incomes.order_by("-year"))
     for income in incomes:
-        # §3.1: per-capita net income = net income ÷ current member count, to the fen.
-        income.per_capita = (income.net / len(current)).quantize(CENT) if current else None
+        # §3.1: per-capita net income = net income ÷ current member count, rounded half up to the fen.
+        income.per_capita = (income.net / len(current)).quantize(CENT, ROUND_HALF_UP) if current else None
     assessments = list(household.assessments.order_by("-assessed_on", "-id")[:20])
     today = dt.date.today()
     pairing = (

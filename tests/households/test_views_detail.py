@@ -148,3 +148,10 @@ def test_the_edit_form_of_a_clerk_is_an_audited_unmasked_view(client, users, hom
     login(client, users.clerk_a)
     assert client.get(f"/households/{homes.a.number}/edit/").status_code == 200
     assert AuditLog.objects.filter(action="view_sensitive", object_id=homes.a.number).count() == 1
+
+
+def test_per_capita_net_income_rounds_half_up_to_the_fen(client, tree, users):
+    h = f.household(tree.village_a, by=users.admin, members=[f.member(), f.member(c.Relationship.SON)])
+    f.income(h, 2019, wages="0.05")  # 0.025 per person
+    login(client, users.clerk_a)
+    assert str(client.get(url(h)).context["incomes"][0].per_capita) == "0.03"
