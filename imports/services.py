@@ -97,6 +97,8 @@ def _layout(db) -> Layout:
 def import_job_validate(job_id: int) -> None:
     """The dry run (§13): stage the file, check every row, store the report. Called by the task."""
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
+    if job.state not in (JobState.PENDING, JobState.READING, JobState.VALIDATING):
+        return  # a redelivered task of a job that has moved on
     with translation.override(job.language):
         try:
             _validate(job)
@@ -129,45 +131,55 @@ def _validate(job: ImportJob) -> None:
         layout = _layout(db)
         db.execute("CREATE TABLE IF NOT EXISTS plans (n INTEGER PRIMARY KEY, data BLOB)")
         db.execute("DELETE FROM plans")
-        bad_so_far, seen = set(), 0
+        ImportIssue.objects.filter(job=job).delete()
+        bad_keys: set[str] = set()
+        stored = total = 0
         for n, (plans, _rows) in enumerate(_batches(job, db, layout, issues)):
-            bad_so_far.update(i.key for i in issues[seen:])
-            seen = len(issues)
+            bad_keys.update(i.key for i in issues)
             for plan in plans:
-                plan.valid = plan.key not in bad_so_far
+                plan.valid = plan.key not in bad_keys
             # Kept for the commit, which then re-runs only the checks against the database.
             db.execute("INSERT INTO plans VALUES (?, ?)", (n, pickle.dumps(plans, pickle.HIGHEST_PROTOCOL)))
+            # Issues go to the database as they come, so memory stays flat however bad the file.
+            stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
+            total += len(issues)
+            issues.clear()
+        stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
+        total += len(issues)
+        bad_keys.update(i.key for i in issues)
         db.commit()
-        bad_keys = {i.key for i in issues if i.key}
         known = {row[0] for row in db.execute("SELECT DISTINCT key FROM h")} if bad_keys else set()
-        ImportIssue.objects.filter(job=job).delete()
-        ImportIssue.objects.bulk_create(
-            (
-                ImportIssue(
-                    job=job,
-                    sheet=i.sheet,
-                    row=i.row,
-                    column=i.column,
-                    header=i.header[:40],
-                    household_key=i.key[:40],
-                    code=i.code,
-                    message=i.message[:300],
-                    value=i.value[:100],
-                    sensitive=i.sensitive,
-                )
-                for i in issues[:MAX_ISSUES_STORED]
-            ),
-            batch_size=2000,
-        )
         _progress(
             job,
             JobState.VALIDATED,
-            error_count=len(issues),
+            error_count=total,
             households_invalid=len(bad_keys & known),
             rows_done=h_total + m_total,
         )
     finally:
         db.close()
+
+
+def _store_issues(job: ImportJob, issues: list) -> int:
+    ImportIssue.objects.bulk_create(
+        (
+            ImportIssue(
+                job=job,
+                sheet=i.sheet,
+                row=i.row,
+                column=i.column,
+                header=i.header[:40],
+                household_key=i.key[:40],
+                code=i.code,
+                message=i.message[:300],
+                value=i.value[:100],
+                sensitive=i.sensitive,
+            )
+            for i in issues
+        ),
+        batch_size=2000,
+    )
+    return len(issues)
 
 
 def _batches(job, db, layout, issues):
@@ -212,6 +224,8 @@ def _has_plans(db) -> bool:
 def import_job_run_commit(job_id: int) -> None:
     """The import itself (§13): re-check each batch against the database and write its valid households."""
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
+    if job.state != JobState.COMMITTING:
+        return  # a redelivered task of a job already done
     with translation.override(job.language):
         try:
             _commit(job)
