@@ -157,8 +157,10 @@ def _check_open_preconditions(case: Case) -> None:
     elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
         raise ValidationError(_("This household is already registered as poor."), code="status")
     elif t == d.CaseType.RISK_REMOVAL:
-        if not Case.objects.filter(household=h, case_type=d.CaseType.MONITORING, state=d.State.MONITORED).exists():
+        monitored = _monitoring_case(h)
+        if monitored is None:
             raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
+        case.alert_id, case.category = monitored.alert_id, monitored.category
     elif t == d.CaseType.VILLAGE_EXIT and case.region.level != Level.VILLAGE:
         raise _err("region", _("Choose a village."), "level")
     elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
@@ -173,6 +175,24 @@ def _check_open_preconditions(case: Case) -> None:
                 _("The nightly test does not find it eligible: write why it is proposed anyway."),
                 "justification_required",
             )
+
+
+def _monitoring_case(household: Household) -> Case | None:
+    """The household's latest monitoring case that reached "monitored" and whose risk is not yet removed (§7)."""
+    monitored = (
+        Case.objects.filter(household=household, case_type=d.CaseType.MONITORING, state=d.State.MONITORED)
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+    if monitored is None:
+        return None
+    removed = Case.objects.filter(
+        household=household,
+        case_type=d.CaseType.RISK_REMOVAL,
+        state=d.State.REMOVED,
+        closed_at__gte=monitored.closed_at,
+    )
+    return None if removed.exists() else monitored
 
 
 def _appraisal_detail(case: Case) -> dict:
@@ -292,6 +312,11 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
         from .dossier import dossier_seal
 
         dossier_seal(case=case, user=user)
+    if t.target == d.State.REMOVED and case.alert_id:
+        # §7: the household stays in the records; its alert is closed so a new risk opens a new alert.
+        MonitoringAlert.objects.filter(pk=case.alert_id, closed_at__isnull=True).update(
+            closed_at=timezone.now(), closed_by=user, close_reason=(reason or _("Risk removed"))[:500]
+        )
     if d.SET_STATUS in t.effects and case.household is not None:
         household_status_change(
             user=user,

@@ -92,6 +92,10 @@ def test_a_confirmed_alert_runs_the_monitoring_chain_and_risk_removal_runs_the_s
     s.case_transition(user=users.clerk_a, case=removal, transition="visit")
     removal = village_chain(users, removal, notice_days=5, extra={"appraisal": appraisal()})
     assert removal.state == "removed"
+    alert.refresh_from_db()
+    assert alert.closed_at is not None and alert.closed_by == users.county
+    with pytest.raises(ValidationError):  # removed once: no second removal
+        s.case_open(user=users.clerk_a, case_type="risk_removal", household=h)
 
 
 def test_an_alert_is_confirmed_only_once_and_only_by_a_clerk_or_township(users, tree):

@@ -178,3 +178,40 @@ def test_the_sample_pages_record_results(client, users, tree):
     assert entry.omitted is True and entry.approves is False
     login(client, users.county2)
     assert client.get(reverse("workflows:sample_detail", args=[sample.pk])).status_code == 404
+
+
+def test_a_clerk_confirms_an_open_alert_from_the_inbox(client, users, tree):
+    from households import choices as c
+    from monitoring.models import AlertState, MonitoringAlert
+    from tests import factories as f
+
+    h = f.household(tree.village_a, status=c.Status.EXITED, exit_year=2019)
+    alert = MonitoringAlert.objects.create(
+        household=h,
+        county=tree.county,
+        village=tree.village_a,
+        category="unstable_exited",
+        year=TODAY.year,
+        opened_on=TODAY,
+        last_triggered_on=TODAY,
+    )
+    login(client, users.clerk_b)
+    assert client.post(reverse("workflows:alert_confirm", args=[alert.pk])).status_code == 404
+    login(client, users.clerk_a)
+    page = client.get(reverse("workflows:inbox"))
+    assert page.content.count(b'data-testid="inbox-alert"') == 1
+    answer = client.post(reverse("workflows:alert_confirm", args=[alert.pk]))
+    case = Case.objects.get(household=h)
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/cases/{case.pk}/")
+    assert MonitoringAlert.objects.get(pk=alert.pk).state == AlertState.CONFIRMED and case.case_type == "monitoring"
+
+
+def test_evidence_downloads_only_inside_the_scope(client, users, case_a):
+    from .conftest import signed_form
+
+    a = s.attachment_add(user=users.clerk_a, case=case_a, kind="house_photo", upload=signed_form())
+    login(client, users.clerk_b)
+    assert client.get(reverse("workflows:attachment", args=[case_a.pk, a.pk])).status_code == 404
+    login(client, users.township)
+    answer = client.get(reverse("workflows:attachment", args=[case_a.pk, a.pk]))
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/png"
