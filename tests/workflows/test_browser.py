@@ -12,7 +12,6 @@ from workflows.models import Case
 
 from .conftest import TODAY, age_notice, eligible_household, signed_form
 
-
 SHOTS = os.environ.get("UI_SCREENSHOTS", tempfile.gettempdir())
 
 
