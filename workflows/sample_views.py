@@ -13,7 +13,7 @@ from households.rules.regions import sample_rates
 from villages.models import Level, SampleKind, VerificationSample
 from villages.selectors import region_get_for, region_list_for
 
-from . import services
+from . import samples as sample_services
 from .forms import TRISTATE, SampleDrawForm, tristate
 
 
@@ -43,7 +43,7 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
         c = form.cleaned_data
         try:
             county = region_get_for(request.user, c["county"])
-            sample = services.sample_draw(
+            sample = sample_services.sample_draw(
                 user=request.user,
                 county=county,
                 exited_count=c["exited_count"],
@@ -87,7 +87,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         entry = get_object_or_404(sample.entries, pk=request.POST.get("entry"))
         try:
-            services.sample_result_record(
+            sample_services.sample_result_record(
                 user=request.user,
                 entry=entry,
                 wrong=tristate(request.POST.get("wrong", "")),

@@ -11,6 +11,7 @@ from households import choices as c
 from monitoring.models import AlertState, MonitoringAlert
 from tests import factories as f
 from villages.models import RegionIndicator, SampledHousehold, SampleKind
+from workflows import samples
 from workflows import services as s
 from workflows.models import Case
 
@@ -155,7 +156,7 @@ def test_county_exit_needs_city_review_and_a_provincial_sample(users, tree):
     with pytest.raises(ValidationError) as err:
         s.case_transition(user=users.province, case=case, transition="province_verify")
     assert err.value.error_dict["transition"][0].code == "sample_required"
-    sample = s.sample_draw(user=users.province, county=tree.county, exited_count=0, non_registered=[("张三", 3)])
+    sample = samples.sample_draw(user=users.province, county=tree.county, exited_count=0, non_registered=[("张三", 3)])
     case = s.case_transition(user=users.province, case=case, transition="province_verify")
     assert case.sample_id == sample.pk
     s.case_transition(user=users.province, case=case, transition="start_notice", notice_start=TODAY)
@@ -169,20 +170,22 @@ def test_county_exit_needs_city_review_and_a_provincial_sample(users, tree):
 def test_the_sample_is_reproducible_from_its_seed_and_its_results_give_the_rates(users, tree):
     for _ in range(6):
         f.household(tree.village_a, status=c.Status.EXITED, exit_year=2019)
-    one = s.sample_draw(user=users.province, county=tree.county, exited_count=3, non_registered=[("李四", 2)], seed=42)
-    two = s.sample_draw(user=users.province, county=tree.county, exited_count=3, non_registered=[], seed=42)
+    one = samples.sample_draw(
+        user=users.province, county=tree.county, exited_count=3, non_registered=[("李四", 2)], seed=42
+    )
+    two = samples.sample_draw(user=users.province, county=tree.county, exited_count=3, non_registered=[], seed=42)
     picked = lambda sample: list(  # noqa: E731
         sample.entries.filter(kind=SampleKind.EXITED).order_by("household_id").values_list("household_id", flat=True)
     )
     assert picked(one) == picked(two) and len(picked(one)) == 3
     assert one.seed == 42
     with pytest.raises(PermissionDenied):
-        s.sample_draw(user=users.county, county=tree.county, exited_count=1, non_registered=[])
+        samples.sample_draw(user=users.county, county=tree.county, exited_count=1, non_registered=[])
     exited = list(one.entries.filter(kind=SampleKind.EXITED))
-    s.sample_result_record(user=users.province, entry=exited[0], wrong=True, approves=True)
-    s.sample_result_record(user=users.province, entry=exited[1], wrong=False, approves=False)
+    samples.sample_result_record(user=users.province, entry=exited[0], wrong=True, approves=True)
+    samples.sample_result_record(user=users.province, entry=exited[1], wrong=False, approves=False)
     nonreg = one.entries.get(kind=SampleKind.NON_REGISTERED)
-    s.sample_result_record(user=users.province, entry=nonreg, wrong=True, approves=True)
+    samples.sample_result_record(user=users.province, entry=nonreg, wrong=True, approves=True)
     assert SampledHousehold.objects.get(pk=nonreg.pk).omitted is True
     from households.rules.indicators import latest_sample_rates
 
