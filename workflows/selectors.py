@@ -1,13 +1,16 @@
 """Scoped reads of cases (§1, §6): the list and detail of the UI and the API, and the inbox."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Role, User
+from households import choices as hc
+from households.models import Household, HouseholdCheck
 from households.selectors import household_list_for
 from monitoring.models import AlertState
 from monitoring.selectors import alert_list_for
 from monitoring.services import DISMISSING_ROLES
+from villages.models import Level, Region, RegionIndicator
 from villages.selectors import region_list_for, scope_region
 
 from . import definitions as d
@@ -80,3 +83,46 @@ def announced_cases() -> QuerySet[Case]:
         case_type__in=(d.CaseType.HOUSEHOLD_EXIT, d.CaseType.VILLAGE_EXIT, d.CaseType.COUNTY_EXIT),
         state=d.State.ANNOUNCED,
     )
+
+
+def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
+    """§6.1 step 1 for the clerk: households of the scope that the latest nightly test marks eligible
+    and that have no running exit case (one query; the latest check comes from the (household, as_of)
+    index)."""
+    if user.role != Role.VILLAGE_CLERK:
+        return Household.objects.none()
+    latest = HouseholdCheck.objects.filter(household=OuterRef("pk")).order_by("-as_of")
+    running = Case.objects.filter(household=OuterRef("pk"), case_type=d.CaseType.HOUSEHOLD_EXIT, closed_at__isnull=True)
+    return (
+        household_list_for(user)
+        .filter(status__in=hc.POOR_STATUSES)
+        .annotate(eligible_now=Subquery(latest.values("eligible")[:1]), checked_on=Subquery(latest.values("as_of")[:1]))
+        .filter(eligible_now=True)
+        .exclude(Exists(running))
+        .order_by("id")[:limit]
+    )
+
+
+def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region]]:
+    """§6.3: villages (for the township) or the county (for the county official) whose latest indicator
+    snapshot says eligible to exit and that have no running exit case."""
+    scope = scope_region(user)
+    if scope is None:
+        return []
+    if user.role == Role.TOWNSHIP_REVIEWER and scope.level == Level.TOWNSHIP:
+        case_type, level = d.CaseType.VILLAGE_EXIT, Level.VILLAGE
+    elif user.role == Role.COUNTY_OFFICIAL and scope.level == Level.COUNTY:
+        case_type, level = d.CaseType.COUNTY_EXIT, Level.COUNTY
+    else:
+        return []
+    latest = RegionIndicator.objects.filter(region=OuterRef("pk")).order_by("-as_of")
+    done = Case.objects.filter(region=OuterRef("pk"), case_type=case_type).exclude(state=d.State.WITHDRAWN)
+    regions = (
+        region_list_for(user)
+        .filter(level=level)
+        .annotate(eligible_now=Subquery(latest.values("exit_eligible")[:1]))
+        .filter(eligible_now=True)
+        .exclude(Exists(done))
+        .order_by("code")[:limit]
+    )
+    return [(case_type, r) for r in regions]

@@ -22,7 +22,15 @@ from . import services
 from .dossier import dossier_context, dossier_html, dossier_pdf
 from .forms import AttachmentForm, CaseOpenForm, ConfirmAlertForm, ObjectionForm, ResolveForm, StepForm
 from .models import Case
-from .selectors import case_get_for, case_list_for, case_rows, inbox_counts, inbox_for
+from .selectors import (
+    case_get_for,
+    case_list_for,
+    case_rows,
+    inbox_counts,
+    inbox_for,
+    proposable_households,
+    proposable_regions,
+)
 from .services import _user_level, notice_days
 
 PAGE_SIZE = 50
@@ -56,6 +64,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "alert_count": counts.pop("alerts", 0),
             "counts": [(d.CaseType(k).label, n) for k, n in sorted(counts.items())],
             "step_form": StepForm(),
+            "proposable": proposable_households(user),
+            "proposable_regions": proposable_regions(user),
         },
     )
 

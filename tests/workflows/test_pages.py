@@ -215,3 +215,20 @@ def test_evidence_downloads_only_inside_the_scope(client, users, case_a):
     login(client, users.township)
     answer = client.get(reverse("workflows:attachment", args=[case_a.pk, a.pk]))
     assert answer.status_code == 200 and answer["Content-Type"] == "image/png"
+
+
+def test_the_inbox_offers_eligible_households_and_villages_to_propose(client, users, tree, eligible):
+    from villages.models import RegionIndicator
+
+    login(client, users.clerk_a)
+    page = client.get(reverse("workflows:inbox"))
+    assert page.content.count(b'data-testid="proposable"') == 1 and eligible.number.encode() in page.content
+    s.case_open(user=users.clerk_a, case_type="household_exit", household=eligible, appraisal=appraisal())
+    assert client.get(reverse("workflows:inbox")).content.count(b'data-testid="proposable"') == 0
+    RegionIndicator.objects.create(
+        as_of=TODAY, region=tree.village_b, level="village", year=TODAY.year, params_version=0, exit_eligible=True
+    )
+    login(client, users.township)
+    assert client.get(reverse("workflows:inbox")).content.count(b'data-testid="proposable-region"') == 1
+    login(client, users.county)
+    assert client.get(reverse("workflows:inbox")).content.count(b'data-testid="proposable-region"') == 0
