@@ -72,7 +72,7 @@ class HouseholdGenerator:
         self.cum_weights = list(itertools.accumulate(v.weight for v in plan.villages))
         self.showcase_index = -1
 
-    def run(self, count: int, *, showcase: int, batch: int = 5000) -> None:
+    def run(self, count: int, *, showcase: int, batch: int = 2000) -> None:
         self.showcase_index = showcase
         for i in range(count):
             self.household(showcase if i < SHOWCASE_HOUSEHOLDS else self._pick())

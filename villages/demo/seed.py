@@ -51,7 +51,7 @@ def _next_id(model) -> int:
     return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
 
 
-def seed_demo(*, households: int, seed: int, batch: int = 5000) -> SeedResult:
+def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
     """Build the demo province into an empty database (§1–§3)."""
     rng = random.Random(seed)
     result = SeedResult()

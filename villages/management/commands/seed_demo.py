@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help=_("Random seed; the same seed gives the same data."))
         parser.add_argument("--if-empty", action="store_true", help=_("Do nothing if the database has any region."))
-        parser.add_argument("--batch", type=int, default=5000, help=_("Households written per batch."))
+        parser.add_argument("--batch", type=int, default=2000, help=_("Households written per batch."))
 
     def handle(self, *args, households: int, seed: int, if_empty: bool, batch: int, **options):
         if households < 0 or batch < 1:
