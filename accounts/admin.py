@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .masking import MASKED, mask_id_number, mask_phone
-from .models import AuditLog, Role, User
+from .models import AuditAction, AuditLog, Role, User
 
 AUDIT_READERS = {Role.AUDITOR, Role.ADMIN}
 # The user of the current admin request, for display methods that only receive the object (thread-safe,
@@ -76,6 +76,34 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404  # outside the scope looks exactly like absent (§1), as everywhere else
+
+
+class SensitiveAdmin(ScopedAdmin):
+    """Admins that show personal data (§9): an unmasked view by a user who may see it is audit-logged."""
+
+    def _audit_view(self, request, object_id: str = "") -> None:
+        from .services import audit_record
+
+        if sees_sensitive(request.user):
+            audit_record(
+                user=request.user,
+                action=AuditAction.VIEW_SENSITIVE,
+                object_type=f"admin:{self.opts.model_name}",
+                object_id=object_id,
+                filter=request.GET.urlencode(),
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200 and request.method == "GET":
+            self._audit_view(request)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and request.method == "GET":
+            self._audit_view(request, str(object_id))
+        return response
 
 
 class ComputedAdmin(ScopedAdmin):
@@ -204,6 +232,7 @@ __all__ = [
     "ComputedAdmin",
     "ScopedAdmin",
     "ScopedInline",
+    "SensitiveAdmin",
     "masked_id",
     "masked_phone",
     "sees_sensitive",

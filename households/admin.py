@@ -13,6 +13,7 @@ from accounts.admin import (
     ComputedAdmin,
     ScopedAdmin,
     ScopedInline,
+    SensitiveAdmin,
     masked_id,
     masked_phone,
     sees_sensitive,
@@ -91,7 +92,7 @@ class MemberInline(ScopedInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(SensitiveAdmin):
     superuser_only_writes = True
     list_display = ("number", "village", "county", "status", "household_type", "identification_year", "exit_year")
     list_select_related = ("village", "county")
@@ -129,7 +130,7 @@ class HouseholdAdmin(ScopedAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(SensitiveAdmin):
     superuser_only_writes = True
     list_display = ("name", "id_number_shown", "household", "relationship", "sex", "birth_date", "departure")
     list_select_related = ("household",)
@@ -202,7 +203,7 @@ class MemberEventAdmin(ScopedAdmin):
 
 
 @admin.register(Helper)
-class HelperAdmin(ScopedAdmin):
+class HelperAdmin(SensitiveAdmin):
     """Helpers of counties in scope, and any helper paired with a household in scope."""
 
     list_display = ("name", "sex", "unit", "unit_level", "post", "county", "user")

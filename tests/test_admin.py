@@ -133,3 +133,13 @@ def test_every_admin_page_of_the_three_apps_opens_on_demo_data(client, username)
         if obj is not None:
             url = reverse(f"admin:{name.replace('.', '_')}_change", args=[obj.pk])
             assert client.get(url).status_code == 200, name
+
+
+def test_an_unmasked_admin_view_is_audit_logged_and_a_masked_one_is_not(client, users, homes):
+    client.force_login(staff(users.township))  # masked: nothing to log
+    client.get(reverse("admin:households_member_changelist"))
+    assert not AuditLog.objects.exists()
+    client.force_login(staff(users.county))  # county officials see personal data (§9)
+    client.get(reverse("admin:households_household_change", args=[homes.a.pk]))
+    entry = AuditLog.objects.get()
+    assert (entry.user, entry.action, entry.object_id) == (users.county, AuditAction.VIEW_SENSITIVE, str(homes.a.pk))
