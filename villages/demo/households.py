@@ -143,11 +143,12 @@ class HouseholdGenerator:
         members, kind, events = self._members(hid, village.county, county.code, ident_date, close_date)
         current = [m for m in members if m["departure"] == ""]
         size = len(current) if close_date is None else len([m for m in members if m["departure_kind"] == "closed"])
+        basis = current or members  # the data-quality checks (DQ05, DQ08) look at current members
         has = {
-            "ill": any(m["has_chronic_disease"] or m["has_serious_illness"] for m in members),
-            "disabled": any(m["is_disabled"] for m in members),
-            "student": any(m["school_status"] in p.STUDYING for m in members),
-            "elderly": all(m["age"] >= 60 for m in current or members),
+            "ill": any(m["has_chronic_disease"] or m["has_serious_illness"] for m in basis),
+            "disabled": any(m["is_disabled"] for m in basis),
+            "student": any(m["school_status"] in p.STUDYING for m in basis),
+            "elderly": all(m["age"] >= 60 for m in basis),
         }
         main, others = self._causes(has)
         htype = c.HouseholdType.GENERAL
@@ -210,7 +211,7 @@ class HouseholdGenerator:
             self.registered[vi] += size
             if status in c.POOR_STATUSES:
                 self.poor_now[vi] += size
-        self._incomes(hid, ident, close_date, poor_at, members, row, size, htype)
+        self._incomes(hid, ident, close_date, poor_at, basis, row, size, htype)
         for year in (2019, 2020):
             if ident <= year and (close_date is None or close_date.year > year):
                 worried = status in c.POOR_STATUSES and rng.random() < 0.08

@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from accounts.models import Role, User
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+from villages.models import AnnualTarget, Region, RegionYear
 
 from . import names as n
 from .households import HouseholdGenerator
@@ -42,8 +43,6 @@ class SeedResult:
 
 
 def has_data() -> bool:
-    from villages.models import Region
-
     return Region.objects.exists()
 
 
@@ -81,6 +80,8 @@ def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
     with transaction.atomic():
         build_region_years(rng, plan, **counters)
         _users(plan, showcase, helper_id, result)
+    if households:
+        sink.analyze([Region, RegionYear, AnnualTarget])
     result.counts["regions"] = 1 + len({c.city_id for c in plan.counties}) + len(plan.counties)
     result.counts["regions"] += len(plan.township_ids) + nv
     return result
@@ -88,8 +89,6 @@ def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
 
 def _users(plan: Plan, showcase: int, helper_id: int | None, result: SeedResult) -> None:
     """One demo user per role, scoped along the showcase village's ancestry; `admin` is a superuser."""
-    from villages.models import Region
-
     village = Region.objects.select_related("parent__parent__parent__parent").get(pk=plan.villages[showcase].id)
     township = village.parent
     county = township.parent

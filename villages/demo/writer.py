@@ -143,3 +143,11 @@ class Sink:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
+
+    def analyze(self, also: tuple[type[models.Model], ...] | list[type[models.Model]] = ()) -> None:
+        """Fresh planner statistics after a bulk load, so the first pages do not plan for empty tables."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for model in [*self.order, *also]:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
