@@ -2,6 +2,7 @@
 with a SHA-256 of its canonical encoding, verified on every view and by `verify_dossiers`, shown
 masked per §9, printed as HTML and PDF."""
 
+import base64
 import hashlib
 import json
 from decimal import Decimal
@@ -9,6 +10,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
@@ -80,6 +82,11 @@ def _who(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+def _local(moment) -> str | None:
+    """Times in the dossier in local time to the minute, as people read them on paper."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
 def dossier_content(case: Case) -> dict:
     """Everything §6.1 asks the dossier to hold, as of now (five queries plus the live exit test)."""
     h = case.household
@@ -106,7 +113,7 @@ def dossier_content(case: Case) -> dict:
                 "id": case.pk,
                 "type": case.case_type,
                 "year": case.year,
-                "opened_at": case.opened_at,
+                "opened_at": _local(case.opened_at),
                 "opened_by": _who(case.opened_by),
                 "justification": case.justification,
                 "eligible_at_proposal": case.eligible_at_proposal,
@@ -144,7 +151,7 @@ def dossier_content(case: Case) -> dict:
                     "size": a.size,
                     "sha256": a.sha256,
                     "uploaded_by": _who(a.uploaded_by),
-                    "uploaded_at": a.uploaded_at,
+                    "uploaded_at": _local(a.uploaded_at),
                 }
                 for a in case.attachments.select_related("uploaded_by")
             ],
@@ -153,7 +160,7 @@ def dossier_content(case: Case) -> dict:
                     "raised_on": o.raised_on,
                     "raised_by": o.raised_by,
                     "content": o.content,
-                    "resolved_at": o.resolved_at,
+                    "resolved_at": _local(o.resolved_at),
                     "resolution": o.resolution,
                     "resolved_by": _who(o.resolved_by),
                 }
@@ -166,7 +173,7 @@ def dossier_content(case: Case) -> dict:
                     "to": s.to_state,
                     "by": _who(s.user),
                     "role": s.role,
-                    "at": s.at,
+                    "at": _local(s.at),
                     "date": s.date,
                     "reason": s.reason,
                 }
@@ -180,7 +187,7 @@ def dossier_content(case: Case) -> dict:
 def dossier_seal(*, case: Case, user: User) -> Dossier:
     """§6.1: freeze the dossier at county approval; later household edits leave it unchanged."""
     content = dossier_content(case)
-    content["sealed"] = {"by": _who(user), "at": timezone.now().isoformat()}
+    content["sealed"] = {"by": _who(user), "at": _local(timezone.now())}
     return Dossier.objects.create(case=case, content=content, sha256=content_hash(content), sealed_by=user)
 
 
@@ -204,9 +211,24 @@ def masked(content: dict, user: User) -> dict:
     return out
 
 
-def dossier_context(case: Case, user: User) -> dict:
+def evidence_images(case: Case, *, embed: bool) -> dict[int, dict]:
+    """Photos and scans of the case by id: a scoped URL for pages, the bytes inlined for the PDF. A file
+    whose SHA-256 no longer matches the one recorded at upload is flagged, never shown as evidence."""
+    images = {}
+    for a in case.attachments.filter(content_type__startswith="image/"):
+        entry = {"url": reverse("workflows:attachment", args=[case.pk, a.pk]), "intact": True}
+        if embed:
+            with a.file.open("rb") as fh:
+                data = fh.read()
+            entry["intact"] = hashlib.sha256(data).hexdigest() == a.sha256
+            entry["url"] = f"data:{a.content_type};base64,{base64.b64encode(data).decode()}"
+        images[a.pk] = entry
+    return images
+
+
+def dossier_context(case: Case, user: User, *, embed: bool = False) -> dict:
     """The dossier to show: the sealed content (and whether it verifies) or, before sealing, a live draft."""
-    dossier = getattr(case, "dossier", None) if hasattr(case, "dossier") else None
+    dossier = Dossier.objects.filter(case=case).first()
     if dossier is not None:
         content, sealed, valid = dossier.content, True, dossier_verify(dossier)
     else:
@@ -224,11 +246,19 @@ def dossier_context(case: Case, user: User) -> dict:
                 "differs": code in elig.get("differences", []),
             }
         )
-    return {"case": case, "dossier": dossier, "content": shown, "sealed": sealed, "valid": valid, "criteria": criteria}
+    return {
+        "case": case,
+        "dossier": dossier,
+        "content": shown,
+        "sealed": sealed,
+        "valid": valid,
+        "criteria": criteria,
+        "images": evidence_images(case, embed=embed),
+    }
 
 
 def dossier_html(case: Case, user: User, *, for_pdf: bool = False) -> str:
-    ctx = dossier_context(case, user)
+    ctx = dossier_context(case, user, embed=for_pdf)
     ctx["for_pdf"] = for_pdf
     return render_to_string("workflows/dossier_print.html", ctx)
 

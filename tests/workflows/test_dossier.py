@@ -73,3 +73,15 @@ def test_the_pdf_embeds_a_chinese_font(approved, users):
     pdf = dossier_pdf(approved, users.county, uncompressed_pdf=True)  # font names readable in the bytes
     assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf
     assert b"WenQuanYi" in pdf or b"NotoSansCJK" in pdf
+
+
+def test_the_pdf_embeds_the_photos_and_flags_an_altered_file(approved, users):
+    from workflows.dossier import dossier_html
+
+    html = dossier_html(approved, users.county, for_pdf=True)
+    assert 'data-testid="d-image"' in html and "data:image/png;base64," in html
+    attachment = approved.attachments.get()
+    with attachment.file.open("wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n altered")
+    html = dossier_html(approved, users.county, for_pdf=True)
+    assert 'data-testid="d-image-altered"' in html

@@ -57,7 +57,7 @@ def role_label(value: str) -> str:
 def step_label(step_name: str, case_type: str) -> str:
     """The label of a step of a case type ("open" is the proposal or application)."""
     if step_name == "open":
-        return _("Opened")
+        return _("Case opened")
     wf = d.WORKFLOWS.get(case_type)
     t = wf.transition(step_name) if wf else None
     return str(t.label) if t else step_name
@@ -86,3 +86,19 @@ def yes_no(value) -> str:
     if value is None:
         return _("Missing")
     return value
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, None when absent."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def evidence_kind(value: str) -> str:
+    from workflows.models import AttachmentKind
+
+    try:
+        return AttachmentKind(value).label
+    except ValueError:
+        return value
