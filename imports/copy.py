@@ -74,3 +74,36 @@ def history_rows(model: type[models.Model], rows: list[dict], ids: list[int], *,
         record.update(history_date=when, history_change_reason=reason, history_type=kind, history_user_id=user_id)
         out.append(record)
     return out
+
+
+def row_of(obj: models.Model) -> dict:
+    """A saved instance as a row dict by attname, id included."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not getattr(f, "generated", False)}
+
+
+def update(model: type[models.Model], rows: list[dict], columns: list[str]) -> None:
+    """UPDATE the rows' `columns` by id in one statement: COPY into a temporary table, UPDATE ... FROM it.
+
+    Django's bulk_update builds a CASE with a WHEN per row for every field: ≈ 0.25 ms of Python per
+    value, and quadratic in the database; this is linear (PostgreSQL only)."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk.column
+    cols = [pk, *columns]
+    tmp = q(f"import_update_{table}")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([NULL if row[c] is None else row[c] for c in cols] for row in rows)
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {tmp} AS SELECT {', '.join(q(c) for c in cols)} FROM {q(table)} WITH NO DATA"  # noqa: S608 - model metadata, quoted
+        )
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {tmp} ({', '.join(q(c) for c in cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+            )
+        assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
+        cursor.execute(f"UPDATE {q(table)} AS t SET {assignments} FROM {tmp} AS s WHERE t.{q(pk)} = s.{q(pk)}")  # noqa: S608
+        cursor.execute(f"DROP TABLE {tmp}")

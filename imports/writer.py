@@ -145,14 +145,7 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
             for name, value in _household_values(plan).items():
                 setattr(household, name, value)
             household.updated_at = now
-        bulk_update_with_history(
-            list(instances.values()),
-            Household,
-            fields,
-            batch_size=UPDATE_BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        _update(user, Household, instances, fields, reason, when)
 
     new_members, old_members = [], []
     for plan in plans:
@@ -175,18 +168,28 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
             for name, value in _member_values(member).items():
                 setattr(obj, name, value)
             obj.updated_at = now
-        bulk_update_with_history(
-            list(instances.values()),
-            Member,
-            fields,
-            batch_size=UPDATE_BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        _update(user, Member, instances, fields, reason, when)
     counts["created"] += len(created)
     counts["updated"] += len(old_plans)
     counts["members_created"] += len(new_members)
     counts["members_updated"] += len(old_members)
+
+
+def _update(user, model, instances: dict, fields: list[str], reason: str, when: str) -> None:
+    """Write changed rows and their "~" historical records."""
+    objs = list(instances.values())
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(
+            objs, model, fields, batch_size=UPDATE_BATCH, default_user=user, default_change_reason=reason
+        )
+        return
+    rows = [copy.row_of(obj) for obj in objs]
+    columns = [model._meta.get_field(name).attname for name in fields]
+    copy.update(model, rows, columns)
+    history = copy.history_rows(
+        model, rows, [r["id"] for r in rows], user_id=user.pk, reason=reason, when=when, kind="~"
+    )
+    copy.insert(model.history.model, history, with_ids=False)
 
 
 def reason_for(job_id: int) -> str:

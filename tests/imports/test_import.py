@@ -122,7 +122,10 @@ def test_reimporting_the_same_file_updates_rather_than_duplicates(
     )
     post_file(client, django_capture_on_commit_callbacks, changed)
     commit(client, django_capture_on_commit_callbacks, _job())
-    assert Household.objects.get(number=number).main_cause == "lack_skills"
+    household = Household.objects.get(number=number)
+    assert household.main_cause == "lack_skills"
+    latest = household.history.first()
+    assert latest.history_type == "~" and latest.main_cause == "lack_skills" and latest.history_change_reason
     assert Household.objects.count() == 2 and Member.objects.count() == 3
 
 
