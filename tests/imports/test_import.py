@@ -168,3 +168,29 @@ def test_the_job_list_and_progress_partial(
         assert client.get("/imports/").status_code == 200
     response = client.get(f"/imports/{_job().pk}/progress/")
     assert response.status_code == 200 and b'data-state="validated"' in response.content
+
+
+def test_a_person_registered_meanwhile_is_reported_and_the_rest_imported(
+    client, users, tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The database constraint backs the checks: a clash between check and write fails only its household."""
+    from imports import services
+    from imports.xlsx import validate
+
+    clash_id = f.id_number()
+    data = xlsx_bytes([household_row("1"), household_row("2")], [member_row("1", id_number=clash_id), member_row("2")])
+    login(client, users.clerk_a)
+    post_file(client, django_capture_on_commit_callbacks, data)
+    job = _job()
+    real_check = validate.check_batch
+
+    def check_then_someone_registers(**kwargs):
+        real_check(**kwargs)
+        f.household(tree.village_b, by=users.admin, members=[f.member(id_number=clash_id)])
+
+    monkeypatch.setattr(services, "check_batch", check_then_someone_registers)
+    commit(client, django_capture_on_commit_callbacks, job)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert job.result["created"] == 1 and job.result["clashes"] == ["1"]
+    assert Member.objects.filter(id_number=clash_id).count() == 1
