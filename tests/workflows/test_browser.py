@@ -61,6 +61,7 @@ def test_a_proposed_exit_is_approved_by_township_and_county_from_the_dossier(pag
     page.click("[data-testid=do-township_approve]")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=case-state]").get_attribute("data-state") == "township_approved"
+    shot(page, "wf-case")
 
     as_user(page, "county")
     page.goto(page.base + "/workflows/")
