@@ -1,7 +1,11 @@
 """Department rosters (§13): preview the matches in scope, apply with history, report the gaps."""
 
+import datetime as dt
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from accounts.models import AuditLog
 from households.models import Member
@@ -83,3 +87,22 @@ def test_roster_of_another_village_is_404(client, users, tree, homes):
     login(client, users.clerk_b)
     assert client.get(f"/imports/rosters/{roster.pk}/").status_code == 404
     assert client.post(f"/imports/rosters/{roster.pk}/apply/").status_code == 404
+
+
+def test_an_education_roster_in_xlsx_sets_the_school_stage(client, users, tree):
+    child = f.member("son", birth=dt.date(2008, 3, 1))
+    home = f.household(tree.village_a, by=users.admin, members=[f.member(), child])
+    child = home.members.get(relationship="son")
+    wb = Workbook()
+    wb.active.append(["姓名", "证件号码", "状态"])
+    wb.active.append(["小明", child.id_number, "八年级"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    login(client, users.clerk_a)
+    upload = SimpleUploadedFile("edu.xlsx", buffer.getvalue(), content_type="application/octet-stream")
+    client.post("/imports/rosters/", {"field": "school_status", "department": "教育局", "file": upload})
+    roster = Roster.objects.get()
+    assert roster.report["changes"] == 1 and roster.report["missing_count"] == 1
+    client.post(f"/imports/rosters/{roster.pk}/apply/")
+    child.refresh_from_db()
+    assert child.school_status == "grade_8"
