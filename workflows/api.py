@@ -3,6 +3,7 @@ POST that takes a step through the same service as the pages (§6)."""
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -18,8 +19,19 @@ from .selectors import case_get_for, case_list_for, case_rows, inbox_for
 from .services import _user_level, case_transition
 
 
+def _codes(choices) -> str:
+    return ", ".join(value for value, _label in choices)
+
+
+# States and categories as plain strings listing their codes: shared field names ("state", "category")
+# with other apps' choice sets would otherwise collide in the schema's enum names.
+STATE_HELP = format_lazy(_("One of: {codes}"), codes=_codes(d.State.choices))
+
+
 class StepSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username")
+    from_state = serializers.CharField(help_text=STATE_HELP)
+    to_state = serializers.CharField(help_text=STATE_HELP)
 
     class Meta:
         model = Step
@@ -30,6 +42,8 @@ class CaseSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.number", allow_null=True, default=None)
     region = serializers.CharField(source="region.code")
     opened_by = serializers.CharField(source="opened_by.username")
+    state = serializers.CharField(help_text=STATE_HELP)
+    category = serializers.CharField(help_text=format_lazy(_("One of: {codes}"), codes=_codes(AlertCategory.choices)))
 
     class Meta:
         model = Case
@@ -72,7 +86,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CaseFilter(django_filters.FilterSet):
     case_type = django_filters.ChoiceFilter(choices=d.CaseType.choices)
-    state = django_filters.ChoiceFilter(choices=d.State.choices)
+    state = django_filters.CharFilter(help_text=STATE_HELP)
     inbox = django_filters.BooleanFilter(method="filter_inbox", label=_("Only what waits for me"))
 
     class Meta:
@@ -102,25 +116,25 @@ class CaseDetail(generics.RetrieveAPIView):
         return case_get_for(self.request.user, self.kwargs["pk"])
 
 
-class TransitionSerializer(serializers.Serializer):
+class CaseTransitionSerializer(serializers.Serializer):
     transition = serializers.CharField(max_length=30)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     appraisal_date = serializers.DateField(required=False)
     appraisal_attendance = serializers.IntegerField(required=False, min_value=1)
     appraisal_result = serializers.CharField(required=False, max_length=200)
     notice_start = serializers.DateField(required=False)
-    category = serializers.ChoiceField(choices=AlertCategory.choices, required=False)
+    category = serializers.CharField(required=False, max_length=20, help_text=_("Monitoring category code"))
 
 
 class CaseTransition(APIView):
     @extend_schema(
-        request=TransitionSerializer,
+        request=CaseTransitionSerializer,
         responses={200: CaseDetailSerializer},
         summary=_("Take a step of a case; refused by role, scope, state and the step's conditions"),
     )
     def post(self, request: Request, pk: int) -> Response:
         case = case_get_for(request.user, pk)
-        data = TransitionSerializer(data=request.data)
+        data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         appraisal = None

@@ -232,3 +232,17 @@ def test_the_inbox_offers_eligible_households_and_villages_to_propose(client, us
     assert client.get(reverse("workflows:inbox")).content.count(b'data-testid="proposable-region"') == 1
     login(client, users.county)
     assert client.get(reverse("workflows:inbox")).content.count(b'data-testid="proposable-region"') == 0
+
+
+def test_the_api_schema_of_the_workflows_generates_without_warnings():
+    from django.urls import include, path
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    GENERATOR_STATS.reset()
+    patterns = [path("api/v1/", include("workflows.api_urls"))]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+    assert not GENERATOR_STATS, "drf-spectacular reported warnings or errors"
+    validate_schema(schema)
+    assert "/api/v1/cases/{id}/transition/" in schema["paths"]
