@@ -146,6 +146,17 @@ class MemberAdmin(SensitiveAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # members join through the registry service (§3.2)
 
+    def get_search_results(self, request, queryset, search_term):
+        """One indexed lookup by the shape of the term (as households.selectors.household_search), not an OR."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if len(term) == 18 and term[:17].isdigit():
+            return queryset.filter(id_number=term.upper()), False
+        if term.isdigit():
+            return queryset.filter(household__number=term), False
+        return queryset.filter(name=term), False
+
     @admin.display(description=_("ID number"))
     def id_number_shown(self, member: Member) -> str:
         return masked_id(member.id_number)

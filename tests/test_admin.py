@@ -143,3 +143,20 @@ def test_an_unmasked_admin_view_is_audit_logged_and_a_masked_one_is_not(client, 
     client.get(reverse("admin:households_household_change", args=[homes.a.pk]))
     entry = AuditLog.objects.get()
     assert (entry.user, entry.action, entry.object_id) == (users.county, AuditAction.VIEW_SENSITIVE, str(homes.a.pk))
+
+
+def test_the_admin_paginator_counts_at_most_its_cap(homes, monkeypatch):
+    from accounts.admin import CappedPaginator
+    from households.models import Household
+
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 3)
+    assert CappedPaginator(Household.objects.order_by("id"), 2).count == 3
+    assert CappedPaginator(Household.objects.filter(pk=homes.a.pk), 2).count == 1
+
+
+def test_member_search_by_id_number_household_number_or_name(client, users, homes):
+    client.force_login(staff(users.county))
+    member = homes.a.members.get()
+    for term in (member.id_number, homes.a.number, member.name):
+        response = client.get(changelist("households.member"), {"q": term})
+        assert [m.pk for m in response.context["cl"].result_list] == [member.pk]
