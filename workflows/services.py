@@ -305,6 +305,20 @@ def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, catego
     return detail
 
 
+# The household statuses a case may still change at announcement (someone may have changed it meanwhile).
+STATUS_BEFORE = {
+    d.CaseType.HOUSEHOLD_EXIT: hc.POOR_STATUSES,
+    d.CaseType.RETURN: (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY),
+    d.CaseType.IDENTIFICATION: tuple(v for v in hc.Status if v not in hc.POOR_STATUSES),
+}
+
+
+def _check_status_still_fits(case: Case, wf: d.Workflow) -> None:
+    status = Household.objects.filter(pk=case.household_id).values_list("status", flat=True).get()
+    if status not in STATUS_BEFORE.get(wf.case_type, (status,)):
+        raise _err("transition", _("The household's status changed meanwhile; send the case back."), "status_changed")
+
+
 def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:
     if d.SEAL_DOSSIER in t.effects:
         from .dossier import dossier_seal
@@ -316,6 +330,7 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             closed_at=timezone.now(), closed_by=user, close_reason=(reason or _("Risk removed"))[:500]
         )
     if d.SET_STATUS in t.effects and case.household is not None:
+        _check_status_still_fits(case, wf)
         household_status_change(
             user=user,
             household=case.household,

@@ -166,3 +166,16 @@ def test_attachments_are_checked_by_content_and_size(users, eligible):
     assert err.value.error_dict["file"][0].code == "too_large"
     a = s.attachment_add(user=users.clerk_a, case=case, kind="house_photo", upload=signed_form("house.png"))
     assert a.content_type == "image/png" and len(a.sha256) == 64 and a.file.storage.exists(a.file.name)
+
+
+def test_the_announcement_is_refused_when_the_status_changed_meanwhile(users, eligible):
+    from households.models import Household
+
+    case = walk_exit_to_township(users, eligible)
+    s.case_transition(user=users.township, case=case, transition="township_approve")
+    s.case_transition(user=users.county, case=case, transition="county_approve")
+    Household.objects.filter(pk=eligible.pk).update(status=c.Status.CLOSED)
+    with pytest.raises(ValidationError) as err:
+        s.case_transition(user=users.county, case=case, transition="announce")
+    assert err.value.error_dict["transition"][0].code == "status_changed"
+    assert Case.objects.get().state == "approved"
