@@ -6,6 +6,7 @@ as text, never as formulas."""
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook as OutBook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -45,7 +46,7 @@ def annotated_copy(*, source, target, issues: Iterable) -> None:
                     if value is not None and str(value).startswith("="):
                         cell.data_type = "s"  # never a formula
                     if col in formulas:
-                        cell.value, cell.data_type = "(formula)", "s"
+                        cell.value, cell.data_type = _("(formula)"), "s"
                     notes = row_marks.get(col)
                     if notes:
                         cell.fill = ERROR_FILL

@@ -3,6 +3,7 @@ drop-down lists of every choice (from a hidden sheet 选项), an instructions sh
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -58,20 +59,36 @@ EXAMPLE_MEMBER = {
     "has_chronic_disease": NO,
 }
 
-INSTRUCTIONS = [
-    "填表说明",
-    "1. 本模板有两张表：“户信息”每户一行，“家庭成员”每人一行；两表通过“户编号”关联。",
-    "2. 新户可填写临时户编号（如 1、2、3）：导入时系统按“村代码 + 4 位序号”分配正式户编号；"
-    "若填写“村代码 + 4 位序号”格式的编号则沿用。已有户请填写系统中的户编号，导入即更新该户。",
-    "3. 村代码为 12 位统计用区划代码，只能导入到您管辖范围内的村。",
-    "4. 证件号码为 18 位居民身份证号码，出生日期和性别由号码自动得出；仅“其他证件”需填写出生日期和性别。",
-    "5. 有下拉列表的列请从列表中选择；是/否 列填写“是”或“否”。面积、距离等数值不能为负，务工时间为 0–12 个月。",
-    "6. 每户必须有且只有一名“户主”，最多一名“配偶”；同一人不能出现在两户中。",
-    "7. 请勿使用公式：含公式的单元格会被拒绝。文件不超过 20 MB。",
-    "8. 户编号为“示例”的行是填写示例，导入时忽略，可直接删除或覆盖。",
-    "9. 上传后系统先检查全部数据并给出逐行错误报告（可下载标注了错误的文件）；有错误的文件不会导入，"
-    "除非您选择“只导入无误的户”。重复导入同一文件会更新已导入的户，不会重复登记。",
-]
+
+def instructions() -> list[str]:
+    """The instructions sheet, in the user's language (the sheet and column names stay Chinese)."""
+    return [
+        _("How to fill in this template"),
+        _("1. Two sheets: 户信息 has one row per household, 家庭成员 one row per person; 户编号 links them."),
+        _(
+            "2. A new household may have a temporary 户编号 (1, 2, 3 …): the system assigns the real number, "
+            "village code + 4 digits. A number of that form is kept. For a registered household give its "
+            "number: the import updates it."
+        ),
+        _("3. 村代码 is the 12-digit statistical division code; only villages in your area are accepted."),
+        _(
+            "4. 证件号码 is the 18-character resident ID number: birth date and sex are taken from it. Fill in "
+            "出生日期 and 性别 only for other certificates."
+        ),
+        _(
+            "5. Choose from the drop-down lists; answer yes/no columns with 是 or 否. Areas and distances "
+            "cannot be negative; months worked are 0 to 12."
+        ),
+        _("6. Every household has exactly one 户主 and at most one 配偶; one person cannot be in two households."),
+        _("7. Do not use formulas: cells with a formula are refused. The file may be up to 20 MB."),
+        _("8. Rows whose 户编号 is 示例 are the example and are skipped: delete or overwrite them."),
+        _(
+            "9. After the upload every row is checked and a report lists each error (with a copy of the file "
+            "with the errors marked). A file with errors is not imported unless you choose to import only the "
+            "valid households. Importing the same file again updates the households, it never registers "
+            "them twice."
+        ),
+    ]
 
 
 def _choice_lists(ws) -> dict:
@@ -108,7 +125,7 @@ def _data_sheet(ws, columns, example, lists) -> None:
         source = lists.get(col.choices) if col.kind == "choice" else lists[bool] if col.kind == "bool" else None
         if source:
             dv = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=True)
-            dv.error, dv.errorTitle = "请从下拉列表中选择", "输入值无效"
+            dv.error, dv.errorTitle = _("Choose a value from the drop-down list."), _("Invalid value")
             dv.add(f"{letter}2:{letter}{DATA_ROWS}")
             ws.add_data_validation(dv)
         if col.kind in ("text", "key"):
@@ -128,7 +145,7 @@ def build_template() -> bytes:
     info = wb.active
     info.title = INSTRUCTION_SHEET
     info.column_dimensions["A"].width = 120
-    for i, line in enumerate(INSTRUCTIONS, start=1):
+    for i, line in enumerate(instructions(), start=1):
         info.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True)
     info["A1"].font = Font(bold=True, size=14)
     households = wb.create_sheet(HOUSEHOLD_SHEET)
