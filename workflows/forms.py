@@ -34,6 +34,8 @@ class CaseOpenForm(AppraisalFields):
     region = forms.CharField(label=_("Region code"), required=False, max_length=12)
     justification = forms.CharField(label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    field_order = ["case_type", "household", "region", "appraisal_date", "appraisal_attendance", "appraisal_result"]
+
 
 class StepForm(AppraisalFields):
     transition = forms.CharField(max_length=30, widget=forms.HiddenInput)
