@@ -282,7 +282,7 @@ def _file_max_numbers(db) -> dict[str, int]:
     """The highest village code + 4-digit number each village has in the file, so assigned ones go above."""
     out = {}
     for key, vals in db.execute("SELECT key, vals FROM h WHERE length(key) = 16"):
-        village = json.loads(vals)[1] or ""
+        village = staging.unpack(vals)[1] or ""
         if key.isdigit() and key.startswith(village) and len(village) == 12:
             out[village] = max(out.get(village, 0), int(key[12:]))
     return out

@@ -73,8 +73,12 @@ def _refuse_dtd(head: bytes) -> None:
         raise XlsxError(_("This Excel workbook is damaged and cannot be read."))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
+    # XML 1.0 cannot carry control characters, not even as &#31;: drop them (staging relies on it).
+    return _CONTROL.sub("", html.unescape(text)) if "&" in text else text
 
 
 def _number(text: str) -> str:
