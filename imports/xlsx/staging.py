@@ -35,7 +35,10 @@ _SEP, _NONE = "\x1f", "\x00"
 
 
 def pack(values: list[str | None]) -> str:
-    return _SEP.join(_NONE if v is None else v for v in values)
+    text = _SEP.join(_NONE if v is None else v for v in values)
+    if text.count(_SEP) != len(values) - 1 or text.count(_NONE) > len(values):  # a crafted file
+        text = _SEP.join(_NONE if v is None else v.replace(_SEP, "").replace(_NONE, "") for v in values)
+    return text
 
 
 def unpack(text: str) -> list[str | None]:
