@@ -85,3 +85,13 @@ def test_the_pdf_embeds_the_photos_and_flags_an_altered_file(approved, users):
         fh.write(b"\x89PNG\r\n\x1a\n altered")
     html = dossier_html(approved, users.county, for_pdf=True)
     assert 'data-testid="d-image-altered"' in html
+
+
+def test_verify_dossiers_with_files_detects_an_altered_evidence_file(approved):
+    call_command("verify_dossiers", "--files")
+    attachment = approved.attachments.get()
+    with attachment.file.open("wb") as fh:
+        fh.write(b"%PDF replaced")
+    with pytest.raises(CommandError):
+        call_command("verify_dossiers", "--files")
+    call_command("verify_dossiers")  # the JSON itself is intact
