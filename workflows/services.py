@@ -236,6 +236,10 @@ def case_transition(
         raise _err("reason", _("Say why the case is sent back."), "required")
     today = _today()
     detail = _apply_needs(case, t, appraisal=appraisal, notice_start=notice_start, category=category, today=today)
+    # The evidence this decision was taken on: what was uploaded since the previous step.
+    last_at = case.steps.order_by("-at", "-id").values_list("at", flat=True).first()
+    new_files = case.attachments.filter(uploaded_at__gt=last_at) if last_at else case.attachments.all()
+    detail["attachments"] = list(new_files.order_by("id").values_list("id", flat=True))
     from_state = case.state
     case.state = t.target
     case.state_since = timezone.now()

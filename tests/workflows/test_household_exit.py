@@ -36,6 +36,9 @@ def test_an_eligible_household_walks_the_whole_exit_chain_and_is_marked_exited(u
         "announce",
     ]
     assert case.steps.get(transition="open").detail["attendance"] == 30
+    signed = case.attachments.get(kind="signed_form")
+    assert case.steps.get(transition="confirm").detail["attachments"] == [signed.pk]
+    assert case.steps.get(transition="township_approve").detail["attachments"] == []
 
 
 def test_an_ineligible_household_needs_a_written_justification(users, tree):
