@@ -31,6 +31,14 @@ def test_posts_on_a_case_outside_the_scope_are_404_and_change_nothing(client, us
     login(client, users.clerk_b)
     for name in ("workflows:case_step", "workflows:objection_add", "workflows:attachment_add"):
         assert client.post(reverse(name, args=[case_a.pk]), {"transition": "verify"}).status_code == 404
+    from workflows.models import Objection
+
+    objection = Objection.objects.create(
+        case=case_a, raised_on=TODAY, raised_by="甲", content="异议", recorded_by=users.clerk_a
+    )
+    url = reverse("workflows:objection_resolve", args=[case_a.pk, objection.pk])
+    assert client.post(url, {"resolution": "x"}).status_code == 404
+    assert Objection.objects.get().resolved_at is None
     assert client.get(reverse("api-case", args=[case_a.pk])).status_code == 404
     assert client.post(reverse("api-case-transition", args=[case_a.pk]), {"transition": "verify"}).status_code == 404
     assert Case.objects.get().state == "appraised"
