@@ -8,6 +8,7 @@ app_name = "workflows"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("inbox-badge/", views.inbox_badge, name="inbox_badge"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

@@ -290,3 +290,11 @@ def alert_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
         return redirect("workflows:inbox")
     return redirect("workflows:case_detail", case.pk)
+
+
+@login_required
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The top bar's inbox link with its count, loaded after the page so every page stays cheap."""
+    from .templatetags.workflows import inbox_count
+
+    return HttpResponse(inbox_count({"request": request}))
