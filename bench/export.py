@@ -108,7 +108,8 @@ def main() -> None:
         results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
         r = results[mode]
         print(
-            f"{mode:11s} {r['rows']:>9,} rows  {r['seconds']:8.2f} s  {r['mb']:7.1f} MB  peak RSS {r['peak_rss_mb']:6.1f} MB"
+            f"{mode:11s} {r['rows']:>9,} rows  {r['seconds']:8.2f} s  {r['mb']:7.1f} MB"
+            f"  peak RSS {r['peak_rss_mb']:6.1f} MB"
         )
     ref = results.get("copy_raw")
     if ref and ref["seconds"]:
