@@ -115,3 +115,23 @@ def browser_login(page, username, password=None):
     page.fill("#id_password", password or PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def needs_pdf():
+    """PDF rendering needs Debian's pango (WeasyPrint) and a CJK font; .ci/run installs both."""
+    import os
+    import shutil
+    import subprocess
+
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"WeasyPrint cannot load pango: {exc}")
+        pytest.skip("WeasyPrint needs Debian's libpango-1.0-0; .ci/run installs it")
+    fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    if "WenQuanYi" not in fonts and "Noto Sans CJK" not in fonts:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("no CJK font: install fonts-wqy-microhei")
+        pytest.skip("no CJK font installed; .ci/run installs fonts-wqy-microhei")

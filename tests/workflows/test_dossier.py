@@ -68,14 +68,14 @@ def test_personal_data_is_masked_for_roles_without_view_sensitive(approved, user
     assert dossier_context(approved, users.county)["content"]["members"][0]["id_number"] == id_number
 
 
-def test_the_pdf_embeds_a_chinese_font(approved, users):
+def test_the_pdf_embeds_a_chinese_font(approved, users, needs_pdf):
     assert dossier_pdf(approved, users.county).startswith(b"%PDF")
     pdf = dossier_pdf(approved, users.county, uncompressed_pdf=True)  # font names readable in the bytes
     assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf
     assert b"WenQuanYi" in pdf or b"NotoSansCJK" in pdf
 
 
-def test_the_pdf_embeds_the_photos_and_flags_an_altered_file(approved, users):
+def test_the_pdf_embeds_the_photos_and_flags_an_altered_file(approved, users, needs_pdf):
     from workflows.dossier import dossier_html
 
     html = dossier_html(approved, users.county, for_pdf=True)

@@ -96,7 +96,7 @@ def test_case_list_is_scoped_and_bounded_in_queries(client, users, tree, case_a,
     assert client.get(reverse("workflows:case_list")).content.count(b'data-testid="case-row"') == 0
 
 
-def test_the_county_official_sees_both_snapshots_and_approves_from_the_dossier(client, users, eligible):
+def test_the_county_official_sees_both_snapshots_and_approves_from_the_dossier(client, users, eligible, needs_pdf):
     case = walk_exit_to_township(users, eligible)
     s.case_transition(user=users.township, case=case, transition="township_approve")
     login(client, users.county)
