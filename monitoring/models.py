@@ -96,6 +96,8 @@ class AlertState(models.TextChoices):
     OPEN = "open", _("Open")
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
+    # §7 risk removal: the household stays in the records, and a new risk opens a new alert.
+    REMOVED = "removed", _("Risk removed")
 
 
 # An alert in one of these states is the household's alert: the nightly run adds to it, never beside it.

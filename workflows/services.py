@@ -331,7 +331,10 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
     if t.target == d.State.REMOVED and case.alert_id:
         # §7: the household stays in the records; its alert is closed so a new risk opens a new alert.
         MonitoringAlert.objects.filter(pk=case.alert_id, closed_at__isnull=True).update(
-            closed_at=timezone.now(), closed_by=user, close_reason=(reason or _("Risk removed"))[:500]
+            state=AlertState.REMOVED,
+            closed_at=timezone.now(),
+            closed_by=user,
+            close_reason=(reason or _("Risk removed"))[:500],
         )
     if d.SET_STATUS in t.effects and case.household is not None:
         _check_status_still_fits(case, wf)

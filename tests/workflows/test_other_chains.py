@@ -95,6 +95,7 @@ def test_a_confirmed_alert_runs_the_monitoring_chain_and_risk_removal_runs_the_s
     assert removal.state == "removed"
     alert.refresh_from_db()
     assert alert.closed_at is not None and alert.closed_by == users.county
+    assert alert.state == "removed"  # no longer active: a new risk opens a new alert
     with pytest.raises(ValidationError):  # removed once: no second removal
         s.case_open(user=users.clerk_a, case_type="risk_removal", household=h)
 
