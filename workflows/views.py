@@ -78,6 +78,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(case_type=case_type)
     if state in d.State.values:
         qs = qs.filter(state=state)
+    if request.GET.get("household"):
+        qs = qs.filter(household__number=request.GET["household"])
     page = Paginator(case_rows(qs).order_by("-state_since", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

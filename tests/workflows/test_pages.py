@@ -254,3 +254,14 @@ def test_the_api_schema_of_the_workflows_generates_without_warnings():
     assert not GENERATOR_STATS, "drf-spectacular reported warnings or errors"
     validate_schema(schema)
     assert "/api/v1/cases/{id}/transition/" in schema["paths"]
+
+
+def test_the_household_page_links_to_proposing_its_exit_and_its_cases(client, users, case_a):
+    login(client, users.clerk_a)
+    page = client.get(reverse("households:detail", args=[case_a.household.number])).content.decode()
+    assert 'data-testid="propose-exit"' in page
+    listed = client.get(reverse("workflows:case_list") + f"?household={case_a.household.number}")
+    assert listed.status_code == 200 and str(case_a.pk) in listed.content.decode()
+    login(client, users.clerk_b)
+    other = client.get(reverse("workflows:case_list") + f"?household={case_a.household.number}")
+    assert str(reverse("workflows:case_detail", args=[case_a.pk])) not in other.content.decode()
