@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from . import households, members, regions  # noqa: F401 - registration
+from . import funds, households, members, regions  # noqa: F401 - registration
 from .base import REGISTRY, Context, Table, filter_form_class, has_personal_columns, headers, rows_queryset
 
 

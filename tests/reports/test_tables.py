@@ -189,3 +189,24 @@ def test_ledgers_hold_the_right_people(client, world):
     assert [r[0] for r in disabled] == [world.b.number]
     eligibility = page_rows(client.get("/reports/tables/eligibility/", {"eligible": "false"}))
     assert {r[0] for r in eligibility} == {world.a.number, world.b.number, world.c.number}
+
+
+@pytest.mark.parametrize("key", ["households", "members", "eligibility", "incidence"])
+def test_postgresql_copy_writes_the_same_csv_as_the_python_writer(world, key):
+    import io
+
+    from django.db import connection
+
+    from reports import exporters
+    from reports.selectors import table_context
+    from reports.tables import headers, rows_queryset, table_get
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    for user in (world.users.province, world.users.county):
+        table = table_get(key)
+        ctx, *_rest = table_context(user, table, {})
+        qs, head = rows_queryset(table, ctx), headers(table, ctx)
+        out = io.BytesIO()
+        exporters.csv_write_copy(qs, head, out)
+        assert out.getvalue().decode("utf-8") == "".join(exporters.csv_chunks(qs, head))
