@@ -60,7 +60,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_start(request: HttpRequest) -> HttpResponse:
     """Province staff start a recompute of today; enqueued after commit (§5.6)."""
     _province_staff_only(request.user)
-    recompute_enqueue(as_of=timezone.localdate(), user=request.user)
+    today = timezone.localdate()
+    # A second click while today's run is going would only race it; a crashed run is resumed by the
+    # nightly schedule or `manage.py recompute_eligibility`.
+    if RecomputeRun.objects.filter(as_of=today, state__in=(RunState.PENDING, RunState.RUNNING)).exists():
+        messages.info(request, _("A recompute of today is already running."))
+        return redirect("eligibility:runs")
+    recompute_enqueue(as_of=today, user=request.user)
     messages.success(request, _("The recompute has been started; progress appears below."))
     return redirect("eligibility:runs")
 

@@ -147,3 +147,17 @@ def test_the_region_page_includes_the_indicators(world, users, client):
     recompute_sync(as_of=AS_OF)
     r = login(client, users.county).get(f"/regions/{world.county.code}/")
     assert r.status_code == 200 and b'data-testid="indicators"' in r.content
+
+
+def test_a_second_start_while_today_runs_enqueues_nothing(world, users, client, monkeypatch):
+    from django.utils import timezone
+
+    from households import eligibility_views
+
+    RecomputeRun.objects.create(
+        as_of=timezone.localdate(), policy_year=2026, params_version=0, trigger="nightly", state=RunState.RUNNING
+    )
+    calls = []
+    monkeypatch.setattr(eligibility_views, "recompute_enqueue", lambda **kw: calls.append(kw))
+    assert login(client, users.province).post("/eligibility/runs/start/").status_code == 302
+    assert calls == [] and RecomputeRun.objects.count() == 1
