@@ -44,3 +44,18 @@ def test_api_job_of_another_village_is_404(client, users, tree, django_capture_o
     login(client, users.clerk_b)
     assert client.get(f"/api/v1/imports/{job_id}/").status_code == 404
     assert client.post(f"/api/v1/imports/{job_id}/commit/", {"valid_only": True}).status_code == 404
+
+
+def test_api_masks_identifiers_in_errors_for_roles_without_view_sensitive(
+    client, users, tree, django_capture_on_commit_callbacks
+):
+    bad_id = "211224197001010000"
+    login(client, users.township)  # §9: township reviewers see ID numbers masked
+    data = xlsx_bytes([household_row("1")], [member_row("1", id_number=bad_id)])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = client.post("/api/v1/imports/", {"file": upload(data)}).json()["id"]
+    errors = client.get(f"/api/v1/imports/{job_id}/").json()["errors"]
+    assert [e["code"] for e in errors] == ["id_checksum"]
+    assert errors[0]["value"] != bad_id and errors[0]["value"].startswith("2112")
+    page = client.get(f"/imports/{job_id}/")
+    assert bad_id.encode() not in page.content
