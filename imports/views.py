@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.masking import mask_id_number
+from accounts.models import AuditAction
+from accounts.services import audit_record
 
 from . import selectors, services
 from .forms import CommitForm, ImportUploadForm, RosterUploadForm
@@ -89,6 +91,16 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_annotated(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for(request.user, pk)
+    if job.created_by_id != request.user.pk and not request.user.can_view_sensitive:
+        raise Http404  # the copy holds the file's personal data unmasked (§9)
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        object_type="import_job",
+        object_id=job.pk,
+        what="annotated import file",
+        rows=job.households_total + job.members_total,
+    )
     buffer = io.BytesIO()
     annotated_copy(source=job.file.path, target=buffer, issues=selectors.import_issues(job).iterator())
     buffer.seek(0)

@@ -59,3 +59,19 @@ def test_api_masks_identifiers_in_errors_for_roles_without_view_sensitive(
     assert errors[0]["value"] != bad_id and errors[0]["value"].startswith("2112")
     page = client.get(f"/imports/{job_id}/")
     assert bad_id.encode() not in page.content
+
+
+def test_the_annotated_copy_is_audited_and_kept_from_other_users_without_view_sensitive(
+    client, users, tree, django_capture_on_commit_callbacks
+):
+    from accounts.models import AuditLog
+
+    login(client, users.clerk_a)
+    data = xlsx_bytes([household_row("1")], [member_row("1", id_number="211224197001010000")])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = client.post("/api/v1/imports/", {"file": upload(data)}).json()["id"]
+    assert client.get(f"/imports/{job_id}/errors.xlsx").status_code == 200
+    assert AuditLog.objects.filter(object_type="import_job", object_id=str(job_id), action="export").exists()
+    login(client, users.township)  # sees the job, but not the unmasked file
+    assert client.get(f"/imports/{job_id}/").status_code == 200
+    assert client.get(f"/imports/{job_id}/errors.xlsx").status_code == 404
