@@ -91,11 +91,8 @@ def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reaso
 
 def _write(user, plans, layout, reason, numbering, counts) -> None:
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        # An import is idempotent (re-importing updates), so a crash losing the last batches is repaired
-        # by importing again; not waiting for the WAL flush of each batch halves the commit time.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # Batches are committed durably (no synchronous_commit off): a cadre told "imported" must never lose
+    # households to a crash, even though re-importing would repair it.
     numbering.assign(plans)
     new_plans = [p for p in plans if p.target_id is None]
     old_plans = [p for p in plans if p.target_id is not None]
