@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class AssistanceCategory(models.TextChoices):
     """§4: the category of an assistance record and of a project."""
 
-    INDUSTRY = "industry", _("Industry")
-    EMPLOYMENT = "employment", _("Employment")
-    HEALTH = "health", _("Health")
-    EDUCATION = "education", _("Education")
+    INDUSTRY = "industry", _("Industry assistance")
+    EMPLOYMENT = "employment", _("Employment assistance")
+    HEALTH = "health", _("Health assistance")
+    EDUCATION = "education", _("Education assistance")
     HOUSING = "housing", _("Dangerous-house renovation")
-    SOCIAL_SECURITY = "social_security", _("Social security")
-    ECOLOGY = "ecology", _("Ecology")
-    RELOCATION = "relocation", _("Relocation")
-    FINANCE = "finance", _("Finance")
-    ASSET_INCOME = "asset_income", _("Asset income")
+    SOCIAL_SECURITY = "social_security", _("Social-security safety net")
+    ECOLOGY = "ecology", _("Ecological assistance")
+    RELOCATION = "relocation", _("Relocation assistance")
+    FINANCE = "finance", _("Financial assistance")
+    ASSET_INCOME = "asset_income", _("Asset-income assistance")
 
 
 class LoanStatus(models.TextChoices):

@@ -72,7 +72,7 @@ class Renovation(models.TextChoices):
 class Relocation(models.TextChoices):
     NO = "no", _("Not relocated")
     PLANNED = "planned", _("Relocation planned")
-    MOVED_IN = "moved_in", _("Moved in")
+    MOVED_IN = "moved_in", _("Moved into the new home")
 
 
 class Fuel(models.TextChoices):

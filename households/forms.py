@@ -97,7 +97,7 @@ MEMBER_GROUPS = [
         ],
     ),
     (
-        _("Health"),
+        _("Health condition"),
         [
             "has_chronic_disease",
             "has_serious_illness",

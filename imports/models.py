@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from povertymgmt.models import TimeStampedModel
 
@@ -98,7 +99,7 @@ class RosterField(models.TextChoices):
 
 class RosterState(models.TextChoices):
     PREVIEW = "preview", _("Preview")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("roster", "Applied")
 
 
 class Roster(TimeStampedModel):

@@ -93,7 +93,7 @@ class AlertCategory(models.TextChoices):
 
 
 class AlertState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting decision")
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
     # §7 risk removal: the household stays in the records, and a new risk opens a new alert.

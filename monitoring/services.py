@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
+from .rules.quality_sql import member_pass
 from .rules.triggers import alerts_upsert, fired_triggers
 
 
@@ -37,7 +38,7 @@ def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | No
     transaction, so a rerun replaces and never duplicates (§5.6)."""
     _no_jit()
     QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
-    total = 0
+    total = member_pass(as_of=as_of, county_id=county_id, run_id=run_id)
     for check in quality.SET_BASED_CHECKS:
         for qs in check(as_of, county_id):
             total += insert_findings(qs, run_id=run_id)

@@ -130,7 +130,8 @@ def needs_pdf():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"WeasyPrint cannot load pango: {exc}")
         pytest.skip("WeasyPrint needs Debian's libpango-1.0-0; .ci/run installs it")
-    fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    fc_list = shutil.which("fc-list")
+    fonts = subprocess.run([fc_list], capture_output=True, text=True).stdout if fc_list else ""  # noqa: S603
     if "WenQuanYi" not in fonts and "Noto Sans CJK" not in fonts:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("no CJK font: install fonts-wqy-microhei")

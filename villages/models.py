@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from povertymgmt.models import TimeStampedModel
 
@@ -42,7 +43,7 @@ code_validator = RegexValidator(r"^\d{12}$", _("The division code must be exactl
 
 class Region(TimeStampedModel):
     code = models.CharField(_("division code"), max_length=12, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("region", "name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"

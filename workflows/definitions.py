@@ -10,6 +10,7 @@ import dataclasses
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from villages.models import Level
@@ -36,7 +37,7 @@ class State(models.TextChoices):
     CITY_REVIEWED = "city_reviewed", _("Reviewed by the city")
     PROVINCE_VERIFIED = "province_verified", _("Verified by the province")
     TOWNSHIP_APPROVED = "township_approved", _("Approved by the township")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("case state", "Approved")
     ANNOUNCED = "announced", _("Announced")
     MONITORED = "monitored", _("Monitored")
     REMOVED = "removed", _("Risk removed")

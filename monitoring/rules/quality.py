@@ -26,10 +26,10 @@ from django.db.models.functions import JSONObject, Trim, Upper
 
 from households import choices as c
 from households.idnumber import parse_id_number
-from households.models import Helper, Household, Income, Member, MemberEvent, Pairing
+from households.models import Helper, Household, Income, Member, Pairing
 
 from ..models import QualityCode, QualityFinding, Severity
-from .common import age_at_least, age_below, age_between, current_member_count
+from .common import age_between, current_member_count
 
 SEVERITY = {
     QualityCode.DQ01: Severity.ERROR,
@@ -172,25 +172,6 @@ def dq03(as_of: dt.date, county_id: int) -> list[QuerySet]:
     ]
 
 
-def dq04(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Head and spouse of the same sex; a relationship that implies the other sex (§8.2 DQ04)."""
-    same_sex_head = Member.objects.filter(
-        household_id=OuterRef("household_id"), departure="", relationship=c.Relationship.HEAD, sex=OuterRef("sex")
-    )
-    members = current_members(county_id)
-    spouses = members.filter(relationship=c.Relationship.SPOUSE).filter(Exists(same_sex_head))
-    wrong = members.filter(
-        Q(relationship__in=c.MALE_RELATIONSHIPS, sex=c.Sex.FEMALE)
-        | Q(relationship__in=c.FEMALE_RELATIONSHIPS, sex=c.Sex.MALE)
-    )
-    return [
-        member_finding(spouses, as_of, QualityCode.DQ04, "same_sex"),
-        member_finding(
-            wrong, as_of, QualityCode.DQ04, "relationship_sex", relationship=F("relationship"), sex=F("sex")
-        ),
-    ]
-
-
 def _has_cause(cause: str) -> Q:
     return Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause)
 
@@ -231,34 +212,6 @@ def dq05(as_of: dt.date, county_id: int) -> list[QuerySet]:
     ]
 
 
-def dq06(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Compulsory-age child out of school without a reason; a school stage impossible for the age (§8.2 DQ06)."""
-    members = current_members(county_id)
-    out = members.filter(school_status=c.SchoolStatus.NOT_IN_SCHOOL, no_school_reason="", **age_between(as_of, 6, 15))
-    too_young = members.filter(school_status__in=IN_SCHOOL_SENIOR_OR_ABOVE, **age_below(as_of, 15))
-    too_old = members.filter(school_status__in=PRIMARY_OR_BELOW, **age_at_least(as_of, 20))
-    stage = {"school_status": F("school_status")}
-    return [
-        member_finding(out, as_of, QualityCode.DQ06, "out_of_school"),
-        member_finding(too_young, as_of, QualityCode.DQ06, "too_young", **stage),
-        member_finding(too_old, as_of, QualityCode.DQ06, "too_old", **stage),
-    ]
-
-
-def dq07(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Healthy working-age person without labour ability; a child or student recorded as labour (§8.2 DQ07)."""
-    members = current_members(county_id)
-    idle = members.filter(HEALTHY, labour_ability__in=NO_LABOUR, **age_between(as_of, 16, 60))
-    child = members.filter(labour_ability__in=LABOURERS).filter(
-        Q(**age_below(as_of, 16)) | ~Q(school_status=c.SchoolStatus.NOT_IN_SCHOOL)
-    )
-    ability = {"labour_ability": F("labour_ability")}
-    return [
-        member_finding(idle, as_of, QualityCode.DQ07, "healthy_no_labour", **ability),
-        member_finding(child, as_of, QualityCode.DQ07, "child_or_student_labour", **ability),
-    ]
-
-
 def _incomes(county_id: int, year: int) -> QuerySet[Income]:
     return Income.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES, year=year)
 
@@ -285,13 +238,6 @@ def dq08(as_of: dt.date, county_id: int) -> list[QuerySet]:
             QualityCode.DQ08,
             "work_no_wages",
             workers=F("n"),
-        ),
-        member_finding(
-            current_members(county_id).filter(months_worked__gt=12),
-            as_of,
-            QualityCode.DQ08,
-            "months",
-            months=F("months_worked"),
         ),
     ]
 
@@ -354,14 +300,19 @@ def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
     """A household without a current helper; a registered poor person serving as a helper (§8.2 DQ11).
     The second is reported on the poor person's own record (the member), where it has to be fixed."""
     no_helper = live_households(county_id).exclude(Exists(active_pairings(as_of).filter(household_id=OuterRef("pk"))))
+    # The normalised numbers of the serving helpers, computed once and matched as a set (a hashed
+    # semi-join): as a correlated EXISTS it recomputed every helper's number for every member.
     helping = (
         Helper.objects.exclude(id_number="")
-        .annotate(norm=Upper(Trim("id_number")))
-        .filter(norm=OuterRef("norm"))
         .filter(Exists(active_pairings(as_of).filter(helper_id=OuterRef("pk"))))
+        .annotate(norm=Upper(Trim("id_number")))
+        .values("norm")
     )
     poor_helpers = (
-        current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number"))).filter(Exists(helping))
+        current_members(county_id)
+        .exclude(id_number="")
+        .annotate(norm=Upper(Trim("id_number")))
+        .filter(norm__in=helping)
     )
     return [
         household_finding(no_helper, as_of, QualityCode.DQ11, "no_helper"),
@@ -405,14 +356,11 @@ def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
     - a departed member still drawing dibao, tekun support or a public-welfare post (payments to absentees);
     - a current member older than 110 (most likely deceased, never recorded);
     - current members in a closed household (closing records everybody's departure)."""
-    departing = MemberEvent.objects.filter(member_id=OuterRef("pk"), kind__in=list(c.DEPARTING_EVENTS))
-    members = current_members(county_id)
     departed = Member.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES).exclude(
         departure=""
     )
     closed = Member.objects.filter(household__county_id=county_id, household__status=c.Status.CLOSED, departure="")
     return [
-        member_finding(members.filter(Exists(departing)), as_of, QualityCode.DQ13, "departure_event"),
         member_finding(
             departed.filter(Q(receives_dibao=True) | Q(receives_tekun=True) | Q(has_public_welfare_post=True)),
             as_of,
@@ -420,12 +368,13 @@ def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
             "departed_benefits",
             departure=F("departure"),
         ),
-        member_finding(members.filter(**age_at_least(as_of, MAX_PLAUSIBLE_AGE + 1)), as_of, QualityCode.DQ13, "age"),
         member_finding(closed, as_of, QualityCode.DQ13, "closed_household"),
     ]
 
 
-SET_BASED_CHECKS = [dq01, dq03, dq04, dq05, dq06, dq07, dq08, dq09, dq10, dq11, dq12, dq13]
+# DQ04, DQ06, DQ07, DQ08 months and DQ13 departure event / age are member-level conditions computed in
+# one pass over the members (quality_sql.member_pass); the checks below are the rest.
+SET_BASED_CHECKS = [dq01, dq03, dq05, dq08, dq09, dq10, dq11, dq12, dq13]
 
 
 def dq02_findings(
