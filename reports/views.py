@@ -24,7 +24,7 @@ from villages.selectors import region_list_for, visible_ancestors
 
 from . import exporters, selectors, services
 from .models import ExportFormat, ExportJob, ExportState
-from .tables import REGISTRY, has_personal_columns, headers, rows_queryset, table_get
+from .tables import REGISTRY, has_personal_columns, headers, row_count, rows_queryset, table_get
 
 PAGE_SIZE = 50
 
@@ -99,6 +99,7 @@ def table_page(request: HttpRequest, key: str) -> HttpResponse:
     """One standard table with its filters and export buttons; the rows are the export's rows."""
     table = table_get(key)
     ctx, form, errors, dates = selectors.table_context(request.user, table, request.GET)
+    ctx.paged = True
     for error in errors:
         messages.warning(request, error)
     qs = rows_queryset(table, ctx)
@@ -143,7 +144,7 @@ def export_start(request: HttpRequest, key: str) -> HttpResponse:
     params = {k: v for k, v in request.GET.items() if k != "page"}
     ctx, _form, _errors, _dates = selectors.table_context(request.user, table, params)
     qs = rows_queryset(table, ctx)
-    total = qs.count()
+    total = row_count(table, ctx)
     if total > services.sync_max_rows():
         job = services.export_job_create(user=request.user, table=table, fmt=fmt, params=params, rows_total=total)
         return redirect("reports:export_detail", pk=job.pk)

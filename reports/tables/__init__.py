@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from . import funds, households, members, regions  # noqa: F401 - registration
-from .base import REGISTRY, Context, Table, filter_form_class, has_personal_columns, headers, rows_queryset
+from .base import REGISTRY, Context, Table, filter_form_class, has_personal_columns, headers, row_count, rows_queryset
 
 
 def table_get(key: str) -> Table:
@@ -20,6 +20,7 @@ __all__ = [
     "filter_form_class",
     "has_personal_columns",
     "headers",
+    "row_count",
     "rows_queryset",
     "table_get",
 ]

@@ -1,12 +1,12 @@
 """Household tables of §12: the roster 贫困户花名册, exits and returns of the year, the dangerous-house
 ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from households import choices as c
-from households.models import CRITERIA, Household, HouseholdCheck
+from households.models import CRITERIA, Household, HouseholdCheck, Member
 
 from .base import (
     BOOL,
@@ -27,14 +27,27 @@ from .base import (
 STILL_POOR = (c.Status.POOR, c.Status.RETURNED)
 
 
-def _with_head(qs):
+def _with_head(qs, ctx: Context):
     """Head's name and ID number through one LEFT JOIN to the current head (§3.2: exactly one, enforced by
-    household_save; DQ03 reports any other case), and the current member count as a join + GROUP BY,
-    which PostgreSQL hashes in one pass (a correlated count per household is 2-3x slower, bench/export.py)."""
-    return qs.annotate(
+    household_save; DQ03 reports any other case), and the current member count. An export counts members
+    with a join + GROUP BY, which PostgreSQL hashes in one pass (a correlated count per household is
+    2-3x slower over 200,000 rows, bench/export.py); a page counts them with a correlated subquery, which
+    PostgreSQL evaluates for the 50 rows shown only."""
+    qs = qs.annotate(
         head=FilteredRelation("members", condition=Q(members__relationship=c.Relationship.HEAD, members__departure="")),
         head_name=F("head__name"),
         head_id_number=F("head__id_number"),
+    )
+    if ctx.paged:
+        size = (
+            Member.objects.filter(household=OuterRef("pk"), departure="")
+            .order_by()
+            .values("household")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return qs.annotate(people=Subquery(size))
+    return qs.annotate(
         current=FilteredRelation("members", condition=Q(members__departure="")),
         people=Count("current"),
     )
@@ -48,7 +61,7 @@ def households(ctx: Context):
         qs = qs.filter(snap__as_of=ctx.as_of).annotate(status_at=F("snap__status"))
     else:
         qs = qs.annotate(status_at=F("status"))
-    return _with_head(qs)
+    return _with_head(qs, ctx)
 
 
 def place_columns(prefix: str = "") -> list[Column]:
