@@ -18,6 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --households $(DEMO_HOUSEHOLDS) --seed 1 --if-empty
+	$(BIN)/python manage.py recompute_eligibility
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
