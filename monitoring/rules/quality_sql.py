@@ -20,7 +20,7 @@ from .common import birth_limit
 
 # (code, kind, condition on m (member) and h (household), detail: {key: column})
 MEMBER_KINDS = [
-    (QualityCode.DQ04, "same_sex", "m.relationship = %(spouse)s AND EXISTS ({same_sex_head})", {}),
+    (QualityCode.DQ04, "same_sex", "m.relationship = %(spouse)s AND ({same_sex_head}) IS NOT NULL", {}),
     (
         QualityCode.DQ04,
         "relationship_sex",
@@ -61,7 +61,7 @@ MEMBER_KINDS = [
         {"labour_ability": "m.labour_ability"},
     ),
     (QualityCode.DQ08, "months", "m.months_worked > 12", {"months": "m.months_worked"}),
-    (QualityCode.DQ13, "departure_event", "EXISTS ({departing})", {}),
+    (QualityCode.DQ13, "departure_event", "({departing}) IS NOT NULL", {}),
     (QualityCode.DQ13, "age", "m.birth_date <= %(born_by_111)s", {}),
 ]
 
@@ -76,6 +76,11 @@ def _json(detail: dict) -> str:
     builder = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
     pairs = ", ".join(f"'{key}', {column}" for key, column in detail.items())
     return f"{builder}({pairs})"
+
+
+# The two look-ups into other rows (a head of the same sex, a departing event) are scalar subqueries
+# "(SELECT 1 … LIMIT 1) IS NOT NULL", evaluated per member only for their kind: PostgreSQL turns an
+# EXISTS here into a hashed subplan over ALL heads / events of the province, for every county.
 
 
 def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tuple[str, dict]:
@@ -108,10 +113,10 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
     t_member, t_household, t_event = (qn(x._meta.db_table) for x in (Member, Household, MemberEvent))
     lists["same_sex_head"] = (
         f"SELECT 1 FROM {t_member} hd WHERE hd.household_id = m.household_id AND hd.departure = ''"  # noqa: S608
-        " AND hd.relationship = %(head)s AND hd.sex = m.sex"
+        " AND hd.relationship = %(head)s AND hd.sex = m.sex LIMIT 1"
     )
     lists["departing"] = (
-        f"SELECT 1 FROM {t_event} e WHERE e.member_id = m.id AND e.kind IN ({lists['departing_kinds']})"  # noqa: S608
+        f"SELECT 1 FROM {t_event} e WHERE e.member_id = m.id AND e.kind IN ({lists['departing_kinds']}) LIMIT 1"  # noqa: S608
     )
 
     kinds, conditions, details = [], [], []
