@@ -8,7 +8,8 @@ then:
     DATABASE_URL=... .venv/bin/python bench/export.py [--table households] [--modes copy_raw,csv,csv_python,xlsx]
 
 Each mode runs in its own child process so its peak memory (ru_maxrss) is its own. Modes:
-- copy_raw: PostgreSQL's COPY (SELECT …) TO STDOUT of the same rows and columns, raw values (reference);
+- copy_raw: PostgreSQL's COPY (SELECT …) TO STDOUT of the same rows and columns, raw values (reference;
+  like every export, without PostgreSQL's JIT, which costs more than it saves on these queries);
 - csv: the export as the application writes it (on PostgreSQL: COPY of the labelled, masked SELECT);
 - csv_python: the same CSV through values_list().iterator() + csv.writer (the path used elsewhere);
 - xlsx: xlsxwriter in constant_memory mode.
@@ -61,7 +62,7 @@ def child(mode: str, table_key: str) -> dict:
     start = time.perf_counter()
     if mode == "copy_raw":
         raw = table.build(ctx).order_by(*table.order_by).values_list(*[c.path for c in table.columns_for(ctx)])
-        with open(path, "wb") as out, connection.cursor() as cursor:
+        with open(path, "wb") as out, exporters.no_jit(), connection.cursor() as cursor:
             cursor.cursor.copy_expert(f"COPY ({exporters.copy_sql(raw)}) TO STDOUT WITH (FORMAT csv)", out)
         rows = sum(1 for _line in open(path, "rb"))
     elif mode == "csv":

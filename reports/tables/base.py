@@ -19,11 +19,13 @@ from django.db.models import (
     CharField,
     Expression,
     F,
+    Func,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.expressions import Col
 from django.db.models.functions import Concat, Left, Length, NullIf, Repeat, Replace, Right
 from django.db.models.lookups import In, LessThan, LessThanOrEqual
 from django.utils.functional import Promise
@@ -210,6 +212,17 @@ def column_expression(col: Column, *, sensitive_ok: bool) -> Expression:
 # --- Building the rows. ---
 
 
+class ByColumns(Func):
+    """The expression itself, grouped by the plain columns it reads. When a table counts with GROUP BY,
+    Django would otherwise group by every labelled, masked expression, which makes PostgreSQL hash long
+    computed strings (3.5x slower in bench/export.py); labels are then computed after grouping."""
+
+    template = "%(expressions)s"
+
+    def get_group_by_cols(self):
+        return [e for e in self.flatten() if isinstance(e, Col)]
+
+
 def apply_filters(table: Table, qs: QuerySet, ctx: Context) -> QuerySet:
     for flt in table.filters:
         value = ctx.filters.get(flt.name)
@@ -225,7 +238,12 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
     sensitive_ok = ctx.user.can_view_sensitive
     names = [f"rc_{i}" for i in range(len(columns))]
     qs = qs.annotate(
-        **{n: column_expression(c, sensitive_ok=sensitive_ok) for n, c in zip(names, columns, strict=True)}
+        **{
+            n: F(c.path)
+            if c.kind in (NUMBER, DATE)
+            else ByColumns(column_expression(c, sensitive_ok=sensitive_ok), output_field=CharField())
+            for n, c in zip(names, columns, strict=True)
+        }
     )
     return qs.order_by(*table.order_by).values_list(*names)
 
