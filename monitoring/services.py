@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
-from .rules.quality_sql import member_pass
+from .rules.quality_sql import household_pass, member_pass
 from .rules.triggers import alerts_upsert, fired_triggers
 
 
@@ -48,6 +48,7 @@ def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | No
     _no_jit()
     QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
     total = member_pass(as_of=as_of, county_id=county_id, run_id=run_id)
+    total += household_pass(as_of=as_of, county_id=county_id, run_id=run_id)
     for check in quality.SET_BASED_CHECKS:
         for qs in check(as_of, county_id):
             total += insert_findings(qs, run_id=run_id)

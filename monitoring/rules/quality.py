@@ -1,6 +1,8 @@
-"""The nightly data-quality checks DQ01–DQ13 (§8.2), set-based: every check is one or a few querysets
-that the service turns into INSERT … SELECT (DQ02 alone is a streamed pass over ID numbers, because
-the GB 11643 checksum is not portable SQL).
+"""The nightly data-quality checks DQ01–DQ13 (§8.2), set-based: the thresholds and sets of values of
+every check, the checks that look across households or at non-current members as querysets that
+the service turns into INSERT … SELECT, and DQ02, a streamed pass over the ID numbers that SQL cannot
+vouch for (the exact reason comes from Python). The member- and household-level conditions are
+written in rules/quality_sql.py, two statements per county (performance.md).
 
 Every check looks at the live households of one county (status poor, exited or returned) and their
 current members; ages are full years at `as_of` from the birth date."""
@@ -14,11 +16,9 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
-    Count,
     DateField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -29,10 +29,9 @@ from django.db.models.functions import JSONObject, Trim, Upper
 
 from households import choices as c
 from households.idnumber import CHECK_CHARS, WEIGHTS, parse_id_number
-from households.models import Helper, Household, Income, Member, Pairing
+from households.models import Helper, Household, Member, Pairing
 
 from ..models import QualityCode, QualityFinding, Severity
-from .common import age_between, current_member_count
 
 SEVERITY = {
     QualityCode.DQ01: Severity.ERROR,
@@ -84,17 +83,6 @@ def _constants(as_of: dt.date, code: str, kind: str) -> dict:
     }
 
 
-def household_finding(qs: QuerySet[Household], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
-    return qs.annotate(
-        **_constants(as_of, code, kind),
-        f_household_id=F("pk"),
-        f_member_id=Value(None, output_field=IntegerField()),
-        f_county_id=F("county_id"),
-        f_village_id=F("village_id"),
-        f_detail=JSONObject(**detail),
-    )
-
-
 def member_finding(qs: QuerySet[Member], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
     return qs.annotate(
         **_constants(as_of, code, kind),
@@ -103,17 +91,6 @@ def member_finding(qs: QuerySet[Member], as_of: dt.date, code: str, kind: str, *
         f_county_id=F("household__county_id"),
         f_village_id=F("household__village_id"),
         f_detail=JSONObject(**detail),
-    )
-
-
-def income_finding(qs: QuerySet[Income], as_of: dt.date, code: str, kind: str, **detail) -> QuerySet:
-    return qs.annotate(
-        **_constants(as_of, code, kind),
-        f_household_id=F("household_id"),
-        f_member_id=Value(None, output_field=IntegerField()),
-        f_county_id=F("household__county_id"),
-        f_village_id=F("household__village_id"),
-        f_detail=JSONObject(year=F("year"), **detail),
     )
 
 
@@ -136,173 +113,13 @@ def dq01(as_of: dt.date, county_id: int) -> list[QuerySet]:
     return [member_finding(qs, as_of, QualityCode.DQ01, "duplicate")]
 
 
-def _households_with_several(county_id: int, relationship: str) -> QuerySet:
-    """Ids of the county's households with more than one current member of a relationship: one GROUP BY
-    over those members only (heads or spouses), not a count per household."""
-    return (
-        current_members(county_id)
-        .filter(relationship=relationship)
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values("household_id")
-    )
-
-
-def dq03(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Not exactly one current head, or more than one current spouse (§8.2 DQ03)."""
-    hh = live_households(county_id)
-    head = Member.objects.filter(household_id=OuterRef("pk"), departure="", relationship=c.Relationship.HEAD)
-    several_heads = hh.filter(pk__in=_households_with_several(county_id, c.Relationship.HEAD))
-    several_spouses = hh.filter(pk__in=_households_with_several(county_id, c.Relationship.SPOUSE))
-    return [
-        household_finding(hh.filter(~Exists(head)), as_of, QualityCode.DQ03, "heads", heads=Value(0)),
-        household_finding(
-            several_heads.annotate(heads=current_member_count(relationship=c.Relationship.HEAD)),
-            as_of,
-            QualityCode.DQ03,
-            "heads",
-            heads=F("heads"),
-        ),
-        household_finding(
-            several_spouses.annotate(spouses=current_member_count(relationship=c.Relationship.SPOUSE)),
-            as_of,
-            QualityCode.DQ03,
-            "spouses",
-            spouses=F("spouses"),
-        ),
-    ]
-
-
-def _has_cause(cause: str) -> Q:
-    return Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause)
-
-
-def dq05(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """A cause of poverty that the members contradict; another cause repeating the main (§8.2 DQ05)."""
-    hh = live_households(county_id)
-    sick = current_member_count(Q(has_chronic_disease=True) | Q(has_serious_illness=True))
-    return [
-        household_finding(
-            hh.filter(_has_cause(c.Cause.ILLNESS)).annotate(n=sick).filter(n=0), as_of, QualityCode.DQ05, "illness"
-        ),
-        household_finding(
-            hh.filter(_has_cause(c.Cause.DISABILITY)).annotate(n=current_member_count(is_disabled=True)).filter(n=0),
-            as_of,
-            QualityCode.DQ05,
-            "disability",
-        ),
-        household_finding(
-            hh.filter(_has_cause(c.Cause.SCHOOLING))
-            .annotate(n=current_member_count(~Q(school_status=c.SchoolStatus.NOT_IN_SCHOOL)))
-            .filter(n=0),
-            as_of,
-            QualityCode.DQ05,
-            "schooling",
-        ),
-        # The database forbids these two; the check still catches rows written around it (e.g. restores).
-        household_finding(
-            hh.filter(
-                Q(other_cause_1=F("main_cause"))
-                | Q(other_cause_2=F("main_cause"))
-                | (~Q(other_cause_2="") & Q(other_cause_2=F("other_cause_1")))
-            ),
-            as_of,
-            QualityCode.DQ05,
-            "repeated_cause",
-        ),
-    ]
-
-
-def _incomes(county_id: int, year: int) -> QuerySet[Income]:
-    return Income.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES, year=year)
-
-
-def dq08(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Wages with nobody working; work without wages; months worked outside 0–12 (§8.2 DQ08), on the
-    income record of the policy year (the year of as_of)."""
-    incomes = _incomes(county_id, as_of.year)
-    worker = Member.objects.filter(
-        household_id=OuterRef("household_id"), departure="", months_worked__gte=1, months_worked__lte=12
-    )
-    workers = current_member_count(ref="household_id", months_worked__gte=1, months_worked__lte=12)
-    return [
-        income_finding(
-            incomes.filter(wages__gt=0).filter(~Exists(worker)),
-            as_of,
-            QualityCode.DQ08,
-            "wages_no_work",
-            wages=F("wages"),
-        ),
-        income_finding(
-            incomes.filter(wages=0).filter(Exists(worker)).annotate(n=workers),
-            as_of,
-            QualityCode.DQ08,
-            "work_no_wages",
-            workers=F("n"),
-        ),
-    ]
-
-
-def dq09(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Business income without business costs; per-capita net income ≤ 0 or above 100,000 (§8.2 DQ09)."""
-    incomes = _incomes(county_id, as_of.year)
-    # A per-capita amount above the limit needs a net above it (at least one member): filter on that
-    # first, so the member count is computed for the few candidates only.
-    candidates = incomes.filter(Q(net__lte=0) | Q(net__gt=MAX_PER_CAPITA_NET))
-    sized = candidates.annotate(size=current_member_count(ref="household_id")).filter(size__gt=0)
-    return [
-        income_finding(
-            incomes.filter(business__gt=0, business_costs=0),
-            as_of,
-            QualityCode.DQ09,
-            "no_costs",
-            business=F("business"),
-        ),
-        # Compared as net against size × limit, so no division happens in SQL.
-        income_finding(
-            sized.filter(Q(net__lte=0) | Q(net__gt=F("size") * Value(MAX_PER_CAPITA_NET))),
-            as_of,
-            QualityCode.DQ09,
-            "per_capita",
-            net=F("net"),
-            size=F("size"),
-        ),
-    ]
-
-
-def dq10(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Dibao household with nobody on dibao; tekun household with a working-age labourer (§8.2 DQ10)."""
-    hh = live_households(county_id)
-    labourers = current_member_count(labour_ability__in=LABOURERS, **age_between(as_of, 16, 60))
-    return [
-        household_finding(
-            hh.filter(household_type=c.HouseholdType.DIBAO)
-            .annotate(n=current_member_count(receives_dibao=True))
-            .filter(n=0),
-            as_of,
-            QualityCode.DQ10,
-            "dibao",
-        ),
-        household_finding(
-            hh.filter(household_type=c.HouseholdType.TEKUN).annotate(n=labourers).filter(n__gt=0),
-            as_of,
-            QualityCode.DQ10,
-            "tekun",
-            labourers=F("n"),
-        ),
-    ]
-
-
 def active_pairings(as_of: dt.date) -> QuerySet[Pairing]:
     return Pairing.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
 
 
 def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """A household without a current helper; a registered poor person serving as a helper (§8.2 DQ11).
-    The second is reported on the poor person's own record (the member), where it has to be fixed."""
-    no_helper = live_households(county_id).exclude(Exists(active_pairings(as_of).filter(household_id=OuterRef("pk"))))
+    """A registered poor person serving as a helper (§8.2 DQ11), reported on the poor person's own record
+    (the member), where it has to be fixed. A household without a current helper: quality_sql."""
     # One probe per member into the helpers by normalised number (index helper_id_number_norm of
     # households/migrations/0004_perf_indexes): a hash of all the province's serving helpers, built
     # again for every county, cost more than the county's own checks together.
@@ -316,38 +133,7 @@ def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
         current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number"))).filter(Exists(helping))
     )
     return [
-        household_finding(no_helper, as_of, QualityCode.DQ11, "no_helper"),
         member_finding(poor_helpers, as_of, QualityCode.DQ11, "poor_helper"),
-    ]
-
-
-def dq12(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """Implausible land per person, road distance or a housing area of 0 (§8.2 DQ12)."""
-    hh = live_households(county_id)
-    # As in DQ09: only households above the limit for one person can be above it per person.
-    arable = hh.filter(arable_land__gt=MAX_ARABLE_PER_PERSON).annotate(size=current_member_count()).filter(size__gt=0)
-    forest = hh.filter(forest_land__gt=MAX_FOREST_PER_PERSON).annotate(size=current_member_count()).filter(size__gt=0)
-    return [
-        household_finding(
-            arable.filter(arable_land__gt=F("size") * Value(MAX_ARABLE_PER_PERSON)),
-            as_of,
-            QualityCode.DQ12,
-            "arable_land",
-            area=F("arable_land"),
-            size=F("size"),
-        ),
-        household_finding(
-            forest.filter(forest_land__gt=F("size") * Value(MAX_FOREST_PER_PERSON)),
-            as_of,
-            QualityCode.DQ12,
-            "forest_land",
-            area=F("forest_land"),
-            size=F("size"),
-        ),
-        household_finding(
-            hh.filter(road_distance_km__gt=MAX_ROAD_KM), as_of, QualityCode.DQ12, "road", km=F("road_distance_km")
-        ),
-        household_finding(hh.filter(housing_area=0), as_of, QualityCode.DQ12, "housing_area"),
     ]
 
 
@@ -373,9 +159,10 @@ def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
     ]
 
 
-# DQ04, DQ06, DQ07, DQ08 months and DQ13 departure event / age are member-level conditions computed in
-# one pass over the members (quality_sql.member_pass); the checks below are the rest.
-SET_BASED_CHECKS = [dq01, dq03, dq05, dq08, dq09, dq10, dq11, dq12, dq13]
+# Most checks are conditions on one member, or on one household with counts of its members and its
+# income record: quality_sql computes them in two passes (member_pass, household_pass). Below are
+# the rest, which look across households (DQ01, DQ11 poor helper) or at non-current members (DQ13).
+SET_BASED_CHECKS = [dq01, dq11, dq13]
 
 
 # The number is certainly valid and agrees with the stored birth date and sex (PostgreSQL): 17 digits

@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import connection
 
 from households import choices as c
-from households.models import Household, Member, MemberEvent
+from households.models import Household, Income, Member, MemberEvent, Pairing
 
 from ..models import QualityCode, QualityFinding
 from . import quality as q
@@ -142,6 +142,151 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
 def member_pass(*, as_of: dt.date, county_id: int, run_id: int | None) -> int:
     """Write the member-level findings of the county; return their number."""
     sql, params = member_pass_sql(as_of=as_of, county_id=county_id, run_id=run_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+# (code, kind, condition on h (household), a (aggregate of its current members), i (income record of
+# the year, if any) and the pairing look-up; detail). The same conditions as the querysets they
+# replaced; "a.x" are counts, 0 when the household has no current member.
+HOUSEHOLD_KINDS = [
+    (QualityCode.DQ03, "heads", "a.heads <> 1", {"heads": "a.heads"}),
+    (QualityCode.DQ03, "spouses", "a.spouses > 1", {"spouses": "a.spouses"}),
+    (QualityCode.DQ05, "illness", "{cause_illness} AND a.sick = 0", {}),
+    (QualityCode.DQ05, "disability", "{cause_disability} AND a.disabled = 0", {}),
+    (QualityCode.DQ05, "schooling", "{cause_schooling} AND a.schooling = 0", {}),
+    (
+        QualityCode.DQ05,
+        "repeated_cause",
+        "(h.other_cause_1 = h.main_cause OR h.other_cause_2 = h.main_cause"
+        " OR (h.other_cause_2 <> '' AND h.other_cause_2 = h.other_cause_1))",
+        {},
+    ),
+    (QualityCode.DQ08, "wages_no_work", "i.wages > 0 AND a.workers = 0", {"year": "i.year", "wages": "i.wages"}),
+    (QualityCode.DQ08, "work_no_wages", "i.wages = 0 AND a.workers > 0", {"year": "i.year", "workers": "a.workers"}),
+    (
+        QualityCode.DQ09,
+        "no_costs",
+        "i.business > 0 AND i.business_costs = 0",
+        {"year": "i.year", "business": "i.business"},
+    ),
+    (
+        QualityCode.DQ09,
+        "per_capita",
+        "a.size > 0 AND (i.net <= 0 OR i.net > a.size * {max_net})",
+        {"year": "i.year", "net": "i.net", "size": "a.size"},
+    ),
+    (QualityCode.DQ10, "dibao", "h.household_type = %(dibao)s AND a.dibao = 0", {}),
+    (QualityCode.DQ10, "tekun", "h.household_type = %(tekun)s AND a.labourers > 0", {"labourers": "a.labourers"}),
+    (QualityCode.DQ11, "no_helper", "({pairing}) IS NULL", {}),
+    (
+        QualityCode.DQ12,
+        "arable_land",
+        "a.size > 0 AND h.arable_land > a.size * {max_arable}",
+        {"area": "h.arable_land", "size": "a.size"},
+    ),
+    (
+        QualityCode.DQ12,
+        "forest_land",
+        "a.size > 0 AND h.forest_land > a.size * {max_forest}",
+        {"area": "h.forest_land", "size": "a.size"},
+    ),
+    (QualityCode.DQ12, "road", "h.road_distance_km > {max_road}", {"km": "h.road_distance_km"}),
+    (QualityCode.DQ12, "housing_area", "h.housing_area = 0", {}),
+]
+
+# The per-household counts of current members, one GROUP BY over the county's members only.
+MEMBER_COUNTS = {
+    "size": "1 = 1",
+    "heads": "m.relationship = %(head)s",
+    "spouses": "m.relationship = %(spouse)s",
+    "sick": "(m.has_chronic_disease OR m.has_serious_illness)",
+    "disabled": "m.is_disabled",
+    "schooling": "m.school_status <> %(not_in_school)s",
+    "dibao": "m.receives_dibao",
+    "labourers": "m.labour_ability IN ({labourers}) AND m.birth_date <= %(born_by_16)s"
+    " AND m.birth_date > %(born_by_61)s",
+    "workers": "m.months_worked >= 1 AND m.months_worked <= 12",
+}
+
+
+def household_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tuple[str, dict]:
+    """DQ03, DQ05, DQ08 and DQ09 (income of the year of as_of), DQ10, DQ11 no helper and DQ12 in one
+    statement: the county's live households, once, beside one aggregate of their current members."""
+    qn = connection.ops.quote_name
+    params: dict = {
+        "as_of": as_of,
+        "county": county_id,
+        "run_id": run_id,
+        "year": as_of.year,
+        "spouse": str(c.Relationship.SPOUSE),
+        "head": str(c.Relationship.HEAD),
+        "not_in_school": str(c.SchoolStatus.NOT_IN_SCHOOL),
+        "dibao": str(c.HouseholdType.DIBAO),
+        "tekun": str(c.HouseholdType.TEKUN),
+        **{f"born_by_{age}": birth_limit(as_of, age) for age in (16, 61)},
+    }
+    lists = {}
+    for name, values in {"live": c.LIVE_STATUSES, "labourers": q.LABOURERS}.items():
+        lists[name], extra = _in_list(name, values)
+        params.update(extra)
+    for cause in (c.Cause.ILLNESS, c.Cause.DISABILITY, c.Cause.SCHOOLING):
+        params[f"cause_{cause}"] = str(cause)
+        lists[f"cause_{cause}"] = (
+            f"(h.main_cause = %(cause_{cause})s OR h.other_cause_1 = %(cause_{cause})s"
+            f" OR h.other_cause_2 = %(cause_{cause})s)"
+        )
+    # Thresholds are the module's Decimal constants, written as SQL numbers (no float on SQLite).
+    lists.update(
+        max_net=str(q.MAX_PER_CAPITA_NET),
+        max_arable=str(q.MAX_ARABLE_PER_PERSON),
+        max_forest=str(q.MAX_FOREST_PER_PERSON),
+        max_road=str(q.MAX_ROAD_KM),
+    )
+    t_member, t_household, t_income, t_pairing = (qn(x._meta.db_table) for x in (Member, Household, Income, Pairing))
+    lists["pairing"] = (
+        f"SELECT 1 FROM {t_pairing} p WHERE p.household_id = h.id AND p.start <= %(as_of)s"  # noqa: S608
+        f" AND (p.{qn('end')} IS NULL OR p.{qn('end')} >= %(as_of)s) LIMIT 1"
+    )
+    counts = ", ".join(
+        f"SUM(CASE WHEN {cond.format(**lists)} THEN 1 ELSE 0 END) AS {name}" for name, cond in MEMBER_COUNTS.items()
+    )
+    kinds, conditions, details = [], [], []
+    for i, (code, kind, condition, detail) in enumerate(HOUSEHOLD_KINDS):
+        params[f"k{i}_code"], params[f"k{i}_kind"] = str(code), kind
+        params[f"k{i}_sev"] = str(q.severity_of(code))
+        kinds.append(f"SELECT {i} AS n, %(k{i}_code)s AS code, %(k{i}_kind)s AS kind, %(k{i}_sev)s AS severity")
+        conditions.append(f"WHEN {i} THEN {condition.format(**lists)}")
+        details.append(f"WHEN {i} THEN {_json(detail)}")
+    zero = ", ".join(f"COALESCE(ag.{name}, 0) AS {name}" for name in MEMBER_COUNTS)
+    columns = "as_of, code, kind, severity, household_id, member_id, county_id, village_id, detail, run_id"
+    sql = f"""
+        INSERT INTO {qn(QualityFinding._meta.db_table)} ({columns})
+        SELECT %(as_of)s, k.code, k.kind, k.severity, h.id, NULL, h.county_id, h.village_id,
+               CASE k.n {" ".join(details)} END, %(run_id)s
+        FROM {t_household} h
+        JOIN (
+            SELECT hh.id AS household_id, {zero}
+            FROM {t_household} hh
+            LEFT JOIN (
+                SELECT m.household_id, {counts}
+                FROM {t_household} mh JOIN {t_member} m ON m.household_id = mh.id
+                WHERE mh.county_id = %(county)s AND mh.status IN ({lists["live"]}) AND m.departure = ''
+                GROUP BY m.household_id
+            ) ag ON ag.household_id = hh.id
+            WHERE hh.county_id = %(county)s AND hh.status IN ({lists["live"]})
+        ) a ON a.household_id = h.id
+        LEFT JOIN {t_income} i ON i.household_id = h.id AND i.year = %(year)s
+        JOIN ({" UNION ALL ".join(kinds)}) k ON (CASE k.n {" ".join(conditions)} END)
+        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]})
+    """  # noqa: S608 - table names from the models, values as parameters
+    return sql, params
+
+
+def household_pass(*, as_of: dt.date, county_id: int, run_id: int | None) -> int:
+    """Write the household- and income-level findings of the county; return their number."""
+    sql, params = household_pass_sql(as_of=as_of, county_id=county_id, run_id=run_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)

@@ -1,0 +1,68 @@
+"""The nightly data-quality run of a county is a fixed handful of statements (performance.md): the
+member and household passes do not grow with the number of households, and one row matching
+several kinds gets each of its findings."""
+
+import datetime as dt
+
+from households import choices as c
+from households.models import Household, Member
+from monitoring.models import QualityFinding
+from monitoring.services import quality_run_county
+from tests import factories as f
+
+from .conftest import AS_OF, clean_household
+
+
+def test_the_number_of_statements_does_not_grow_with_the_households(tree, users, django_assert_max_num_queries):
+    clean_household(tree.village_a)
+    with django_assert_max_num_queries(20) as few:
+        quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+    for _ in range(5):
+        clean_household(tree.village_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+
+
+def test_a_household_and_a_member_with_several_problems_get_every_finding(tree, users):
+    h = clean_household(
+        tree.village_a,
+        main_cause=c.Cause.ILLNESS,
+        household_type=c.HouseholdType.DIBAO,
+        road_distance_km=60,
+        housing_area=0,
+    )
+    head = h.members.get(relationship=c.Relationship.HEAD)
+    # Aged 20+ in primary school and labour although a student: two member kinds; works 6 months.
+    Member.objects.filter(pk=head.pk).update(school_status=c.SchoolStatus.PRIMARY, months_worked=6)
+    f.income(h, AS_OF.year, wages=0, business=500)
+    quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+    found = set(QualityFinding.objects.filter(household=h).values_list("code", "kind", "member_id"))
+    assert {
+        ("DQ05", "illness", None),
+        ("DQ10", "dibao", None),
+        ("DQ12", "road", None),
+        ("DQ12", "housing_area", None),
+        ("DQ08", "work_no_wages", None),
+        ("DQ09", "no_costs", None),
+        ("DQ06", "too_old", head.pk),
+        ("DQ07", "child_or_student_labour", head.pk),
+    } <= found
+
+
+def test_a_household_without_current_members_is_checked_with_counts_of_zero(tree, users):
+    h = clean_household(tree.village_a, main_cause=c.Cause.DISABILITY, arable_land=500)
+    Member.objects.filter(household=h).update(departure=c.Departure.MOVED_AWAY, departed_on=dt.date(2019, 1, 1))
+    quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+    found = set(QualityFinding.objects.filter(household=h).values_list("code", "kind"))
+    assert ("DQ03", "heads") in found and ("DQ05", "disability") in found
+    # Per person needs at least one person: no land finding for an empty household (as before).
+    assert ("DQ12", "arable_land") not in found
+    detail = QualityFinding.objects.get(household=h, code="DQ03").detail
+    assert detail == {"heads": 0}
+
+
+def test_households_that_are_not_live_are_not_checked(tree, users):
+    h = clean_household(tree.village_a, housing_area=0)
+    Household.objects.filter(pk=h.pk).update(status=c.Status.CLOSED)
+    quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
+    assert not QualityFinding.objects.filter(household=h, code="DQ12").exists()
