@@ -129,9 +129,15 @@ def timed_run(as_of: dt.date) -> dict:
 
         return inner
 
+    from monitoring import services as monitoring
+
+    real_quality, real_triggers = monitoring.quality_run_county, monitoring.monitoring_run_county
+    spent.update(quality=0.0, triggers=0.0)
     run_rules.county_household_test = wrap(real_test, "household")
     run_rules._call_monitoring = wrap(real_mon, "monitoring")
     run_rules.region_indicators_compute = wrap(real_regions, "regions")
+    monitoring.quality_run_county = wrap(real_quality, "quality")
+    monitoring.monitoring_run_county = wrap(real_triggers, "triggers")
     try:
         started = time.monotonic()
         run = run_rules.recompute_sync(as_of=as_of)
@@ -142,6 +148,7 @@ def timed_run(as_of: dt.date) -> dict:
             real_mon,
             real_regions,
         )
+        monitoring.quality_run_county, monitoring.monitoring_run_county = real_quality, real_triggers
     spent["state"] = run.state
     spent["households"] = run.households
     spent["counties"] = run.counties_total
@@ -205,8 +212,12 @@ def main() -> None:
         r = timed_run(as_of)
         print(
             f"nightly run, {label}: total {r['total']:.2f} s [{r['state']}, {r['counties']} counties] — "
-            f"household test {r['household']:.2f} s, monitoring+quality {r['monitoring']:.2f} s, "
-            f"region indicators {r['regions']:.2f} s"
+            f"household test {r['household']:.2f} s, monitoring+quality {r['monitoring']:.2f} s "
+            f"(quality {r['quality']:.2f} s, triggers {r['triggers']:.2f} s), region indicators {r['regions']:.2f} s"
+        )
+        print(
+            f"  monitoring+quality {r['monitoring'] * 1000 / r['households']:.3f} ms per household; "
+            f"projected at 1,000,000 households (linear): {r['total'] * 1_000_000 / r['households']:.0f} s"
         )
         print(
             f"  household test / reference = {r['household'] / ref_seconds:.2f}× "

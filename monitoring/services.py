@@ -34,9 +34,10 @@ def _no_jit() -> None:
       worker of a parallel plan rebuilt the same hash table."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(  # one statement: SET LOCAL of the three, for this transaction only
+                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true)"
+            )
 
 
 @transaction.atomic
