@@ -16,6 +16,8 @@ import xlsxwriter
 from django.db import connection
 from django.db.models import QuerySet
 
+from . import xlsx_stream
+
 CHUNK = 5000
 BOM = "\ufeff"  # Excel opens a UTF-8 CSV with Chinese headers correctly only with a byte-order mark
 Progress = Callable[[int], None]
@@ -119,6 +121,16 @@ def csv_write(qs: QuerySet, header: list[str], out, *, progress: Progress | None
 
 
 def xlsx_write(qs: QuerySet, header: list[str], path: str, *, sheet: str, progress: Progress | None = None) -> int:
+    """Write the XLSX with the streaming writer (reports.xlsx_stream): flat memory, text never a formula."""
+    with no_jit():
+        return xlsx_stream.write_xlsx(
+            path, sheet, header, qs.iterator(chunk_size=CHUNK), progress=progress, every=CHUNK
+        )
+
+
+def xlsx_write_xlsxwriter(
+    qs: QuerySet, header: list[str], path: str, *, sheet: str, progress: Progress | None = None
+) -> int:
     """Write the XLSX row by row with xlsxwriter's constant_memory mode. Text always goes through
     write_string, so nothing is ever read as a formula (§12); numbers stay numbers."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
