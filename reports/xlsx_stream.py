@@ -15,6 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 # Characters XML 1.0 forbids; a spreadsheet cell cannot hold them either.
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
+# Characters a sheet name may not hold.
+_SHEET_NAME = dict.fromkeys(map(ord, "[]:*?/\\"), "_") | _ILLEGAL
+
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -56,6 +59,7 @@ _STYLES = (
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
 _SHEET_HEAD = (
@@ -87,6 +91,7 @@ def _cell(value) -> str:
 def write_xlsx(path: str, sheet: str, header: list[str], rows: Iterable[tuple], *, progress=None, every=5000) -> int:
     """Write header and rows to path; returns the number of data rows."""
     n = 0
+    sheet = sheet.translate(_SHEET_NAME)[:31] or "Sheet1"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)

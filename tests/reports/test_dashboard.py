@@ -89,3 +89,20 @@ def test_a_dashboard_before_any_run_says_so(client, tree, users):
     r = client.get("/reports/")
     assert r.status_code == 200 and r.context["as_of"] is None
     assert b'data-testid="no-snapshot"' in r.content
+
+
+def test_a_helper_sees_only_the_paired_households(client, world):
+    import datetime as dt
+
+    from households.models import Helper, Pairing
+
+    helper = Helper.objects.create(
+        name="张帮", sex="male", unit="县农业局", unit_level="county", county=world.tree.county, user=world.users.helper
+    )
+    Pairing.objects.create(helper=helper, household=world.b, start=dt.date(2019, 1, 1))
+    client.force_login(world.users.helper)
+    statuses = {s["status"]: s["households"] for s in client.get("/reports/").context["data"]["statuses"]}
+    assert statuses["poor"] == 1 and statuses["exited"] == statuses["returned"] == 0
+    rows = client.get("/reports/tables/households/").context["page"].object_list
+    assert [r[0] for r in rows] == [world.b.number]
+    assert client.get("/reports/tables/households/", {"region": world.tree.county2.code}).status_code == 404
