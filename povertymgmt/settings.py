@@ -159,6 +159,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    # Several models have a field named "category": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "AssistanceCategoryEnum": "assistance.choices.AssistanceCategory",
+        "ProjectCategoryEnum": "projects.choices.PROJECT_CATEGORIES",
+        "AlertCategoryEnum": "monitoring.models.AlertCategory",
+    },
 }
 
 # Celery: eager (in-process) when no broker is configured, Redis otherwise.
