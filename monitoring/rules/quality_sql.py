@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import connection
 
 from households import choices as c
-from households.models import Household, Income, Member, MemberEvent, Pairing
+from households.models import Helper, Household, Income, Member, MemberEvent, Pairing
 
 from ..models import QualityCode, QualityFinding
 from . import quality as q
@@ -20,6 +20,9 @@ from .common import birth_limit
 
 # (code, kind, condition on m (member) and h (household), detail: {key: column})
 MEMBER_KINDS = [
+    # DQ01 and DQ11 poor helper: one index probe by the normalised number (quality.dq01 / dq11 say why).
+    (QualityCode.DQ01, "duplicate", "m.id_number <> '' AND ({duplicate}) IS NOT NULL", {}),
+    (QualityCode.DQ11, "poor_helper", "m.id_number <> '' AND ({serving_helper}) IS NOT NULL", {}),
     (QualityCode.DQ04, "same_sex", "m.relationship = %(spouse)s AND ({same_sex_head}) IS NOT NULL", {}),
     (
         QualityCode.DQ04,
@@ -95,6 +98,7 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
         "male": str(c.Sex.MALE),
         "female": str(c.Sex.FEMALE),
         "not_in_school": str(c.SchoolStatus.NOT_IN_SCHOOL),
+        "deceased": str(c.Departure.DECEASED),
         **{f"born_by_{age}": birth_limit(as_of, age) for age in (6, 15, 16, 20, 61, 111)},
     }
     lists = {}
@@ -114,6 +118,18 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
     lists["same_sex_head"] = (
         f"SELECT 1 FROM {t_member} hd WHERE hd.household_id = m.household_id AND hd.departure = ''"  # noqa: S608
         " AND hd.relationship = %(head)s AND hd.sex = m.sex LIMIT 1"
+    )
+    t_helper, t_pairing = qn(Helper._meta.db_table), qn(Pairing._meta.db_table)
+    lists["duplicate"] = (
+        f"SELECT 1 FROM {t_member} u JOIN {t_household} uh ON uh.id = u.household_id"  # noqa: S608
+        f" WHERE u.id_number = UPPER(TRIM(m.id_number)) AND uh.status IN ({lists['live']})"
+        " AND u.departure IN ('', %(deceased)s) AND u.household_id <> m.household_id LIMIT 1"
+    )
+    lists["serving_helper"] = (
+        f"SELECT 1 FROM {t_helper} hp WHERE UPPER(TRIM(hp.id_number)) = UPPER(TRIM(m.id_number))"  # noqa: S608
+        f" AND hp.id_number <> '' AND (SELECT 1 FROM {t_pairing} p WHERE p.helper_id = hp.id"
+        f" AND p.start <= %(as_of)s AND (p.{qn('end')} IS NULL OR p.{qn('end')} >= %(as_of)s) LIMIT 1) IS NOT NULL"
+        " LIMIT 1"
     )
     lists["departing"] = (
         f"SELECT 1 FROM {t_event} e WHERE e.member_id = m.id AND e.kind IN ({lists['departing_kinds']}) LIMIT 1"  # noqa: S608
