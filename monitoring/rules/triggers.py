@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 
 from households import choices as c
 from households.models import Income
@@ -35,7 +35,7 @@ def _money(value: Decimal) -> str:
 
 def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
     """Every trigger of §7 that fires for a monitored household of the county; the conditions are
-    evaluated in SQL, only the households that fire come back."""
+    evaluated in SQL, only the households that fire come back (two statements: incomes, snapshot)."""
     from households.policy import parameters_for  # the nightly run's module, imported when needed
 
     params = parameters_for(as_of.year)
@@ -45,55 +45,61 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
         values = {**values, "policy_year": params.year, "policy_version": params.version}
         fired.setdefault(household_id, (village_id, {}))[1][str(trigger)] = values
 
-    incomes = Income.objects.filter(
-        household__county_id=county_id, household__status__in=MONITORED_STATUSES, year=as_of.year
-    ).annotate(size=current_member_count(ref="household_id"), village_id=F("household__village_id"))
     threshold = params.monitoring_income_multiplier * params.poverty_line
-
-    low = incomes.filter(size__gt=0, net__lt=F("size") * Value(threshold))
-    for household_id, village_id, net, size in low.values_list("household_id", "village_id", "net", "size"):
-        add(
-            household_id,
-            village_id,
-            Trigger.LOW_INCOME,
-            {
-                "per_capita_net": _money(net / size),
-                "threshold": _money(threshold),
-                "poverty_line": _money(params.poverty_line),
-                "multiplier": str(params.monitoring_income_multiplier),
-            },
-        )
-
-    rigid = incomes.filter(rigid_expenditure__gt=F("net"))
-    for household_id, village_id, net, spent in rigid.values_list(
-        "household_id", "village_id", "net", "rigid_expenditure"
-    ):
-        add(
-            household_id,
-            village_id,
-            Trigger.RIGID_EXPENDITURE,
-            {"rigid_expenditure": _money(spent), "net": _money(net)},
-        )
-
     previous = Income.objects.filter(household_id=OuterRef("household_id"), year=as_of.year - 1).values("net")[:1]
     keep = Value(Decimal(1) - params.monitoring_drop_ratio)
-    drop = incomes.annotate(previous_net=Subquery(previous)).filter(
-        size__gt=0, previous_net__gt=0, net__lt=F("previous_net") * keep
-    )
-    for household_id, village_id, net, prev, size in drop.values_list(
-        "household_id", "village_id", "net", "previous_net", "size"
-    ):
-        add(
-            household_id,
-            village_id,
-            Trigger.INCOME_DROP,
-            {
-                "per_capita_net": _money(net / size),
-                "previous_per_capita_net": _money(Decimal(prev) / size),
-                "drop": str(((Decimal(prev) - net) / Decimal(prev)).quantize(Decimal("0.0001"))),
-                "drop_ratio": str(params.monitoring_drop_ratio),
-            },
+    # One statement for the three income triggers (it was one each, with the member count computed
+    # again in each): the conditions stay in SQL as flags, only the rows with a flag come back.
+    conditions = {
+        "is_low": Q(size__gt=0, net__lt=F("size") * Value(threshold)),
+        "is_rigid": Q(rigid_expenditure__gt=F("net")),
+        "is_drop": Q(size__gt=0, previous_net__gt=0, net__lt=F("previous_net") * keep),
+    }
+    incomes = (
+        Income.objects.filter(household__county_id=county_id, household__status__in=MONITORED_STATUSES, year=as_of.year)
+        .annotate(
+            size=current_member_count(ref="household_id"),
+            village_id=F("household__village_id"),
+            previous_net=Subquery(previous),
         )
+        .annotate(**{flag: ExpressionWrapper(q, output_field=BooleanField()) for flag, q in conditions.items()})
+        .filter(Q(is_low=True) | Q(is_rigid=True) | Q(is_drop=True))
+    )
+    rows = incomes.values_list(
+        "household_id", "village_id", "net", "size", "rigid_expenditure", "previous_net", *conditions
+    )
+    for household_id, village_id, net, size, spent, prev, is_low, is_rigid, is_drop in rows:
+        if is_low:
+            add(
+                household_id,
+                village_id,
+                Trigger.LOW_INCOME,
+                {
+                    "per_capita_net": _money(net / size),
+                    "threshold": _money(threshold),
+                    "poverty_line": _money(params.poverty_line),
+                    "multiplier": str(params.monitoring_income_multiplier),
+                },
+            )
+        if is_rigid:
+            add(
+                household_id,
+                village_id,
+                Trigger.RIGID_EXPENDITURE,
+                {"rigid_expenditure": _money(spent), "net": _money(net)},
+            )
+        if is_drop:
+            add(
+                household_id,
+                village_id,
+                Trigger.INCOME_DROP,
+                {
+                    "per_capita_net": _money(net / size),
+                    "previous_per_capita_net": _money(Decimal(prev) / size),
+                    "drop": str(((Decimal(prev) - net) / Decimal(prev)).quantize(Decimal("0.0001"))),
+                    "drop_ratio": str(params.monitoring_drop_ratio),
+                },
+            )
 
     for household_id, village_id, failing in _guarantee_failures(as_of, county_id):
         add(household_id, village_id, Trigger.GUARANTEE_FAILED, failing)
