@@ -29,3 +29,15 @@ class ReportSummary(APIView):
         body["as_of"] = as_of.isoformat() if as_of else None
         body["snapshot_dates"] = [d.isoformat() for d in dates]
         return Response(body)
+
+
+class RegionReportSummary(ReportSummary):
+    """The same figures for a region given by its code (§2)."""
+
+    @extend_schema(
+        operation_id="reports_region_summary",
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, code: str | None = None) -> Response:
+        return super().get(request, code)

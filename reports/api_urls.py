@@ -6,5 +6,5 @@ from . import api
 
 urlpatterns = [
     path("reports/summary/", api.ReportSummary.as_view(), name="api-report-summary"),
-    path("reports/<str:code>/summary/", api.ReportSummary.as_view(), name="api-report-region-summary"),
+    path("reports/<str:code>/summary/", api.RegionReportSummary.as_view(), name="api-report-region-summary"),
 ]

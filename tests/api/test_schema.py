@@ -21,7 +21,7 @@ OFFLINE_SPECTACULAR = {
     # Swagger UI's default validator badge calls an online service.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
-API_MODULES = ["accounts.api_urls", "villages.api_urls", "households.api_urls"]
+from povertymgmt.api_v1 import API_MODULES  # noqa: E402 - every app of /api/v1/
 
 
 def test_the_schema_is_served_and_describes_the_registry_endpoints(client, db):
@@ -34,7 +34,7 @@ def test_the_schema_is_served_and_describes_the_registry_endpoints(client, db):
     assert "delete" not in paths["/api/v1/households/{number}/"]
 
 
-def test_the_schema_of_these_endpoints_generates_without_warnings_and_validates(db):
+def test_the_schema_of_the_whole_api_generates_without_warnings_and_validates(db):
     patterns = [path("api/v1/", include(module)) for module in API_MODULES]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
