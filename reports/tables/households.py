@@ -4,6 +4,7 @@ ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households import choices as c
 from households.models import CRITERIA, Household, HouseholdCheck, Member
@@ -183,7 +184,7 @@ CRITERION_LABELS = {
     "housing": _("Safe housing"),
     "water": _("Safe drinking water"),
 }
-OUTCOMES = [(True, _("Passed")), (False, _("Failed")), (None, _("Missing data"))]
+OUTCOMES = [(True, _("Passed")), (False, pgettext_lazy("criterion", "Failed")), (None, _("Missing data"))]
 
 
 def eligibility(ctx: Context):
