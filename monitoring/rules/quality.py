@@ -162,7 +162,8 @@ def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
 # Most checks are conditions on one member, or on one household with counts of its members and its
 # income record: quality_sql computes them in two passes (member_pass, household_pass). Below are
 # the rest, which look at non-current members (DQ13). dq01 and dq11 define the two look-ups across
-# households that the member pass makes (kept as querysets: their docstrings are the definition).
+# households that the member pass makes (kept as querysets: they are the definition, and a test
+# checks that the pass finds the same members).
 SET_BASED_CHECKS = [dq13]
 
 
