@@ -22,7 +22,13 @@ Measured 2026-11-28, this 2-core machine under heavy load from other work (load 
     first run 42.6 s: household test 5.8 s (3.2× the 1.83 s reference), quality 17.6 s, triggers
     15.7 s, regions 2.2 s; rerun of the date 34.9 s: household test 6.9 s, quality 17.0 s, triggers
     8.0 s, regions 1.8 s; 2,257–2,751 households/s overall, 98 MB peak.
-    Linear projection to 1,000,000 households in ONE process: 363–443 s. The nightly run spreads the
+  250,000 households (240,039 live, 41 counties), after: first run 91.8 s: household test 12.9 s
+    (3.04× the 4.25 s reference), quality 39.7 s, triggers 35.7 s (the first night creates every
+    alert), regions 2.1 s; rerun 80.4 s: household test 14.9 s (3.50×), quality 42.9 s, triggers
+    19.5 s, regions 1.8 s; 2,614–2,986 households/s overall, 163 MB peak. Before (figures of the
+    previous owners, same machine, heavy load): household test 25 s (3.2×), monitoring + quality
+    228–305 s, regions 3 s.
+    Linear projection to 1,000,000 households in ONE process: 335–443 s. The nightly run spreads the
     counties over one Celery worker per core, so on 2 cores ≈ half of that, and less on an idle machine.
   Where the time went and what changed (per county, profiled): every check read ALL members or
   incomes of the province (sequential scan into a hash join, random_page_cost 4) for a county's few
