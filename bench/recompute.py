@@ -32,8 +32,8 @@ Measured 2026-11-28, this 2-core machine under heavy load from other work (load 
     counties over one Celery worker per core, so on 2 cores ≈ half of that, and less on an idle machine.
   Where the time went and what changed (per county, profiled): every check read ALL members or
   incomes of the province (sequential scan into a hash join, random_page_cost 4) for a county's few
-  thousand households; 35 statements per county. Now: two statements (one pass over the county's
-  members, one over its households with one count of their members and the income record), planner
+  thousand households; 35 statements per county. Now five: one pass over the county's
+  members, one over its households with one count of their members and the income record, DQ02, two of DQ13; planner
   settings per transaction, DQ02 parses in Python only the numbers SQL cannot vouch for, DQ11 probes
   an index on the helpers' normalised number. Quality ≈ 1.2 s → 0.33 s and triggers ≈ 0.35 s →
   0.2 s per county of 2,400 households at load ≈ 4.
