@@ -60,6 +60,21 @@ def login(client, user):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in-process in every test, also in the CI pass that sets REDIS_URL, where no worker
+    listens; a test marked `real_worker` starts its own Celery worker and uses the broker."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    from povertymgmt.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
 def pytest_configure(config):
     from django.conf import settings
 

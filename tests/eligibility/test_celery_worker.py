@@ -18,6 +18,7 @@ from .conftest import AS_OF, good_household
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL) and PostgreSQL"),
     pytest.mark.slow,
+    pytest.mark.real_worker,
 ]
 ROOT = Path(settings.BASE_DIR)
 
