@@ -97,53 +97,30 @@ def with_arrangement_totals(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     )
 
 
-def ledger_filter(
-    qs: QuerySet,
-    *,
-    county_field: str,
-    county: str = "",
-    source_field: str = "",
-    source: str = "",
-    year_field: str = "",
-    year=None,
-) -> QuerySet:
+def ledger_filter(qs: QuerySet, *, to_allocation: str = "", county: str = "", source: str = "", year=None) -> QuerySet:
+    """Filter ledger entries by their allocation's county code, source and year; `to_allocation` is the
+    path from the entry to its allocation ("" for allocations, "allocation__", "arrangement__allocation__")."""
     if county:
-        qs = qs.filter(**{f"{county_field}__code": county})
-    if source and source_field:
-        qs = qs.filter(**{source_field: source})
-    if year and year_field:
-        qs = qs.filter(**{year_field: year})
+        qs = qs.filter(**{f"{to_allocation}county__code": county})
+    if source:
+        qs = qs.filter(**{f"{to_allocation}source": source})
+    if year:
+        qs = qs.filter(**{f"{to_allocation}year": year})
     return qs
 
 
 def fund_progress(user: User, *, year=None, county: str = "", source: str = "") -> list[dict]:
     """§11 report: allocated, arranged, disbursed and 支出进度 (disbursed ÷ allocated) by county, source
     and fund year (the year of the allocation the money came from). Three GROUP BY queries."""
-    alloc = ledger_filter(
-        allocation_list_for(user),
-        county_field="county",
-        county=county,
-        source_field="source",
-        source=source,
-        year_field="year",
-        year=year,
-    )
+    alloc = ledger_filter(allocation_list_for(user), county=county, source=source, year=year)
     arr = ledger_filter(
-        arrangement_list_for(user),
-        county_field="allocation__county",
-        county=county,
-        source_field="allocation__source",
-        source=source,
-        year_field="allocation__year",
-        year=year,
+        arrangement_list_for(user), to_allocation="allocation__", county=county, source=source, year=year
     )
     dis = ledger_filter(
         disbursement_list_for(user),
-        county_field="arrangement__allocation__county",
+        to_allocation="arrangement__allocation__",
         county=county,
-        source_field="arrangement__allocation__source",
         source=source,
-        year_field="arrangement__allocation__year",
         year=year,
     )
     rows: dict[tuple, dict] = {}

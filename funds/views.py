@@ -36,15 +36,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = sel.allocation_list_for(request.user)
     if form.is_valid():
         d = form.cleaned_data
-        qs = sel.ledger_filter(
-            qs,
-            county_field="county",
-            county=d["county"],
-            source_field="source",
-            source=d["source"],
-            year_field="year",
-            year=d["year"],
-        )
+        qs = sel.ledger_filter(qs, county=d["county"], source=d["source"], year=d["year"])
     qs = sel.with_allocation_totals(qs).select_related("county", "reverses")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(

@@ -42,14 +42,3 @@ def both_ways(h, as_of=AS_OF):
 @pytest.fixture
 def world(tree, users):
     return tree
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process even in the CI pass that sets REDIS_URL (no worker listens in these tests)."""
-    from povertymgmt.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -11,7 +11,7 @@ from .conftest import good_household
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_province_staff_start_a_run_and_a_clerk_sees_the_exit_check(page, world, users, eager_celery):
+def test_province_staff_start_a_run_and_a_clerk_sees_the_exit_check(page, world, users):
     h = good_household(world.village_a)
     f.income(h, timezone.localdate().year, wages="20000")  # the run is as of today
     browser_login(page, "province")

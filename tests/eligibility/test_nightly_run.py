@@ -134,7 +134,7 @@ def test_monitoring_and_quality_run_after_each_county(several, monkeypatch):
     assert HouseholdCheck.objects.filter(run_id=run.pk).count() == 4
 
 
-def test_the_nightly_task_runs_every_county(several, django_capture_on_commit_callbacks, eager_celery):
+def test_the_nightly_task_runs_every_county(several, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run_id = nightly_recompute.delay("2019-10-15").get()  # eager without a broker
     run = RecomputeRun.objects.get(pk=run_id)

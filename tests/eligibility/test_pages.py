@@ -36,9 +36,7 @@ def test_run_detail_polls_while_running_and_shows_a_county_error(world, users, c
     assert login(client, users.clerk_a).get(f"/eligibility/runs/{run.pk}/").status_code == 404
 
 
-def test_province_staff_start_a_run_after_commit(
-    world, users, client, django_capture_on_commit_callbacks, eager_celery
-):
+def test_province_staff_start_a_run_after_commit(world, users, client, django_capture_on_commit_callbacks):
     good_household(world.village_a)
     login(client, users.province)
     with django_capture_on_commit_callbacks(execute=True):
