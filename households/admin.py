@@ -251,7 +251,7 @@ class PolicyParameterAdmin(ScopedAdmin):
 
 @admin.register(HouseholdCheck)
 class HouseholdCheckAdmin(ComputedAdmin):
-    list_display = ("household_id", "as_of", "status", "policy_year", "eligible", "per_capita_net")
+    list_display = ("household_id", "since", "until", "status", "policy_year", "eligible", "per_capita_net")
     list_filter = ("eligible", "status")
     search_fields = ("=household__number",)
     raw_id_fields = ("household", "county", "village", "run")

@@ -80,7 +80,7 @@ def table_context(user: User, table: Table, params: Mapping[str, str]) -> tuple[
 
 
 def _checks(user: User, region: Region, as_of: dt.date):
-    qs = HouseholdCheck.objects.filter(region_q(region), as_of=as_of)
+    qs = HouseholdCheck.objects.on(as_of).filter(region_q(region))
     if user.role == Role.HELPER:
         from households.selectors import household_list_for
 

@@ -87,16 +87,18 @@ def announced_cases() -> QuerySet[Case]:
 
 def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
     """§6.1 step 1 for the clerk: households of the scope that the latest nightly test marks eligible
-    and that have no running exit case (one query; the latest check comes from the (household, as_of)
+    and that have no running exit case (one query; the latest check comes from the (household, since)
     index)."""
     if user.role != Role.VILLAGE_CLERK:
         return Household.objects.none()
-    latest = HouseholdCheck.objects.filter(household=OuterRef("pk")).order_by("-as_of")
+    latest = HouseholdCheck.objects.filter(household=OuterRef("pk")).order_by("-since")
     running = Case.objects.filter(household=OuterRef("pk"), case_type=d.CaseType.HOUSEHOLD_EXIT, closed_at__isnull=True)
     return (
         household_list_for(user)
         .filter(status__in=hc.POOR_STATUSES)
-        .annotate(eligible_now=Subquery(latest.values("eligible")[:1]), checked_on=Subquery(latest.values("as_of")[:1]))
+        .annotate(
+            eligible_now=Subquery(latest.values("eligible")[:1]), eligible_since=Subquery(latest.values("since")[:1])
+        )
         .filter(eligible_now=True)
         .exclude(Exists(running))
         .order_by("id")[:limit]

@@ -10,18 +10,36 @@ from .. import choices as c
 CRITERIA = ("income", "food", "clothing", "education", "medical", "housing", "water")
 
 
-class HouseholdCheck(models.Model):
-    """The §5.2 test of one live household as of a date: per-criterion outcome and the values looked at.
+class HouseholdCheckQuerySet(models.QuerySet):
+    def on(self, day) -> "HouseholdCheckQuerySet":
+        """The results that held on `day`: one row per household tested by the run of that date."""
+        return self.filter(models.Q(until__isnull=True) | models.Q(until__gt=day), since__lte=day)
 
-    Written set-based by households.rules.household_sql (one INSERT … SELECT per county); never saved
-    one by one. passed: True / False / None (= missing data, which fails the test, §5.2). Exited
-    households are tested too: monitoring (§7) reads their guarantee results. `eligible` matters for
-    poor / returned households. Foreign keys carry no database constraint: rows are written only from
-    existing rows in the same statement, households are never deleted (closed), and 1M checked
-    inserts a night cost more than the check is worth (performance.md).
+    def current(self) -> "HouseholdCheckQuerySet":
+        """The latest result of every household still tested (live, §5.6)."""
+        return self.filter(until__isnull=True)
+
+
+class HouseholdCheck(models.Model):
+    """The §5.2 test of one live household: per-criterion outcome and the values looked at, kept as a
+    history of changes — one row per household for each stretch of nights with the same result.
+
+    A nightly run of date D writes a row only for a household whose result differs from the one that
+    held on D (or that has none): the old row gets `until = D`, the new one `since = D`. A household no
+    longer tested (closed, moved to a county whose run closes it) gets `until = D`. So `on(D)` answers
+    "what did the run of D say" for every household, "changed since the previous run" is the rows
+    with `since` between the two dates, and a night where little changes writes little (performance.md:
+    the full rewrite of 1M rows is write-bound; the table grows with changes, not with nights).
+
+    Written set-based by households.rules.household_sql, per county; never saved one by one.
+    passed: True / False / None (= missing data, which fails the test, §5.2). Exited households are
+    tested too: monitoring (§7) reads their guarantee results. `eligible` matters for poor / returned
+    households. Foreign keys carry no database constraint: rows are written only from existing rows in
+    the same statement and households are never deleted (closed).
     """
 
-    as_of = models.DateField(_("as of"))
+    since = models.DateField(_("result since"))
+    until = models.DateField(_("result until"), null=True, blank=True)
     run = models.ForeignKey(
         "households.RecomputeRun",
         on_delete=models.SET_NULL,
@@ -74,18 +92,33 @@ class HouseholdCheck(models.Model):
     relocation = models.CharField(_("relocation"), max_length=10, blank=True)
     identification_year = models.PositiveSmallIntegerField(_("identification year"))
 
+    objects = HouseholdCheckQuerySet.as_manager()
+
+    # The date of the latest run that gave this result (set by households.rules.reads.latest_check);
+    # `since` when unknown.
+    checked_on = None
+
     class Meta:
         verbose_name = _("household exit check")
         verbose_name_plural = _("household exit checks")
-        ordering = ["-as_of", "household_id"]
+        ordering = ["-since", "household_id"]
         constraints = [
-            # Idempotence (§5.6): one result per household and date. Also the "latest check" index.
-            models.UniqueConstraint(fields=["household", "as_of"], name="householdcheck_one_per_day"),
+            # Idempotence (§5.6): one result per household starting on a date. Also the "latest check" index.
+            models.UniqueConstraint(fields=["household", "since"], name="householdcheck_one_per_day"),
         ]
-        indexes = [models.Index(fields=["as_of", "county"], name="householdcheck_day_county")]
+        indexes = [
+            # A county's results that hold (until IS NULL in the nightly case), and a run's new rows.
+            models.Index(fields=["county", "until"], name="householdcheck_county_until"),
+            models.Index(fields=["since", "county"], name="householdcheck_since_county"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.as_of}"
+        return f"{self.household_id} {self.since}–{self.until or ''}"
+
+    @property
+    def as_of(self):
+        """The date the result is reported for: the latest run that gave it."""
+        return self.checked_on or self.since
 
     def passed(self, code: str) -> bool | None:
         return getattr(self, f"{code}_passed")

@@ -1,10 +1,11 @@
-"""The §5.2 household test, set-based: one DELETE and one INSERT … SELECT per county (§5.6).
+"""The §5.2 household test, set-based, per county (§5.6), kept as a history of changes.
 
-No per-household Python: the statement joins the county's households to one aggregate of their
-current members, their income record of the policy year and their latest assessment, and writes
-every criterion with the values it looked at into households_householdcheck. It runs on SQLite and
-PostgreSQL alike. households.rules.household.evaluate is the reference in Python; a test keeps them
-in agreement.
+No per-household Python: one SELECT joins the county's households to one aggregate of their current
+members, their income record of the policy year and their latest assessment, and gives every
+criterion with the values it looked at. Its result goes into a temporary table; only the households
+whose result differs from the one that held on the date get a new households_householdcheck row (see
+HouseholdCheck). It runs on SQLite and PostgreSQL alike. households.rules.household.evaluate is the
+reference in Python; a test keeps them in agreement.
 """
 
 import datetime as dt
@@ -12,13 +13,12 @@ import datetime as dt
 from django.db import connection
 
 from .. import choices as c
-from ..models import Assessment, Household, HouseholdCheck, Income, Member
+from ..models import Assessment, Household, HouseholdCheck, Income, Member, RecomputeCounty, RecomputeRun
 from ..policy import PolicyParams
 from .household import years_before
 
-CHECK_COLUMNS = [
-    "as_of",
-    "run_id",
+# What a run computes for a household; a new row is written only when one of these differs.
+RESULT_COLUMNS = [
     "household_id",
     "county_id",
     "village_id",
@@ -47,6 +47,9 @@ CHECK_COLUMNS = [
     "relocation",
     "identification_year",
 ]
+# The temporary table of one county's run: created and dropped in the caller's transaction, so a
+# failed run leaves none behind (its rollback undoes the CREATE).
+CHANGED = "pm_check_changed"
 
 
 def _tables() -> dict[str, str]:
@@ -56,6 +59,8 @@ def _tables() -> dict[str, str]:
         "member": Member._meta.db_table,
         "income": Income._meta.db_table,
         "assessment": Assessment._meta.db_table,
+        "run": RecomputeRun._meta.db_table,
+        "county_run": RecomputeCounty._meta.db_table,
     }
 
 
@@ -106,7 +111,7 @@ def _joins(vendor: str, in_county: str) -> str:
 def household_test_select(
     *, same_year: str = "FALSE", county_filter: str = "h.county_id = %(county)s", vendor: str | None = None
 ) -> str:
-    """The SELECT that computes §5.2 for the households matching `county_filter` (columns of CHECK_COLUMNS)."""
+    """The SELECT that computes §5.2 for the households matching `county_filter` (RESULT_COLUMNS, named)."""
     t = _tables()
     live = ", ".join(f"'{s}'" for s in c.LIVE_STATUSES)
     # Only table names and code constants are interpolated; every value is a query parameter.
@@ -116,12 +121,13 @@ def household_test_select(
     joins = _joins(vendor or connection.vendor, in_county)
     # No member (n NULL or 0) makes every member-based criterion and the income "missing".
     return f"""
-SELECT %(as_of)s, %(run)s, p.id, p.county_id, p.village_id, p.status, %(year)s, %(version)s,
-       COALESCE({all_passed}, FALSE) AND NOT p.same_year_blocked,
+SELECT p.id AS household_id, p.county_id, p.village_id, p.status,
+       CAST(%(year)s AS INTEGER) AS policy_year, CAST(%(version)s AS INTEGER) AS params_version,
+       COALESCE({all_passed}, FALSE) AND NOT p.same_year_blocked AS eligible,
        p.income_passed, p.food_passed, p.clothing_passed, p.education_passed, p.medical_passed,
        p.housing_passed, p.water_passed, p.same_year_blocked,
-       p.member_count, p.net, p.per_capita_net, CAST(%(line)s AS NUMERIC), p.assessed_on,
-       p.out_of_school, p.uninsured, p.sick_without_critical,
+       p.member_count, p.net AS net_income, p.per_capita_net, CAST(%(line)s AS NUMERIC) AS poverty_line,
+       p.assessed_on, p.out_of_school, p.uninsured, p.sick_without_critical,
        p.housing_grade, p.renovation, p.relocation, p.identification_year
 FROM (
   SELECT h.id, h.county_id, h.village_id, h.status, h.identification_year,
@@ -172,14 +178,84 @@ def _same_year_sql(params: PolicyParams) -> str:
     return "(h.identification_year = %(year)s)" if params.same_year_exit_forbidden else "FALSE"
 
 
-def county_household_test(*, county_id: int, as_of: dt.date, params: PolicyParams, run_id: int | None = None) -> int:
-    """Replace the §5.2 results of one county and date (idempotent, §5.6); return the rows written.
+def _held_on(alias: str) -> str:
+    """The row held on the run's date (HouseholdCheck.objects.on)."""
+    return f"{alias}.since <= %(as_of)s AND ({alias}.until IS NULL OR {alias}.until > %(as_of)s)"
 
-    The caller holds the transaction: delete and insert commit together or not at all."""
+
+def _same_result(vendor: str) -> str:
+    """True when the stored row k says what the new result n says (NULL equal to NULL)."""
+    op = "IS NOT DISTINCT FROM" if vendor == "postgresql" else "IS"
+    return " AND ".join(f"k.{col} {op} n.{col}" for col in RESULT_COLUMNS)
+
+
+def _next_run_date(cur, t: dict, p: dict) -> dt.date | None:
+    """The county's next run date after this one: None in the nightly case (no later date was run)."""
+    cur.execute(
+        f"""SELECT MIN(d) FROM (
+          SELECT MIN(since) AS d FROM {t["check"]} WHERE county_id = %(county)s AND since > %(as_of)s
+          UNION ALL SELECT MIN(until) FROM {t["check"]} WHERE county_id = %(county)s AND until > %(as_of)s
+          UNION ALL SELECT MIN(r.as_of) FROM {t["county_run"]} rc JOIN {t["run"]} r ON r.id = rc.run_id
+                    WHERE rc.county_id = %(county)s AND rc.state = 'done' AND r.as_of > %(as_of)s) x""",  # noqa: S608
+        p,
+    )
+    day = cur.fetchone()[0]
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
+
+
+def _split_at_next_run(cur, t: dict, p: dict) -> None:
+    """Running a past date again: every result of the county that held from this date (or before) up
+    to the next run date is split there, so that what this date changes stops at the next run and
+    what the later runs said stays as it was."""
+    cols = ", ".join(RESULT_COLUMNS)
+    spanning = "county_id = %(county)s AND since <= %(as_of)s AND (until IS NULL OR until > %(next)s)"
+    cur.execute(
+        f"INSERT INTO {t['check']} (since, until, run_id, {cols}) "  # noqa: S608
+        f"SELECT %(next)s, until, run_id, {cols} FROM {t['check']} WHERE {spanning}",
+        p,
+    )
+    cur.execute(f"UPDATE {t['check']} SET until = %(next)s WHERE {spanning}", p)  # noqa: S608
+
+
+def _take_back(cur, t: dict, p: dict) -> None:
+    """Undo what an earlier run of the same date and county wrote, so that running a date again
+    replaces its results (idempotent, §5.6): the rows it started go, the rows it ended hold again
+    (up to the next run date, if a later date was run)."""
+    cur.execute(
+        f"SELECT 1 FROM {t['check']} WHERE county_id = %(county)s AND (since = %(as_of)s OR until = %(as_of)s)"  # noqa: S608
+        " LIMIT 1",
+        p,
+    )
+    if cur.fetchone() is None:  # the nightly case: this date is new for the county
+        return
+    reopen = f"UPDATE {t['check']} SET until = %(next)s WHERE until = %(as_of)s AND "  # noqa: S608
+    cur.execute(reopen + "county_id = %(county)s", p)
+    cur.execute(
+        reopen + f"household_id IN (SELECT household_id FROM {t['check']} "  # noqa: S608
+        "WHERE since = %(as_of)s AND county_id = %(county)s)",
+        p,
+    )
+    cur.execute(f"DELETE FROM {t['check']} WHERE since = %(as_of)s AND county_id = %(county)s", p)  # noqa: S608
+
+
+def county_household_test(*, county_id: int, as_of: dt.date, params: PolicyParams, run_id: int | None = None) -> int:
+    """Test every live household of one county as of a date and record what changed; return the
+    number of households tested.
+
+    1. one statement computes the county's results (the only pass over its households and members)
+       and compares them with the county's rows that held on the date (a hash join), keeping only
+       what differs in a temporary table — a handful of rows on most nights;
+    2. different or no longer tested: the held row ends on the date; new or different: a new row
+       starts on it (households that moved in: their other county's row ends, probed by index).
+    A date run again first takes back what its earlier run wrote; a past date (a later one was run
+    since) changes results only up to the next run date.
+    The caller holds the transaction: every step commits together or not at all."""
     t = _tables()
+    vendor = connection.vendor
     p = sql_params(as_of=as_of, params=params, run_id=run_id, county_id=county_id)
+    cols = ", ".join(RESULT_COLUMNS)
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
+        if vendor == "postgresql":
             # For this transaction only (measured at 100,000 households, a county's SELECT went from
             # 184 to 86 ms): the data is in memory, so an index probe per household is cheap
             # (random_page_cost); one worker per county already uses every core (no parallel plan);
@@ -189,15 +265,49 @@ def county_household_test(*, county_id: int, as_of: dt.date, params: PolicyParam
                 "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),"
                 " set_config('max_parallel_workers_per_gather', '0', true)"
             )
-        # This county's rows of the date go first (index householdcheck_day_county): a household closed
-        # since is not kept. A household that moved here from another county since that county's run
-        # still has a row of the date there: the upsert takes it over (unique household + date).
-        cur.execute(f"DELETE FROM {t['check']} WHERE as_of = %(as_of)s AND county_id = %(county)s", p)  # noqa: S608
-        select = household_test_select(same_year=_same_year_sql(params))
-        updates = ", ".join(f"{col} = excluded.{col}" for col in CHECK_COLUMNS if col not in ("household_id", "as_of"))
+        p["next"] = _next_run_date(cur, t, p)
+        if p["next"] is not None:
+            _split_at_next_run(cur, t, p)
+        _take_back(cur, t, p)
+        # One pass: the county's new results (n) against the rows that held on the date (k), keeping
+        # only what differs — n without k (new, or moved in), n and k different, k without n (gone).
+        n_cols = ", ".join(f"n.{col}" for col in RESULT_COLUMNS)
         cur.execute(
-            f"INSERT INTO {t['check']} ({', '.join(CHECK_COLUMNS)}) {select} WHERE TRUE "  # noqa: S608
-            f"ON CONFLICT (household_id, as_of) DO UPDATE SET {updates}",
+            f"""CREATE TEMPORARY TABLE {CHANGED} AS
+            WITH n AS ({household_test_select(same_year=_same_year_sql(params), vendor=vendor)}),
+                 k AS (SELECT * FROM {t["check"]} k WHERE k.county_id = %(county)s AND {_held_on("k")})
+            SELECT {n_cols}, k.id AS held_id, k.until AS held_until
+              FROM n LEFT JOIN k ON k.household_id = n.household_id
+             WHERE k.id IS NULL OR NOT ({_same_result(vendor)})
+            UNION ALL
+            SELECT {", ".join(f"NULL AS {col}" for col in RESULT_COLUMNS)}, k.id, k.until
+              FROM k WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.household_id = k.household_id)""",  # noqa: S608
             p,
         )
-        return cur.rowcount
+        # Households new to the county may hold a row of another county (moved in): it ends here
+        # (or makes way, if that county's run of this date started it).
+        moved = (
+            f"county_id <> %(county)s AND household_id IN "  # noqa: S608
+            f"(SELECT household_id FROM {CHANGED} WHERE held_id IS NULL AND household_id IS NOT NULL)"
+        )
+        cur.execute(f"DELETE FROM {t['check']} WHERE since = %(as_of)s AND {moved}", p)  # noqa: S608
+        cur.execute(f"UPDATE {t['check']} SET until = %(as_of)s WHERE {_held_on(t['check'])} AND {moved}", p)  # noqa: S608
+        # Different or gone: the held row ends on the date. New or different: a new row starts on it.
+        cur.execute(
+            f"UPDATE {t['check']} SET until = %(as_of)s WHERE id IN (SELECT held_id FROM {CHANGED})",  # noqa: S608
+            p,
+        )
+        cur.execute(
+            f"INSERT INTO {t['check']} (since, until, run_id, {cols}) "  # noqa: S608
+            f"SELECT %(as_of)s, COALESCE(held_until, %(next)s), %(run)s, {cols} FROM {CHANGED} "
+            "WHERE household_id IS NOT NULL",
+            p,
+        )
+        cur.execute(f"DROP TABLE {CHANGED}")
+        live = ", ".join(f"'{s}'" for s in c.LIVE_STATUSES)
+        cur.execute(
+            f"SELECT COUNT(*) FROM {t['household']} h WHERE h.county_id = %(county)s AND h.status IN ({live})",  # noqa: S608
+            p,
+        )
+        tested = cur.fetchone()[0]
+        return tested

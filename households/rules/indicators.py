@@ -70,7 +70,7 @@ def region_indicators_compute(*, as_of: dt.date, params: PolicyParams, county: R
 
     Replaces the date's earlier rows of those regions (idempotent); returns the number of regions."""
     regions = Region.objects.all()
-    checks = HouseholdCheck.objects.filter(as_of=as_of)
+    checks = HouseholdCheck.objects.on(as_of)
     if county is not None:
         regions = regions.filter(code__startswith=county.prefix)
         checks = checks.filter(county_id=county.pk)

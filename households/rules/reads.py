@@ -4,15 +4,24 @@ import dataclasses
 import datetime as dt
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.db.models.expressions import RawSQL
 
-from ..models import CRITERIA, Household, HouseholdCheck, RecomputeRun, RunState
+from ..models import CRITERIA, Household, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState
 
 
 def latest_check(household: Household) -> HouseholdCheck | None:
-    """The household's latest nightly result (uses the (household, as_of) unique index)."""
-    return HouseholdCheck.objects.filter(household=household).order_by("-as_of").first()
+    """The household's latest nightly result (the (household, since) unique index), with `checked_on`:
+    the date of the latest complete county run that gave it."""
+    check = HouseholdCheck.objects.filter(household=household).order_by("-since").first()
+    if check is not None:
+        runs = RecomputeCounty.objects.filter(
+            county_id=check.county_id, state=RunState.DONE, run__as_of__gte=check.since
+        )
+        if check.until is not None:
+            runs = runs.filter(run__as_of__lt=check.until)
+        check.checked_on = runs.aggregate(day=Max("run__as_of"))["day"]
+    return check
 
 
 def last_two_dates() -> list[dt.date]:
@@ -26,13 +35,17 @@ def last_two_dates() -> list[dt.date]:
 
 
 def _changed_sql(extra: str = "") -> str:
+    """Rows that held on the later date, started after the earlier one, and differ from the row that
+    held on the earlier date in eligibility or a criterion. Parameters: earlier, earlier, earlier, later, later."""
     t = HouseholdCheck._meta.db_table
     differs = " OR ".join(
         f"COALESCE(CAST(cur.{code}_passed AS INTEGER), -1) <> COALESCE(CAST(prev.{code}_passed AS INTEGER), -1)"
         for code in CRITERIA
     )
-    sql = f"SELECT cur.id FROM {t} cur JOIN {t} prev ON prev.household_id = cur.household_id AND prev.as_of = %s "  # noqa: S608
-    sql += f"WHERE cur.as_of = %s AND (cur.eligible <> prev.eligible OR {differs}) {extra}"
+    sql = f"SELECT cur.id FROM {t} cur JOIN {t} prev ON prev.household_id = cur.household_id "  # noqa: S608
+    sql += "AND prev.since <= %s AND (prev.until IS NULL OR prev.until > %s) "
+    sql += "WHERE cur.since > %s AND cur.since <= %s AND (cur.until IS NULL OR cur.until > %s) "
+    sql += f"AND (cur.eligible <> prev.eligible OR {differs}) {extra}"
     return sql
 
 
@@ -60,7 +73,8 @@ def changed_checks(households: QuerySet[Household], *, limit: int = 200) -> Chan
     if len(dates) < 2:
         return Changes(dates[0] if dates else None, None)
     cur_date, prev_date = dates
-    p = [connection.ops.adapt_datefield_value(prev_date), connection.ops.adapt_datefield_value(cur_date)]
+    prev, cur = connection.ops.adapt_datefield_value(prev_date), connection.ops.adapt_datefield_value(cur_date)
+    p = [prev, prev, prev, cur, cur]
     scoped = HouseholdCheck.objects.filter(household__in=households.order_by().values("pk"))
     # Constant SQL text (table and column names only); the dates are parameters.
     changed = scoped.filter(id__in=RawSQL(_changed_sql(), p))  # noqa: S611
@@ -73,10 +87,12 @@ def changed_checks(households: QuerySet[Household], *, limit: int = 200) -> Chan
     current = list(changed.select_related("household", "village").order_by("household_id")[:limit])
     previous = {
         ch.household_id: ch
-        for ch in HouseholdCheck.objects.filter(as_of=prev_date, household_id__in=[c.household_id for c in current])
+        for ch in HouseholdCheck.objects.on(prev_date).filter(household_id__in=[c.household_id for c in current])
     }
     for ch in current:
+        ch.checked_on = cur_date
         prev = previous[ch.household_id]
+        prev.checked_on = prev_date
         codes = ["eligible"] if ch.eligible != prev.eligible else []
         codes += [code for code in CRITERIA if ch.passed(code) != prev.passed(code)]
         result.rows.append(Change(ch, prev, codes))

@@ -92,9 +92,11 @@ def recompute_county(*, run_id: int, county_id: int) -> bool:
         with transaction.atomic():
             written = county_household_test(county_id=county_id, as_of=run.as_of, params=params, run_id=run_id)
         _call_monitoring(as_of=run.as_of, county_id=county_id, run_id=run_id)
-        eligible = HouseholdCheck.objects.filter(
-            as_of=run.as_of, county_id=county_id, eligible=True, status__in=c.POOR_STATUSES
-        ).count()
+        eligible = (
+            HouseholdCheck.objects.on(run.as_of)
+            .filter(county_id=county_id, eligible=True, status__in=c.POOR_STATUSES)
+            .count()
+        )
         outcome = {"state": RunState.DONE, "households": written, "eligible": eligible, "error": ""}
     except Exception:  # noqa: BLE001 - any failure is shown on the county's row (§5.6), the others go on
         log.exception("Recompute of county %s failed", county_id)

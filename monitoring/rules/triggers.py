@@ -116,7 +116,7 @@ def _guarantee_failures(as_of: dt.date, county_id: int):
     fails = Q()
     for name in GUARANTEES:
         fails |= Q(**{f"{name}_passed": False}) | Q(**{f"{name}_passed__isnull": True})
-    checks = check_model.objects.filter(as_of=as_of, county_id=county_id, status__in=MONITORED_STATUSES).filter(fails)
+    checks = check_model.objects.on(as_of).filter(county_id=county_id, status__in=MONITORED_STATUSES).filter(fails)
     columns = [f"{name}_passed" for name in GUARANTEES]
     for household_id, village_id, *passed in checks.values_list("household_id", "village_id", *columns):
         yield (

@@ -58,8 +58,9 @@ def households(ctx: Context):
     """Households of the region; with ?as_of= the status is the one the nightly snapshot recorded (§5.6)."""
     qs = scoped(Household.objects.all(), ctx)
     if ctx.explicit_as_of and ctx.as_of:
-        qs = qs.annotate(snap=FilteredRelation("checks", condition=Q(checks__as_of=ctx.as_of)))
-        qs = qs.filter(snap__as_of=ctx.as_of).annotate(status_at=F("snap__status"))
+        held = Q(checks__since__lte=ctx.as_of) & (Q(checks__until__isnull=True) | Q(checks__until__gt=ctx.as_of))
+        qs = qs.annotate(snap=FilteredRelation("checks", condition=held))
+        qs = qs.filter(snap__isnull=False).annotate(status_at=F("snap__status"))
     else:
         qs = qs.annotate(status_at=F("status"))
     return _with_head(qs, ctx)
@@ -190,7 +191,7 @@ OUTCOMES = [(True, _("Passed")), (False, pgettext_lazy("criterion", "Failed")), 
 def eligibility(ctx: Context):
     from django.db.models import Case, CharField, When
 
-    qs = scoped(HouseholdCheck.objects.filter(as_of=ctx.as_of, status__in=STILL_POOR), ctx, household="household")
+    qs = scoped(HouseholdCheck.objects.on(ctx.as_of).filter(status__in=STILL_POOR), ctx, household="household")
     failing = [
         Case(
             When(**{f"{code}_passed": True}, then=Value("")),

@@ -31,7 +31,7 @@ def both_ways(h, as_of=AS_OF):
     params = parameters_for(as_of.year)
     live = explain_household(h, as_of, params)
     county_household_test(county_id=h.county_id, as_of=as_of, params=params)
-    stored = explanation_from_check(HouseholdCheck.objects.get(household=h, as_of=as_of))
+    stored = explanation_from_check(HouseholdCheck.objects.on(as_of).get(household=h))
     assert {k: v.passed for k, v in live.criteria.items()} == {k: v.passed for k, v in stored.criteria.items()}
     assert {k: v.reason for k, v in live.criteria.items()} == {k: v.reason for k, v in stored.criteria.items()}
     assert {k: v.values for k, v in live.criteria.items()} == {k: v.values for k, v in stored.criteria.items()}

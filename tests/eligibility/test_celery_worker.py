@@ -66,5 +66,5 @@ def test_a_real_worker_runs_the_nightly_recompute_end_to_end(world):
             output = worker.communicate()[0].decode(errors="replace")
     assert run is not None and run.state == RunState.DONE, output[-3000:]
     assert run.counties_done == 2 and run.households == 2
-    assert HouseholdCheck.objects.filter(as_of=AS_OF).count() == 2
+    assert HouseholdCheck.objects.on(AS_OF).count() == 2
     assert RegionIndicator.objects.filter(as_of=AS_OF).count() == 11

@@ -82,7 +82,7 @@ def check(h, as_of=AS_OF, **passed):
     }
     fields.update({f"{k}_passed": v for k, v in passed.items()})
     return HouseholdCheck.objects.create(
-        as_of=as_of,
+        since=as_of,
         household=h,
         county_id=h.county_id,
         village_id=h.village_id,

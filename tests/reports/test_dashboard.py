@@ -37,7 +37,7 @@ def test_the_dashboard_query_count_does_not_grow_with_households(client, world, 
 def test_status_figures_equal_the_snapshot(client, world):
     client.force_login(world.users.county)
     statuses = {s["status"]: s for s in client.get("/reports/").context["data"]["statuses"]}
-    checks = HouseholdCheck.objects.filter(as_of=DAY2, county=world.tree.county)
+    checks = HouseholdCheck.objects.on(DAY2).filter(county=world.tree.county)
     assert statuses["poor"]["households"] == checks.filter(status="poor").count() == 2
     assert statuses["exited"]["households"] == 1 and statuses["returned"]["households"] == 1
     assert statuses["poor"]["people"] == 3

@@ -1,0 +1,101 @@
+"""§5.6: the household results are kept as a history of changes — a night writes only what changed,
+and every run date still reads back one result per tested household."""
+
+import datetime as dt
+
+import pytest
+
+from households import choices as c
+from households.models import Household, HouseholdCheck
+from households.rules import run as run_rules
+from households.rules.reads import changed_checks, latest_check
+
+from .conftest import AS_OF, good_household
+
+pytestmark = pytest.mark.django_db
+
+DAY2 = AS_OF + dt.timedelta(days=1)
+DAY3 = AS_OF + dt.timedelta(days=2)
+RESULT = ["household_id", "county_id", "status", "eligible", "water_passed", "income_passed", "member_count"]
+
+
+@pytest.fixture
+def homes(world):
+    return [
+        good_household(world.village_a),
+        good_household(world.village_b, has_safe_water=False),
+        good_household(world.village_d),
+    ]
+
+
+def results(day):
+    return sorted(HouseholdCheck.objects.on(day).values_list(*RESULT))
+
+
+def test_a_night_without_changes_writes_no_row(homes):
+    run_rules.recompute_sync(as_of=AS_OF)
+    assert HouseholdCheck.objects.count() == 3
+    run_rules.recompute_sync(as_of=DAY2)
+    assert HouseholdCheck.objects.count() == 3
+    assert results(DAY2) == results(AS_OF)
+    assert set(HouseholdCheck.objects.values_list("since", "until")) == {(AS_OF, None)}
+
+
+def test_a_changed_household_gets_a_new_row_and_its_old_one_ends(homes):
+    run_rules.recompute_sync(as_of=AS_OF)
+    Household.objects.filter(pk=homes[1].pk).update(has_safe_water=True)
+    run_rules.recompute_sync(as_of=DAY2)
+    old, new = HouseholdCheck.objects.filter(household=homes[1]).order_by("since")
+    assert (old.since, old.until, old.eligible) == (AS_OF, DAY2, False)
+    assert (new.since, new.until, new.eligible) == (DAY2, None, True)
+    assert HouseholdCheck.objects.count() == 4
+    assert [r[4] for r in results(AS_OF) if r[0] == homes[1].pk] == [False]
+    assert [r[4] for r in results(DAY2) if r[0] == homes[1].pk] == [True]
+
+
+def test_a_household_no_longer_tested_drops_out_from_that_date(homes):
+    run_rules.recompute_sync(as_of=AS_OF)
+    Household.objects.filter(pk=homes[0].pk).update(status=c.Status.CLOSED)
+    run_rules.recompute_sync(as_of=DAY2)
+    assert len(results(AS_OF)) == 3 and len(results(DAY2)) == 2
+    assert HouseholdCheck.objects.get(household=homes[0]).until == DAY2
+
+
+def test_an_earlier_date_run_again_after_a_later_one_keeps_both_dates_right(homes):
+    """Recomputing a past date (after a correction) replaces that date only: each date reads back what a
+    clean run of it gives, and no household has two results on any day."""
+    run_rules.recompute_sync(as_of=AS_OF)
+    Household.objects.filter(pk=homes[1].pk).update(has_safe_water=True)
+    run_rules.recompute_sync(as_of=DAY3)
+    day3 = results(DAY3)
+    run_rules.recompute_sync(as_of=DAY2)  # the fixed water already shows on day 2
+    Household.objects.filter(pk=homes[2].pk).update(status=c.Status.CLOSED)
+    run_rules.recompute_sync(as_of=AS_OF)  # day 1 again: homes[2] is no longer tested that day
+    assert [r[0] for r in results(AS_OF)] == sorted(h.pk for h in homes[:2])
+    assert [r[4] for r in results(DAY2) if r[0] == homes[1].pk] == [True]
+    assert results(DAY3) == day3
+    for day in (AS_OF, DAY2, DAY3):
+        ids = [r[0] for r in results(day)]
+        assert len(ids) == len(set(ids))
+
+
+def test_the_latest_result_reports_the_last_run_that_gave_it(homes):
+    run_rules.recompute_sync(as_of=AS_OF)
+    run_rules.recompute_sync(as_of=DAY2)
+    check = latest_check(homes[0])
+    assert check.since == AS_OF and check.as_of == DAY2
+
+
+def test_changes_list_only_what_changed_between_the_two_latest_runs(homes):
+    run_rules.recompute_sync(as_of=AS_OF)
+    Household.objects.filter(pk=homes[1].pk).update(has_safe_water=True)
+    run_rules.recompute_sync(as_of=DAY2)
+    run_rules.recompute_sync(as_of=DAY3)
+    changes = changed_checks(Household.objects.all())
+    assert (changes.previous_date, changes.current_date, changes.total) == (DAY2, DAY3, 0)
+    run_rules.recompute_sync(as_of=DAY2)  # the same date again is no new run date
+    Household.objects.filter(pk=homes[0].pk).update(has_safe_water=False)
+    run_rules.recompute_sync(as_of=DAY3)
+    changes = changed_checks(Household.objects.all())
+    assert [(ch.current.household_id, ch.changed) for ch in changes.rows] == [(homes[0].pk, ["eligible", "water"])]
+    assert changes.rows[0].previous.as_of == DAY2 and changes.lost == 1
