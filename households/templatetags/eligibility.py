@@ -99,6 +99,7 @@ def household_exit_check(context, household):
     explanation = explanation_from_check(stored) if stored else explain_household(household)
     data = explanation_dict(explanation, user)
     data["stored"] = stored is not None
+    data["since"] = stored.since if stored else None
     data["rows"] = [{"code": code, "label": CRITERION_LABELS[code], **data["criteria"][code]} for code in CRITERIA]
     return data
 

@@ -99,3 +99,14 @@ def test_changes_list_only_what_changed_between_the_two_latest_runs(homes):
     changes = changed_checks(Household.objects.all())
     assert [(ch.current.household_id, ch.changed) for ch in changes.rows] == [(homes[0].pk, ["eligible", "water"])]
     assert changes.rows[0].previous.as_of == DAY2 and changes.lost == 1
+
+
+def test_the_household_page_and_the_api_give_the_last_run_date_and_since_when(client, homes, users):
+    run_rules.recompute_sync(as_of=AS_OF)
+    run_rules.recompute_sync(as_of=DAY2)
+    client.force_login(users.clerk_a)
+    page = client.get(f"/households/{homes[0].number}/").content.decode()
+    assert f"截至 {DAY2.isoformat()}" in page or DAY2.isoformat() in page
+    assert f"自 {AS_OF.isoformat()} 起结果未变" in page
+    body = client.get(f"/api/v1/households/{homes[0].number}/exit-check/").json()
+    assert body["as_of"] == DAY2.isoformat() and body["eligible"] is True
