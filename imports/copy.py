@@ -31,36 +31,62 @@ def insert(model: type[models.Model], rows: list[dict], *, with_ids: bool = True
     """Insert rows (dicts by attname holding every column); return their new ids when `with_ids`."""
     if not rows:
         return []
-    columns = list(rows[0])
-    # Rows are built from one base dict per model, so their keys come in one order; check the count.
-    assert all(len(row) == len(columns) for row in rows), "import rows differ in their columns"
     if connection.vendor != "postgresql":
+        _check_columns(rows)
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
         return [obj.pk for obj in objs]
-    table = model._meta.db_table
-    pk = model._meta.pk.column
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        if with_ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
-            )
-            ids = [r[0] for r in cursor.fetchall()]
-            columns = [pk, *columns]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)  # C-speed quoting; NULL is the unquoted \N below, "" stays a string
-        if with_ids:
-            writer.writerows(
-                [pk, *[NULL if v is None else v for v in row.values()]] for pk, row in zip(ids, rows, strict=True)
-            )
-        else:
-            writer.writerows([NULL if v is None else v for v in row.values()] for row in rows)
-        buffer.seek(0)
-        column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
-        sql = f"COPY {connection.ops.quote_name(table)} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        with connection.wrap_database_errors:
-            cursor.cursor.copy_expert(sql, buffer)
+    ids = reserve_ids(model, len(rows)) if with_ids else []
+    send(*render(model, rows, ids if with_ids else None))
     return ids
+
+
+def _check_columns(rows: list[dict]) -> None:
+    # Rows are built from one base dict per model, so their keys come in one order; check the count.
+    width = len(rows[0])
+    assert all(len(row) == width for row in rows), "import rows differ in their columns"
+
+
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """n new ids from the table's sequence (PostgreSQL); a sequence is outside transactions."""
+    if not n:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, n],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def render(model: type[models.Model], rows: list[dict], ids: list[int] | None) -> tuple[str, str]:
+    """The COPY statement and its CSV data for rows (with their ids first when given)."""
+    _check_columns(rows)
+    columns = list(rows[0])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # C-speed quoting; NULL is the unquoted \N below, "" stays a string
+    if ids is not None:
+        columns = [model._meta.pk.column, *columns]
+        writer.writerows(
+            [pk, *[NULL if v is None else v for v in row.values()]] for pk, row in zip(ids, rows, strict=True)
+        )
+    else:
+        writer.writerows([NULL if v is None else v for v in row.values()] for row in rows)
+    q = connection.ops.quote_name
+    column_list = ", ".join(q(c) for c in columns)
+    return f"COPY {q(model._meta.db_table)} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer.getvalue()
+
+
+def send(sql: str, data: str) -> None:
+    """Run a COPY ... FROM STDIN with its data, in one piece (see _whole)."""
+    buffer = io.StringIO(data)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, buffer, size=_whole(buffer))
+
+
+def _whole(buffer: io.StringIO) -> int:
+    """Send the batch in one piece: psycopg2 takes the GIL back after every piece (8 kB by default), and
+    while another thread runs Python that costs up to a switch interval (5 ms) each time."""
+    return max(len(buffer.getvalue()), 8192)
 
 
 def history_rows(model: type[models.Model], rows: list[dict], ids: list[int], *, user_id, reason, when, kind="+"):
@@ -102,7 +128,9 @@ def update(model: type[models.Model], rows: list[dict], columns: list[str]) -> N
         )
         with connection.wrap_database_errors:
             cursor.cursor.copy_expert(
-                f"COPY {tmp} ({', '.join(q(c) for c in cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+                f"COPY {tmp} ({', '.join(q(c) for c in cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                buffer,
+                size=_whole(buffer),
             )
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
         cursor.execute(f"UPDATE {q(table)} AS t SET {assignments} FROM {tmp} AS s WHERE t.{q(pk)} = s.{q(pk)}")  # noqa: S608

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import pickle
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 
 from .models import ImportIssue, ImportJob, JobState
+from .overlap import BatchWriter, can_overlap
 from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
-from .writer import Numbering, reason_for, write_batch
+from .writer import Numbering, prepare_batch, reason_for, write_batch
 from .xlsx import staging
 from .xlsx.reader import XlsxError
 from .xlsx.validate import Layout, check_batch, parse_group, reset_for_recheck
@@ -260,18 +262,27 @@ def _commit(job: ImportJob) -> None:
             "numbers": {},
         }
         batches = _stored_batches if _has_plans(db) else _batches
-        for plans, _rows in batches(job, db, layout, issues):
-            bad_keys.update(i.key for i in issues)
-            issues.clear()
-            good = [p for p in plans if p.valid and p.key not in bad_keys and p.village_id]
-            result["skipped"] += len(plans) - len(good)
-            counts = write_batch(user=job.created_by, plans=good, layout=layout, reason=reason, numbering=numbering)
+
+        def tally(good, counts):
             for name in ("created", "updated", "members_created", "members_updated"):
                 result[name] += counts[name]
             result["clashes"] += counts["clashes"][: 1000 - len(result["clashes"])]
             result["skipped"] += len(counts["clashes"])
             if len(result["numbers"]) < 1000:
                 result["numbers"].update({p.key: p.number for p in good if p.key not in counts["clashes"]})
+
+        # Batch n is written (in a thread of its own on PostgreSQL) while batch n + 1 is checked and its
+        # rows are built, so the writer is left with nothing but COPYs.
+        overlap = can_overlap()
+        with BatchWriter(overlap=overlap) as writer:
+            for plans, _rows in batches(job, db, layout, issues):
+                bad_keys.update(i.key for i in issues)
+                issues.clear()
+                good = [p for p in plans if p.valid and p.key not in bad_keys and p.village_id]
+                result["skipped"] += len(plans) - len(good)
+                args = {"user": job.created_by, "plans": good, "layout": layout, "reason": reason}
+                write = prepare_batch(**args, numbering=numbering) if overlap else None
+                writer.submit(write or partial(write_batch, **args, numbering=numbering), partial(tally, good))
         _progress(job, JobState.DONE, result=result)
     finally:
         db.close()

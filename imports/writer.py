@@ -5,6 +5,8 @@ without a save() per row: county = village.parent.parent, a number (village code
 when the file gives none, birth date and sex from the ID number (done by the validator), a StatusEvent
 for every new household, and a historical record for every row written."""
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -68,9 +70,13 @@ def _member_values(member) -> dict:
     return {name: _value(M_FIELDS, name, v) for name, v in member.fields.items()}
 
 
+def _zero() -> dict:
+    return {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
+
+
 def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering) -> dict:
     """Write whole households, one transaction for the batch; on a clash, one transaction per household."""
-    counts = {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
+    counts = _zero()
     if not plans:
         return counts
     try:
@@ -79,7 +85,11 @@ def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reaso
         return counts
     except IntegrityError:
         pass  # another writer registered one of these persons or numbers meanwhile: find which
-    counts = {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
+    return _one_by_one(user, plans, layout, reason, numbering)
+
+
+def _one_by_one(user, plans, layout, reason, numbering) -> dict:
+    counts = _zero()
     for plan in plans:
         try:
             with transaction.atomic():
@@ -89,7 +99,48 @@ def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reaso
     return counts
 
 
-def _write(user, plans, layout, reason, numbering, counts) -> None:
+class _Deferred:
+    """COPYs rendered now, with ids taken from the sequences now, and sent later (by another thread)."""
+
+    def __init__(self):
+        self.copies: list[tuple[str, str]] = []
+
+    def insert(self, model, rows: list[dict], *, with_ids: bool = True) -> list[int]:
+        if not rows:
+            return []
+        ids = copy.reserve_ids(model, len(rows)) if with_ids else []
+        self.copies.append(copy.render(model, rows, ids if with_ids else None))
+        return ids
+
+
+def prepare_batch(
+    *, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering
+) -> Callable[[], dict] | None:
+    """The write of a batch with its rows built now, so that only COPYs are left for the write (PostgreSQL).
+
+    Only for a batch of new households that carry their numbers: one that updates households or needs
+    numbers reads the database inside its transaction, and write_batch does it (None is returned)."""
+    if connection.vendor != "postgresql" or not plans:
+        return None
+    if any(p.target_id is not None or not p.number or any(m.target_id for m in p.members) for p in plans):
+        return None
+    counts = _zero()
+    deferred = _Deferred()
+    _write(user, plans, layout, reason, numbering, counts, insert=deferred.insert)
+
+    def write() -> dict:
+        try:
+            with transaction.atomic():
+                for sql, data in deferred.copies:
+                    copy.send(sql, data)
+            return counts
+        except IntegrityError:
+            return _one_by_one(user, plans, layout, reason, numbering)  # as write_batch, fresh ids
+
+    return write
+
+
+def _write(user, plans, layout, reason, numbering, counts, insert=copy.insert) -> None:
     now = timezone.now()
     # Batches are committed durably (no synchronous_commit off): a cadre told "imported" must never lose
     # households to a crash, even though re-importing would repair it.
@@ -114,16 +165,16 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
     ]
     for row in created:
         row.pop("village", None)  # the code; the row holds village_id
-    new_ids = copy.insert(Household, created)
+    new_ids = insert(Household, created)
     if created:
-        copy.insert(
+        insert(
             Household.history.model,
             copy.history_rows(Household, created, new_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,
         )
         e_base = copy.defaults(StatusEvent)
         today = timezone.localdate().isoformat()
-        copy.insert(
+        insert(
             StatusEvent,
             [
                 {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason, **stamp}
@@ -151,8 +202,8 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
     if new_members:
         m_base = copy.defaults(Member)
         rows = [{**m_base, **_present(m.fields), "household_id": ids[p.key], **stamp} for p, m in new_members]
-        member_ids = copy.insert(Member, rows)
-        copy.insert(
+        member_ids = insert(Member, rows)
+        insert(
             Member.history.model,
             copy.history_rows(Member, rows, member_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,

@@ -9,6 +9,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -29,20 +31,20 @@ class Issue:
     sensitive: bool = False
 
 
-# Cell texts joined with a character XML 1.0 cannot carry, so no cell can contain it (nor the None mark):
-# ten times cheaper than JSON for a row of 36 cells.
-_SEP, _NONE = "\x1f", "\x00"
+# Cell texts joined with a character XML 1.0 cannot carry, so no cell can contain it: ten times cheaper
+# than JSON for a row of 36 cells. An empty cell is staged as "", which every check reads as empty.
+_SEP = "\x1f"
 
 
-def pack(values: list[str | None]) -> str:
-    text = _SEP.join(_NONE if v is None else v for v in values)
-    if text.count(_SEP) != len(values) - 1 or text.count(_NONE) > len(values):  # a crafted file
-        text = _SEP.join(_NONE if v is None else v.replace(_SEP, "").replace(_NONE, "") for v in values)
+def pack(values: list[str]) -> str:
+    text = _SEP.join(values)
+    if text.count(_SEP) != len(values) - 1:  # a crafted file
+        text = _SEP.join(v.replace(_SEP, "") for v in values)
     return text
 
 
-def unpack(text: str) -> list[str | None]:
-    return [None if v == _NONE else v for v in text.split(_SEP)]
+def unpack(text: str) -> list[str]:
+    return text.split(_SEP)
 
 
 def open_stage(path: str) -> sqlite3.Connection:
@@ -95,40 +97,17 @@ def stage_file(
 
 
 def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> int:
-    rows = book.rows(sheet, width=256)
-    positions = None
-    id_pos = None
+    positions, header_row = _header(book, sheet, columns, issues)
+    id_pos = next(i for i, col in enumerate(columns) if col.field == "id_number") if table == "m" else None
     insert = "INSERT INTO h VALUES (?, ?, ?)" if table == "h" else "INSERT INTO m VALUES (?, ?, ?, ?)"
     batch = []
-    for row_number, values, formulas in rows:
-        if positions is None:
-            positions, unknown, missing = match_headers(values, columns)
-            for header in unknown:
-                issues.append(
-                    Issue(
-                        sheet,
-                        row_number,
-                        "",
-                        header,
-                        "unknown_column",
-                        _("Unknown column: delete it or use the template's column names."),
-                    )
-                )
-            if missing:
-                raise XlsxError(
-                    _("The sheet “%(sheet)s” lacks the columns %(columns)s: use the template offered for download.")
-                    % {"sheet": sheet, "columns": "、".join(missing)}
-                )
-            id_pos = (
-                next(p for col, p in zip(columns, positions, strict=True) if col.field == "id_number")
-                if table == "m"
-                else None
-            )
+    # The reader hands over just the template's columns, in the template's order, "" for an empty cell.
+    for row_number, picked, formulas in book.rows(sheet, pick=positions, empty=""):
+        if row_number <= header_row:
             continue
-        picked = [values[p] if p is not None and p < len(values) else None for p in positions]
-        if all(v is None or not v.strip() for v in picked) and not formulas:
+        if not formulas and not "".join(picked).strip():
             continue  # an empty row
-        key = (picked[0] or "").strip()
+        key = picked[0].strip()
         if key == EXAMPLE_KEY:
             continue
         for col_index in formulas:
@@ -148,24 +127,50 @@ def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> int
         if table == "h":
             batch.append((row_number, key, pack(picked)))
         else:
-            idn = (values[id_pos] or "").strip().upper() if id_pos < len(values) else ""
-            batch.append((row_number, key, idn, pack(picked)))
+            batch.append((row_number, key, picked[id_pos].strip().upper(), pack(picked)))
         if len(batch) >= 5000:
             db.executemany(insert, batch)
             done += len(batch)
             batch.clear()
             if progress:
                 progress(done)
-    if positions is None:
-        raise XlsxError(
-            _("The sheet “%(sheet)s” is empty: it needs the header row of the template.") % {"sheet": sheet}
-        )
     if batch:
         db.executemany(insert, batch)
         done += len(batch)
     if progress:
         progress(done)
     return done, positions
+
+
+def _header(book, sheet, columns, issues) -> tuple[list[int | None], int]:
+    """Where the template's columns are in the sheet's first row, and that row's number."""
+    rows = book.rows(sheet, width=256)
+    try:
+        row_number, values, _formulas = next(rows)
+    except StopIteration:
+        raise XlsxError(
+            _("The sheet “%(sheet)s” is empty: it needs the header row of the template.") % {"sheet": sheet}
+        ) from None
+    finally:
+        rows.close()
+    positions, unknown, missing = match_headers(values, columns)
+    for header in unknown:
+        issues.append(
+            Issue(
+                sheet,
+                row_number,
+                "",
+                header,
+                "unknown_column",
+                _("Unknown column: delete it or use the template's column names."),
+            )
+        )
+    if missing:
+        raise XlsxError(
+            _("The sheet “%(sheet)s” lacks the columns %(columns)s: use the template offered for download.")
+            % {"sheet": sheet, "columns": "、".join(missing)}
+        )
+    return positions, row_number
 
 
 def file_level_issues(db: sqlite3.Connection) -> list[Issue]:
@@ -224,27 +229,14 @@ def counts(db: sqlite3.Connection) -> tuple[int, int]:
 
 def households(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, list]], list[tuple[int, list]]]]:
     """(key, household rows, member rows) in key order: a merge of the two sorted sheets."""
-    h_cur = db.execute("SELECT key, row, vals FROM h ORDER BY key, row")
-    m_cur = db.cursor().execute("SELECT key, row, vals FROM m ORDER BY key, row")
-    pending = m_cur.fetchone()
-    current_key, h_rows = None, []
-    for key, row, vals in h_cur:
-        if key != current_key and current_key is not None:
-            members, pending = _take(m_cur, pending, current_key)
-            yield current_key, h_rows, members
-            h_rows = []
-        current_key = key
-        h_rows.append((row, unpack(vals)))
-    if current_key is not None:
-        members, pending = _take(m_cur, pending, current_key)
-        yield current_key, h_rows, members
-
-
-def _take(cursor, pending, key):
-    members = []
-    while pending is not None and pending[0] < key:
-        pending = cursor.fetchone()  # members without a household: reported by file_level_issues
-    while pending is not None and pending[0] == key:
-        members.append((pending[1], unpack(pending[2])))
-        pending = cursor.fetchone()
-    return members, pending
+    h_groups = groupby(db.execute("SELECT key, row, vals FROM h ORDER BY key, row"), key=itemgetter(0))
+    m_groups = groupby(db.cursor().execute("SELECT key, row, vals FROM m ORDER BY key, row"), key=itemgetter(0))
+    m_key, m_rows = next(m_groups, (None, ()))
+    for key, h_rows in h_groups:
+        while m_key is not None and m_key < key:  # members without a household: see file_level_issues
+            m_key, m_rows = next(m_groups, (None, ()))
+        members = []
+        if m_key == key:
+            members = [(row, vals.split(_SEP)) for _k, row, vals in m_rows]
+            m_key, m_rows = next(m_groups, (None, ()))
+        yield key, [(row, vals.split(_SEP)) for _k, row, vals in h_rows], members

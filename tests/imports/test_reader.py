@@ -61,3 +61,34 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         z.writestr("hello.txt", "hi")
     with pytest.raises(reader.XlsxError):
         reader.Workbook(io.BytesIO(buffer.getvalue()))
+
+
+def test_picked_columns_match_the_full_rows_for_every_shape_of_row():
+    """Rows of one shape share a cached layout; gaps, numbers, shared and inline strings all land right."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"constant_memory": True})  # inline strings
+    ws = wb.add_worksheet("户信息")
+    rows = [
+        ["户编号", "村代码", "识别年度", "耕地面积（亩）"],
+        ["1", "211224100001", 2016, 3.5],
+        ["2", "211224100001", 2016, 3.5],
+        ["3", None, 2017, None],
+        [None, "甲&乙", 16.0, 1e-7],
+    ]
+    for n, row in enumerate(rows):
+        for col, value in enumerate(row):
+            if value is not None:
+                ws.write(n, col, value)
+    wb.close()
+    data = buffer.getvalue()
+    book = reader.Workbook(io.BytesIO(data))
+    full = [values for _n, values, _f in book.rows("户信息", width=4)]
+    picked = [values for _n, values, _f in book.rows("户信息", pick=[3, None, 0], empty="")]
+    book.close()
+    assert full[1:] == [
+        ["1", "211224100001", "2016", "3.5"],
+        ["2", "211224100001", "2016", "3.5"],
+        ["3", None, "2017", None],
+        [None, "甲&乙", "16", "0.0000001"],
+    ]
+    assert picked == [[v or "" for v in (row[3], None, row[0])] for row in full]
