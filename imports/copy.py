@@ -71,9 +71,39 @@ def render(model: type[models.Model], rows: list[dict], ids: list[int] | None) -
         )
     else:
         writer.writerows([NULL if v is None else v for v in row.values()] for row in rows)
+    return copy_sql(model, columns), buffer.getvalue()
+
+
+def copy_sql(model: type[models.Model], columns: list[str]) -> str:
     q = connection.ops.quote_name
     column_list = ", ".join(q(c) for c in columns)
-    return f"COPY {q(model._meta.db_table)} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer.getvalue()
+    return f"COPY {q(model._meta.db_table)} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+
+
+class _Lines(list):
+    """A file for csv.writer that keeps each row apart: the writer writes a row in one call."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
+def field_columns(model: type[models.Model], later: tuple[str, ...]) -> list[str]:
+    """The model's columns but the id and those in `later`, in a fixed order."""
+    return [name for name in defaults(model) if name not in later]
+
+
+def field_lines(model: type[models.Model], rows: list[dict], later: tuple[str, ...]) -> list[str]:
+    """The CSV text (no line end) of field_columns for each dict of values; None or absent: the default."""
+    pairs = [(name, NULL if value is None else value) for name, value in defaults(model).items() if name not in later]
+    lines = _Lines()
+    csv.writer(lines).writerows([d if (v := row.get(name)) is None else v for name, d in pairs] for row in rows)
+    return [line[:-2] for line in lines]  # csv ends each line with \r\n
+
+
+def csv_field(value) -> str:
+    lines = _Lines()
+    csv.writer(lines).writerow([value])
+    return lines[0][:-2]
 
 
 def send(sql: str, data: str) -> None:

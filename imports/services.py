@@ -19,10 +19,10 @@ from accounts.models import Role, User
 from .models import ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
 from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
-from .writer import Numbering, prepare_batch, reason_for, write_batch
+from .writer import Numbering, prepare_batch, prerender, reason_for, write_batch
 from .xlsx import staging
 from .xlsx.reader import XlsxError
-from .xlsx.validate import Layout, check_batch, parse_group, reset_for_recheck
+from .xlsx.validate import Layout, check_batch, parse_batch, reset_for_recheck
 
 log = logging.getLogger(__name__)
 
@@ -187,18 +187,20 @@ def _store_issues(job: ImportJob, issues: list) -> int:
 def _batches(job, db, layout, issues):
     """Parse and check the staged households a batch at a time, yielding the plans of each batch."""
     user = job.created_by
-    plans, rows = [], 0
+    groups, rows = [], 0
     done = 0
-    for key, h_rows, m_rows in staging.households(db):
-        plans.append(parse_group(key, h_rows, m_rows, layout, issues))
-        rows += len(h_rows) + len(m_rows)
-        if len(plans) >= BATCH:
+    for group in staging.households(db):
+        groups.append(group)
+        rows += len(group[1]) + len(group[2])
+        if len(groups) >= BATCH:
+            plans = parse_batch(groups, layout, issues)
             check_batch(user=user, plans=plans, layout=layout, issues=issues)
             yield plans, rows
             done += rows
             _progress(job, rows_done=done)
-            plans, rows = [], 0
-    if plans:
+            groups, rows = [], 0
+    if groups:
+        plans = parse_batch(groups, layout, issues)
         check_batch(user=user, plans=plans, layout=layout, issues=issues)
         yield plans, rows
         done += rows
@@ -281,7 +283,10 @@ def _commit(job: ImportJob) -> None:
                 good = [p for p in plans if p.valid and p.key not in bad_keys and p.village_id]
                 result["skipped"] += len(plans) - len(good)
                 args = {"user": job.created_by, "plans": good, "layout": layout, "reason": reason}
-                write = prepare_batch(**args, numbering=numbering) if overlap else None
+                write = None
+                if overlap:
+                    prerender(good)
+                    write = prepare_batch(**args, numbering=numbering)
                 writer.submit(write or partial(write_batch, **args, numbering=numbering), partial(tally, good))
         _progress(job, JobState.DONE, result=result)
     finally:

@@ -99,39 +99,77 @@ def _one_by_one(user, plans, layout, reason, numbering) -> dict:
     return counts
 
 
-class _Deferred:
-    """COPYs rendered now, with ids taken from the sequences now, and sent later (by another thread)."""
+# Columns known only at the commit; the others are made into COPY text once, in the dry run.
+H_LATER = ("number", "village_id", "county_id", "status", "created_by_id", "created_at", "updated_at")
+M_LATER = ("household_id", "created_by_id", "created_at", "updated_at")
+HISTORY = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
-    def __init__(self):
-        self.copies: list[tuple[str, str]] = []
 
-    def insert(self, model, rows: list[dict], *, with_ids: bool = True) -> list[int]:
-        if not rows:
-            return []
-        ids = copy.reserve_ids(model, len(rows)) if with_ids else []
-        self.copies.append(copy.render(model, rows, ids if with_ids else None))
-        return ids
+def prerender(plans: list[HouseholdPlan]) -> None:
+    """The COPY text of every row's columns that come from the file (PostgreSQL), kept on the plans:
+    made once for the row and its historical record, and by the caller's thread while the writer
+    thread sends the previous batch."""
+    if connection.vendor != "postgresql":
+        return
+    households = copy.field_lines(Household, [p.fields for p in plans], H_LATER)
+    members = iter(copy.field_lines(Member, [m.fields for p in plans for m in p.members], M_LATER))
+    for plan, line in zip(plans, households, strict=True):
+        plan.csv = line
+        for member in plan.members:
+            member.csv = next(members)
 
 
 def prepare_batch(
     *, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering
 ) -> Callable[[], dict] | None:
-    """The write of a batch with its rows built now, so that only COPYs are left for the write (PostgreSQL).
+    """The write of a batch with its COPY text made now, so that only sending it is left (PostgreSQL).
 
-    Only for a batch of new households that carry their numbers: one that updates households or needs
-    numbers reads the database inside its transaction, and write_batch does it (None is returned)."""
+    Only for a batch of new households that carry their numbers and their pre-rendered rows: one that
+    updates households or needs numbers reads the database inside its transaction, and write_batch
+    does it (None is returned)."""
     if connection.vendor != "postgresql" or not plans:
         return None
-    if any(p.target_id is not None or not p.number or any(m.target_id for m in p.members) for p in plans):
-        return None
-    counts = _zero()
-    deferred = _Deferred()
-    _write(user, plans, layout, reason, numbering, counts, insert=deferred.insert)
+    for p in plans:
+        if p.target_id is not None or not p.csv or not p.number.isdigit():
+            return None
+        if any(m.target_id or not m.csv for m in p.members):
+            return None
+    when = timezone.now().isoformat()
+    today = timezone.localdate().isoformat()
+    by, why = user.pk, copy.csv_field(reason)
+    h_ids = copy.reserve_ids(Household, len(plans))
+    m_ids = iter(copy.reserve_ids(Member, sum(len(p.members) for p in plans)))
+    rows, history, m_rows, m_history = [], [], [], []
+    for plan, pk in zip(plans, h_ids, strict=True):
+        line = f"{pk},{plan.csv},{plan.number},{plan.village_id},{plan.county_id},{c.Status.POOR},{by},{when}"
+        rows.append(f"{line},{when}\n")
+        history.append(f"{line},{when},{why},+,{by}\n")
+        for member in plan.members:
+            line = f"{next(m_ids)},{member.csv},{pk},{by},{when}"
+            m_rows.append(f"{line},{when}\n")
+            m_history.append(f"{line},{when},{why},+,{by}\n")
+    h_columns = ["id", *copy.field_columns(Household, H_LATER), *H_LATER]
+    m_columns = ["id", *copy.field_columns(Member, M_LATER), *M_LATER]
+    e_base = copy.defaults(StatusEvent)
+    events = [
+        {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason}
+        | {"created_by_id": by, "created_at": when, "updated_at": when}
+        for pk in h_ids
+    ]
+    copies = [
+        (copy.copy_sql(Household, h_columns), "".join(rows)),
+        (copy.copy_sql(Household.history.model, [*h_columns[:-1], *HISTORY]), "".join(history)),
+        copy.render(StatusEvent, events, None),
+        (copy.copy_sql(Member, m_columns), "".join(m_rows)),
+        (copy.copy_sql(Member.history.model, [*m_columns[:-1], *HISTORY]), "".join(m_history)),
+    ]
+    members = sum(len(p.members) for p in plans)
+    counts = {**_zero(), "created": len(plans), "members_created": members}
 
     def write() -> dict:
         try:
             with transaction.atomic():
-                for sql, data in deferred.copies:
+                for sql, data in copies:
                     copy.send(sql, data)
             return counts
         except IntegrityError:
@@ -140,7 +178,7 @@ def prepare_batch(
     return write
 
 
-def _write(user, plans, layout, reason, numbering, counts, insert=copy.insert) -> None:
+def _write(user, plans, layout, reason, numbering, counts) -> None:
     now = timezone.now()
     # Batches are committed durably (no synchronous_commit off): a cadre told "imported" must never lose
     # households to a crash, even though re-importing would repair it.
@@ -165,16 +203,16 @@ def _write(user, plans, layout, reason, numbering, counts, insert=copy.insert) -
     ]
     for row in created:
         row.pop("village", None)  # the code; the row holds village_id
-    new_ids = insert(Household, created)
+    new_ids = copy.insert(Household, created)
     if created:
-        insert(
+        copy.insert(
             Household.history.model,
             copy.history_rows(Household, created, new_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,
         )
         e_base = copy.defaults(StatusEvent)
         today = timezone.localdate().isoformat()
-        insert(
+        copy.insert(
             StatusEvent,
             [
                 {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason, **stamp}
@@ -202,8 +240,8 @@ def _write(user, plans, layout, reason, numbering, counts, insert=copy.insert) -
     if new_members:
         m_base = copy.defaults(Member)
         rows = [{**m_base, **_present(m.fields), "household_id": ids[p.key], **stamp} for p, m in new_members]
-        member_ids = insert(Member, rows)
-        insert(
+        member_ids = copy.insert(Member, rows)
+        copy.insert(
             Member.history.model,
             copy.history_rows(Member, rows, member_ids, user_id=user.pk, reason=reason, when=when),
             with_ids=False,

@@ -8,6 +8,7 @@ of queries whatever its size."""
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -34,6 +35,7 @@ class MemberPlan:
     row: int
     fields: dict
     target_id: int | None = None  # the current member this row updates
+    csv: str = ""  # its new row's columns from the file as COPY text (writer.prerender)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class HouseholdPlan:
     target_id: int | None = None  # the household this row updates
     number: str = ""  # kept for a new household when it is village code + 4 digits
     valid: bool = True
+    csv: str = ""  # as MemberPlan.csv
 
 
 @dataclass
@@ -81,35 +84,74 @@ def _issue(sheet, row, columns, positions, fld, code, message, key, raw=None) ->
     )
 
 
-# Choices, yes/no and small numbers repeat on nearly every row: each distinct cell text is read once.
+# Choices, yes/no and small numbers repeat on nearly every row: each distinct cell text is read once,
+# and a batch is read a column at a time, so a cell read before costs one C-level dictionary look-up.
 _MEMO_KINDS = {"bool", "choice", "int", "decimal", "date"}
 _MEMO_LIMIT = 10_000
-_memo: dict[tuple, dict] = {}
+_memo: dict[tuple, list] = {}
+_MISS = object()
 
 
-def _parse_row(sheet, columns, positions, row, values, key, issues, language) -> dict:
-    plan = _memo.get((language, sheet, "plan"))
-    if plan is None:
-        plan = _memo[(language, sheet, "plan")] = [
-            (i, col, {} if col.kind in _MEMO_KINDS else None) for i, col in enumerate(columns)
-        ]
-    out = {}
-    for i, col, memo in plan:
+class _Bad(str):
+    """What to type instead, for a cell that cannot be read (a memoised CellError)."""
+
+
+def _read(col, raw):
+    try:
+        return read_cell(col, raw)
+    except CellError as exc:
+        return _Bad(exc)
+
+
+def _parse_rows(sheet, columns, positions, rows, numbers, keys, issues, language) -> list[dict]:
+    """The fields of many rows of one sheet; a cell that cannot be read is left out and reported."""
+    memos = _memo.get((language, sheet))
+    if memos is None:
+        memos = _memo[(language, sheet)] = [({}, set()) if col.kind in _MEMO_KINDS else None for col in columns]
+    names, values_by_column, bad = [], [], []
+    for i, col in enumerate(columns):
         if positions[i] is None:
             continue
-        raw = values[i]
-        hit = memo.get(raw) if memo is not None else None
-        if hit is None:
-            try:
-                hit = (True, read_cell(col, raw))
-            except CellError as exc:
-                hit = (False, str(exc))
-            if memo is not None and len(memo) < _MEMO_LIMIT:
-                memo[raw] = hit
-        if hit[0]:
-            out[col.field] = hit[1]
+        names.append(col.field)
+        raws = [values[i] for values in rows]
+        if memos[i] is None:
+            got = [_read(col, raw) for raw in raws]
+            if any(type(v) is _Bad for v in got):
+                bad.append((i, col, raws, got))
         else:
-            issues.append(_issue(sheet, row, columns, positions, col.field, f"invalid_{col.kind}", hit[1], key, raw))
+            memo, bad_raws = memos[i]
+            got = list(map(memo.get, raws, repeat(_MISS)))
+            if _MISS in got:
+                for n, raw in enumerate(raws):
+                    if got[n] is _MISS:
+                        value = got[n] = _read(col, raw)
+                        if type(value) is _Bad:
+                            bad_raws.add(raw)
+                        if len(memo) < _MEMO_LIMIT:
+                            memo[raw] = value
+            if bad_raws and not bad_raws.isdisjoint(raws):
+                bad.append((i, col, raws, got))
+        values_by_column.append(got)
+    out = [dict(zip(names, values, strict=True)) for values in zip(*values_by_column, strict=True)]
+    errors = []
+    for i, col, raws, got in bad:
+        for n, value in enumerate(got):
+            if type(value) is _Bad:
+                del out[n][col.field]
+                issue = _issue(
+                    sheet,
+                    numbers[n],
+                    columns,
+                    positions,
+                    col.field,
+                    f"invalid_{col.kind}",
+                    str(value),
+                    keys[n],
+                    raws[n],
+                )
+                errors.append((n, i, issue))
+    errors.sort(key=lambda e: e[:2])  # row by row, column by column, as a reader of the file goes
+    issues.extend(e[2] for e in errors)
     return out
 
 
@@ -195,20 +237,47 @@ def _check_member(member: MemberPlan, plan: HouseholdPlan, layout: Layout, issue
         )
 
 
-def parse_group(key, h_rows, m_rows, layout: Layout, issues: list[Issue]) -> HouseholdPlan:
-    row, values = h_rows[0]
+def parse_batch(groups: list[tuple[str, list, list]], layout: Layout, issues: list[Issue]) -> list[HouseholdPlan]:
+    """The plans of staged households (key, household rows, member rows), with every cell and row checked."""
     language = translation.get_language()
-    fields = _parse_row(HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, layout.household, row, values, key, issues, language)
-    members = []
-    plan = HouseholdPlan(key=key, row=row, fields=fields, members=members)
-    for m_row, m_values in m_rows:
-        m_fields = _parse_row(MEMBER_SHEET, MEMBER_COLUMNS, layout.member, m_row, m_values, key, issues, language)
-        m_fields.pop("household", None)
-        members.append(MemberPlan(row=m_row, fields=m_fields))
-    _check_household(plan, layout, issues)
-    for member in members:
-        _check_member(member, plan, layout, issues)
-    return plan
+    keys = [key for key, _h, _m in groups]
+    h_numbers = [h_rows[0][0] for _k, h_rows, _m in groups]
+    h_fields = _parse_rows(
+        HOUSEHOLD_SHEET,
+        HOUSEHOLD_COLUMNS,
+        layout.household,
+        [h_rows[0][1] for _k, h_rows, _m in groups],
+        h_numbers,
+        keys,
+        issues,
+        language,
+    )
+    members = [(key, row, values) for key, _h, m_rows in groups for row, values in m_rows]
+    m_fields = iter(
+        _parse_rows(
+            MEMBER_SHEET,
+            MEMBER_COLUMNS,
+            layout.member,
+            [values for _k, _r, values in members],
+            [row for _k, row, _v in members],
+            [key for key, _r, _v in members],
+            issues,
+            language,
+        )
+    )
+    plans = []
+    for (key, _h, m_rows), row, fields in zip(groups, h_numbers, h_fields, strict=True):
+        plan = HouseholdPlan(key=key, row=row, fields=fields, members=[])
+        for m_row, _values in m_rows:
+            m = next(m_fields)
+            m.pop("household", None)
+            plan.members.append(MemberPlan(row=m_row, fields=m))
+        plans.append(plan)
+    for plan in plans:
+        _check_household(plan, layout, issues)
+        for member in plan.members:
+            _check_member(member, plan, layout, issues)
+    return plans
 
 
 def reset_for_recheck(plans: list[HouseholdPlan]) -> None:

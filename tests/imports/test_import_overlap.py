@@ -65,3 +65,27 @@ def test_batches_written_in_a_thread_import_everything_and_report_a_clash(
     assert Household.history.filter(number__in=keys).count() == 6
     assert Member.history.filter(household_id__in=households.values("pk")).count() == 7
     assert Member.objects.get(id_number=clash_id).household.village == tree.village_b
+    # The rows made from text in the dry run hold what the ORM path writes.
+    household = Household.objects.get(number=keys[0])
+    assert (household.county_id, household.status, household.created_by_id) == (
+        tree.county.pk,
+        "poor",
+        users.clerk_a.pk,
+    )
+    assert (household.identification_year, household.main_cause, str(household.arable_land)) == (
+        2016,
+        "illness",
+        "3.50",
+    )
+    assert household.other_cause_1 == "" and household.irrigated_land is None
+    spouse = Member.objects.get(name="李二")
+    assert (spouse.sex, spouse.relationship, spouse.household_id) == ("female", "spouse", household.pk)
+    assert spouse.has_resident_medical is True and spouse.months_worked == 6 and spouse.birth_date.year == 1970
+    record = spouse.history.get()
+    assert (record.history_type, record.history_user_id, record.created_at) == (
+        "+",
+        users.clerk_a.pk,
+        spouse.created_at,
+    )
+    assert record.history_change_reason and record.id_number == spouse.id_number
+    assert StatusEvent.objects.get(household=household).to_status == "poor"
