@@ -348,11 +348,16 @@ def main() -> None:
     if "DATABASE_URL" not in os.environ:
         print("warning: DATABASE_URL is not set; this measures SQLite")
     t = time.perf_counter()
-    generate(n)
-    print(
-        f"generated {n:,} households, {3 * n:,} members: {FILE.stat().st_size / 1e6:.1f} MB "
-        f"in {time.perf_counter() - t:.1f} s"
-    )
+    marker = FILE.with_suffix(".households")
+    if os.environ.get("BENCH_REUSE") and FILE.exists() and marker.exists() and marker.read_text() == str(n):
+        print(f"reusing {FILE} ({n:,} households, {FILE.stat().st_size / 1e6:.1f} MB)")
+    else:
+        generate(n)
+        marker.write_text(str(n))
+        print(
+            f"generated {n:,} households, {3 * n:,} members: {FILE.stat().st_size / 1e6:.1f} MB "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
     phase("prepare")
     imp = phase("import")
     total = imp["dry_run"] + imp["commit"]

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import pickle
+import time
 from functools import partial
 from pathlib import Path
 
@@ -86,6 +87,19 @@ def _progress(job: ImportJob, state: str | None = None, **fields) -> None:
     ImportJob.objects.filter(pk=job.pk).update(state=job.state, **fields)
 
 
+def _every_second(job: ImportJob):
+    """A progress callback that writes at most once a second: each write is a durable commit of its own."""
+    last = -1.0
+
+    def report(done: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= 1.0:
+            last = time.monotonic()
+            _progress(job, rows_done=done)
+
+    return report
+
+
 def _fail(job: ImportJob, message: str) -> None:
     _progress(job, JobState.FAILED, message=message[:500])
 
@@ -117,7 +131,7 @@ def import_job_validate(job_id: int) -> None:
 def _validate(job: ImportJob) -> None:
     _progress(job, JobState.READING, rows_done=0, rows_total=0)
     db, issues, _unused = staging.stage_file(
-        path=job.file.path, stage_path=str(stage_path(job)), progress=lambda n: _progress(job, rows_done=n)
+        path=job.file.path, stage_path=str(stage_path(job)), progress=_every_second(job)
     )
     try:
         h_total, m_total = staging.counts(db)
@@ -189,6 +203,7 @@ def _batches(job, db, layout, issues):
     user = job.created_by
     groups, rows = [], 0
     done = 0
+    report = _every_second(job)
     for group in staging.households(db):
         groups.append(group)
         rows += len(group[1]) + len(group[2])
@@ -197,19 +212,20 @@ def _batches(job, db, layout, issues):
             check_batch(user=user, plans=plans, layout=layout, issues=issues)
             yield plans, rows
             done += rows
-            _progress(job, rows_done=done)
+            report(done)
             groups, rows = [], 0
     if groups:
         plans = parse_batch(groups, layout, issues)
         check_batch(user=user, plans=plans, layout=layout, issues=issues)
         yield plans, rows
         done += rows
-        _progress(job, rows_done=done)
+        report(done)
 
 
 def _stored_batches(job, db, layout, issues):
     """The batches the dry run parsed, re-checked against the database as it is now."""
     done = 0
+    report = _every_second(job)
     for (data,) in db.execute("SELECT data FROM plans ORDER BY n"):
         plans = pickle.loads(data)  # noqa: S301 - written by _validate into this job's own staging file
         reset_for_recheck(plans)
@@ -217,7 +233,7 @@ def _stored_batches(job, db, layout, issues):
         rows = sum(1 + len(p.members) for p in plans)
         yield plans, rows
         done += rows
-        _progress(job, rows_done=done)
+        report(done)
 
 
 def _has_plans(db) -> bool:
