@@ -267,7 +267,7 @@ class _Layout:
         column_of = [_column(letter) for letter in letters]
         cell_at = {}
         for i, col in enumerate(column_of):
-            cell_at.setdefault(col, i)  # a repeated reference: the first cell wins, as below
+            cell_at[col] = i  # a repeated reference (a damaged file): the last cell wins
         missing = len(letters)  # the index of the `empty` slot appended to the cell values
         wanted = pick if pick is not None else range(width)
         gather = [cell_at.get(col, missing) if col is not None else missing for col in wanted]
@@ -279,6 +279,7 @@ class _Layout:
 
 
 _MAX_LAYOUTS = 1000
+_plain_numbers: dict[str, str] = {}  # areas and distances repeat: "5.5" is read once
 
 
 def _gather(cells, body, layouts, shared, width, pick, empty) -> list[str | None]:
@@ -312,6 +313,11 @@ def _gather(cells, body, layouts, shared, width, pick, empty) -> list[str | None
     for i in layout.numbers:
         v = values[i]
         if v and not v.isdigit():
-            values[i] = _number(v)
+            plain = _plain_numbers.get(v)
+            if plain is None:
+                plain = _number(v)
+                if len(_plain_numbers) < 10_000:
+                    _plain_numbers[v] = plain
+            values[i] = plain
     values.append(empty)
     return list(layout.gather(values))
