@@ -15,10 +15,12 @@ from .models import RunTrigger
 @shared_task(name="households.tasks.nightly_recompute")
 def nightly_recompute(as_of: str | None = None, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None) -> int:
     """Start (or resume) the run of a date and enqueue one task per county still to do."""
-    from .rules.run import recompute_start
+    from .rules.run import pending_county_ids, recompute_start, stage_run
 
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     run = recompute_start(as_of=day, trigger=trigger, user=None if user_id is None else _user(user_id))
+    if pending_county_ids(run):
+        stage_run(run)
     enqueue_counties(run.pk)
     return run.pk
 

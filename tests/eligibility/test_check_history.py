@@ -4,9 +4,12 @@ and every run date still reads back one result per tested household."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from households import choices as c
 from households.models import Household, HouseholdCheck
+from households.policy import parameters_for
+from households.rules import household_sql
 from households.rules import run as run_rules
 from households.rules.reads import changed_checks, latest_check
 
@@ -110,3 +113,39 @@ def test_the_household_page_and_the_api_give_the_last_run_date_and_since_when(cl
     assert f"自 {AS_OF.isoformat()} 起结果未变" in page
     body = client.get(f"/api/v1/households/{homes[0].number}/exit-check/").json()
     assert body["as_of"] == DAY2.isoformat() and body["eligible"] is True
+
+
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="staging is PostgreSQL's")
+
+
+@needs_postgresql
+def test_a_staged_province_run_writes_what_county_by_county_computing_writes(homes):
+    Household.objects.filter(pk=homes[1].pk).update(has_safe_water=True)
+    run = run_rules.recompute_sync(as_of=AS_OF)
+    assert household_sql.stage_for(run.pk) is None  # dropped when the run finished
+    staged = results(AS_OF)
+    HouseholdCheck.objects.all().delete()
+    params = parameters_for(AS_OF.year)
+    for county_id in {h.county_id for h in homes}:
+        household_sql.county_household_test(county_id=county_id, as_of=AS_OF, params=params)
+    assert results(AS_OF) == staged and len(staged) == 3
+
+
+@needs_postgresql
+def test_an_emptied_stage_after_a_crash_makes_each_county_compute_its_own(homes, monkeypatch):
+    """PostgreSQL empties unlogged tables in crash recovery: the county tasks must not read that as
+    "no household is tested any more"."""
+    run_rules.recompute_sync(as_of=AS_OF)
+    real = household_sql.stage_results
+
+    def staged_then_crashed(**kwargs):
+        rows = real(**kwargs)
+        with connection.cursor() as cur:
+            cur.execute(f"TRUNCATE {household_sql.stage_name(kwargs['run_id'])}")
+        return rows
+
+    monkeypatch.setattr(household_sql, "stage_results", staged_then_crashed)
+    Household.objects.filter(pk=homes[0].pk).update(has_safe_water=False)
+    run_rules.recompute_sync(as_of=DAY2)
+    assert len(results(DAY2)) == 3
+    assert [r[4] for r in results(DAY2) if r[0] == homes[0].pk] == [False]
