@@ -1,18 +1,22 @@
-"""Writing one batch while the next is read and checked (§13, bench/import.py).
+"""Writing batches while the next ones are read and checked (§13, bench/import.py).
 
 A commit spends about as long in Python (unpickling, checking, building rows) as in PostgreSQL
 (COPY, index upkeep, foreign-key checks at COMMIT). psycopg2 lets go of the GIL while it waits for
-the server, so a second thread with its own connection writes batch n while the caller prepares
-batch n + 1. Batches stay whole households in one transaction each, written in order; at most one
-is in flight, so memory stays that of two batches.
+the server, so writer threads with connections of their own write batches n and n + 1 while the
+caller prepares batch n + 2. Each batch stays whole households in one transaction; results are
+handed back in submission order; at most WRITERS batches are in flight, so memory stays that of a
+few batches whatever the file size.
 
 Only on PostgreSQL and outside a transaction: another connection could not see rows that the
 caller's open transaction holds (as in a test wrapped in one), and SQLite has a single writer."""
 
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import connection
+
+WRITERS = 2  # batches are independent (distinct households and persons), so two can be written at once
 
 
 def can_overlap() -> bool:
@@ -20,42 +24,62 @@ def can_overlap() -> bool:
 
 
 class BatchWriter:
-    """Runs `write(batch)` calls one after another, in a thread of its own when `overlap`."""
+    """Runs `write()` calls, in threads of their own when `overlap`, and hands back results in order."""
 
-    def __init__(self, *, overlap: bool):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") if overlap else None
-        self._pending: tuple[Future, Callable] | None = None
+    def __init__(self, *, overlap: bool, writers: int = WRITERS):
+        # One single-thread pool per writer: each thread keeps its own connection and closes it.
+        self._pools = (
+            [ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") for _n in range(writers)]
+            if overlap
+            else []
+        )
+        self._turn = 0
+        self._alone = False
+        self._pending: deque[tuple[Future, Callable]] = deque()
 
-    def submit(self, write: Callable[[], dict], done: Callable[[dict], None]) -> None:
-        """Queue a write; `done(result)` is called in the caller's thread, in submission order."""
-        if self._pool is None:
+    def submit(self, write: Callable[[], dict], done: Callable[[dict], None], *, alone: bool = False) -> None:
+        """Queue a write; `done(result)` is called in the caller's thread, in submission order.
+
+        An `alone` write runs with no other in flight: one that locks villages to number households,
+        or reads rows to update them, must not race another writer for those locks."""
+        if not self._pools:
             done(write())
             return
-        self.wait()
-        self._pending = (self._pool.submit(write), done)
+        if alone or self._alone:
+            self.wait()
+        elif len(self._pending) >= len(self._pools):
+            self._finish_oldest()
+        self._alone = alone
+        pool = self._pools[self._turn]
+        self._turn = (self._turn + 1) % len(self._pools)
+        self._pending.append((pool.submit(write), done))
+
+    def _finish_oldest(self) -> None:
+        future, done = self._pending.popleft()
+        done(future.result())  # a writer's exception is raised here
 
     def wait(self) -> None:
-        """Let the write in flight finish; its exception, if any, is raised here."""
-        if self._pending is not None:
-            future, done = self._pending
-            self._pending = None
-            done(future.result())
+        """Let every write in flight finish."""
+        while self._pending:
+            self._finish_oldest()
 
     def __enter__(self) -> "BatchWriter":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self._pool is None:
+        if not self._pools:
             return
         try:
             if exc_type is None:
                 self.wait()
-            elif self._pending is not None:
-                self._pending[0].exception()  # let it end before the connection goes
-                self._pending = None
+            else:
+                for future, _done in self._pending:
+                    future.exception()  # let them end before their connections go
+                self._pending.clear()
         finally:
-            self._pool.submit(_close_connection).result()
-            self._pool.shutdown()
+            for pool in self._pools:
+                pool.submit(_close_connection).result()
+                pool.shutdown()
 
 
 def _close_connection() -> None:

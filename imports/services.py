@@ -289,8 +289,8 @@ def _commit(job: ImportJob) -> None:
             if len(result["numbers"]) < 1000:
                 result["numbers"].update({p.key: p.number for p in good if p.key not in counts["clashes"]})
 
-        # Batch n is written (in a thread of its own on PostgreSQL) while batch n + 1 is checked and its
-        # rows are built, so the writer is left with nothing but COPYs.
+        # Batches n and n + 1 are written (in threads of their own on PostgreSQL) while batch n + 2 is
+        # checked and its rows are built, so the writers are left with nothing but COPYs.
         overlap = can_overlap()
         with BatchWriter(overlap=overlap) as writer:
             for plans, _rows in batches(job, db, layout, issues):
@@ -303,7 +303,10 @@ def _commit(job: ImportJob) -> None:
                 if overlap:
                     prerender(good)
                     write = prepare_batch(**args, numbering=numbering)
-                writer.submit(write or partial(write_batch, **args, numbering=numbering), partial(tally, good))
+                alone = write is None  # write_batch locks villages and reads rows: not beside another
+                writer.submit(
+                    write or partial(write_batch, **args, numbering=numbering), partial(tally, good), alone=alone
+                )
         _progress(job, JobState.DONE, result=result)
     finally:
         db.close()
