@@ -1,42 +1,33 @@
 """Benchmark of the nightly recompute (§5.6, performance.md) on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench .venv/bin/python bench/recompute.py \
-        --households 100000 --seed 1
+        --households 1000000 --seed 1 [--household-only] [--changed 0.01]
 
-Fills an empty database with `manage.py seed_demo` first (after migrate). Then, in this process (the
-"worker"), it times:
+Fills an empty database with `manage.py seed_demo` first (after migrate), then, in this process (the
+"worker"), times:
   1. the reference: ONE hand-written SQL statement computing the §5.2 household test for the whole
-     province into a scratch table (NOT EXISTS per member criterion, LATERAL latest assessment);
-  2. the full nightly run (households.rules.run.recompute_sync): the household test county by county,
-     the monitoring app's per-county steps, and the region indicators; run twice, the second time
-     replacing the same date's results (the idempotent rerun);
-and prints both times, their ratio, households per second and the peak memory (getrusage).
+     province into a scratch table (NOT EXISTS per member criterion, LATERAL latest assessment), and
+     the app's own SELECT for the whole province into a table with the snapshot's columns;
+  2. from an empty history of results: the first night (every household written), the next night
+     with a share of the households edited in between (--changed, default 1 %: safe water flipped),
+     and that night again (the idempotent rerun). --household-only times the household test alone
+     (staged in one statement, then compared and written county by county, as a run does it); without
+     it, the full run (households.rules.run.recompute_sync: household test, data quality, monitoring
+     triggers, region indicators).
+It prints the times, their ratio to the reference, households per second and the peak memory.
 
-Measured 2026-11-28, this 2-core machine under heavy load from other work (load average 4–7), seed 1,
-100,000 households (96,081 live, 41 counties), single runs (noisy):
-  before (monitoring code of the morning; findings and alerts of all counties, no bench wrapper):
-    quality 89.5 s + triggers 15.7 s = 105 s (≈ 1.1 ms per household); with statistics taken while
-    the alert tables were empty (bench's ANALYZE), one trigger query scanned every trigger per alert:
-    14 counties took 484 s and the run was stopped.
-  after (same data, same results: 16,260 findings row for row, triggers of 82 county-dates equal):
-    first run 42.6 s: household test 5.8 s (3.2× the 1.83 s reference), quality 17.6 s, triggers
-    15.7 s, regions 2.2 s; rerun of the date 34.9 s: household test 6.9 s, quality 17.0 s, triggers
-    8.0 s, regions 1.8 s; 2,257–2,751 households/s overall, 98 MB peak.
-  250,000 households (240,039 live, 41 counties), after: first run 91.8 s: household test 12.9 s
-    (3.04× the 4.25 s reference), quality 39.7 s, triggers 35.7 s (the first night creates every
-    alert), regions 2.1 s; rerun 80.4 s: household test 14.9 s (3.50×), quality 42.9 s, triggers
-    19.5 s, regions 1.8 s; 2,614–2,986 households/s overall, 163 MB peak. Before (figures of the
-    previous owners, same machine, heavy load): household test 25 s (3.2×), monitoring + quality
-    228–305 s, regions 3 s.
-    Linear projection to 1,000,000 households in ONE process: 335–443 s. The nightly run spreads the
-    counties over one Celery worker per core, so on 2 cores ≈ half of that, and less on an idle machine.
-  Where the time went and what changed (per county, profiled): every check read ALL members or
-  incomes of the province (sequential scan into a hash join, random_page_cost 4) for a county's few
-  thousand households; 35 statements per county. Now five: one pass over the county's
-  members, one over its households with one count of their members and the income record, DQ02, two of DQ13; planner
-  settings per transaction, DQ02 parses in Python only the numbers SQL cannot vouch for, DQ11 probes
-  an index on the helpers' normalised number. Quality ≈ 1.2 s → 0.33 s and triggers ≈ 0.35 s →
-  0.2 s per county of 2,400 households at load ≈ 4.
+Measured 2026-11-28 on this 2-core machine (PostgreSQL 15 with its default settings, shared with
+another benchmark: load average 2–2.5), seed 1, household test only (`--household-only`):
+  1,000,000 households (960,093 live, 41 counties); reference 7.35 s (5.97 s for the app's SELECT
+  into a table): the next night 9.72 s (1.32×) with no data edited, 10.39 s (1.41×) with 10,000
+  households edited (+13,404 rows: the edits and the children whose age crossed 6 or 16, newer
+  assessments); the first night 21.90 s (2.98×, every household written); the same night again
+  10.2–17.4 s. Before the results were kept as changes (a dated copy of every household every night,
+  county by county): 25.3 s (2.88×) a night.
+  100,000 households (96,081 live): reference 1.17 s; the next night 1.24 s (1.06×) unedited, 1.12 s
+  (0.96×) with 1,000 edited; the first night 2.53 s (2.17×); the same night again 1.14 s. County by
+  county without staging, the next night took 2.1–2.2 s (1.8–1.9×).
+The whole run through Celery: see docs/eligibility.md.
 """
 
 import argparse
