@@ -283,6 +283,18 @@ def stage_drop(run_id: int) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {stage_name(run_id)}")
 
 
+def stage_drop_except(run_ids: set[int]) -> None:
+    """Drop the stages of runs that ended without finishing (failed, never resumed)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [stage_name(0)[:-1].replace("_", r"\_") + "%"],
+        )
+        for (name,) in cur.fetchall():
+            if int(name.rsplit("_", 1)[1]) not in run_ids:
+                cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def county_household_test(
     *, county_id: int, as_of: dt.date, params: PolicyParams, run_id: int | None = None, staged: str | None = None
 ) -> int:

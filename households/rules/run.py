@@ -75,6 +75,8 @@ def stage_run(run: RecomputeRun) -> None:
     one county) each county task computes its own households."""
     if connection.vendor != "postgresql" or run.only_county_id is not None:
         return
+    running = set(RecomputeRun.objects.filter(state=RunState.RUNNING).values_list("pk", flat=True))
+    household_sql.stage_drop_except(running | {run.pk})
     with transaction.atomic():
         household_sql.stage_results(run_id=run.pk, as_of=run.as_of, params=parameters_for(run.as_of.year))
 

@@ -149,3 +149,12 @@ def test_an_emptied_stage_after_a_crash_makes_each_county_compute_its_own(homes,
     run_rules.recompute_sync(as_of=DAY2)
     assert len(results(DAY2)) == 3
     assert [r[4] for r in results(DAY2) if r[0] == homes[0].pk] == [False]
+
+
+@needs_postgresql
+def test_the_stage_of_a_run_that_failed_and_was_never_resumed_is_dropped_by_the_next_run(homes):
+    params = parameters_for(AS_OF.year)
+    household_sql.stage_results(run_id=987654, as_of=AS_OF, params=params)
+    assert household_sql.stage_for(987654)
+    run_rules.recompute_sync(as_of=AS_OF)
+    assert household_sql.stage_for(987654) is None
