@@ -181,7 +181,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "households.tasks.nightly_recompute",
         "schedule": crontab(hour=1, minute=0),
     },
+    "exports-expire": {
+        "task": "reports.tasks.exports_expire",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
+# Background export files are deleted this many days after they were written; the export log stays.
+EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 
 CACHES = {
     "default": (

@@ -1,6 +1,7 @@
 """Writes of the reports app: export jobs and their files (§12), the export audit (§9) and the annual
 targets that province staff set (§2)."""
 
+import datetime as dt
 import os
 import tempfile
 import uuid
@@ -114,6 +115,21 @@ def export_job_run(*, job_id: int) -> ExportJob:
     finally:
         os.unlink(tmp)
     return job
+
+
+def exports_expire(*, now=None) -> int:
+    """Delete the files of background exports written more than EXPORT_KEEP_DAYS ago (a province's
+    exports of a million rows would fill the disk in a few years); the job stays as the record of who
+    exported what (§9), its download link says it expired. Returns the number of files deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    expired = ExportJob.objects.filter(state=ExportState.DONE, finished_at__lt=cutoff).exclude(file="")
+    deleted = 0
+    for job in expired.only("pk", "file").iterator():
+        job.file.delete(save=False)  # storage first: a crash leaves a job pointing at no file, never the reverse
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted
 
 
 def job_rows_done(job: ExportJob) -> int:

@@ -8,3 +8,10 @@ def export_run_task(job_id: int) -> None:
     from .services import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task(name="reports.tasks.exports_expire")
+def exports_expire_task() -> int:
+    from .services import exports_expire
+
+    return exports_expire()

@@ -1,9 +1,14 @@
 """§12 large exports: a background job with progress, the file kept for its owner only (§9), audited."""
 
+import datetime as dt
+import os
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditLog
 from reports.models import ExportJob, ExportState
+from reports.tasks import exports_expire_task
 
 from .helpers import csv_rows, response_bytes, xlsx_rows
 
@@ -58,3 +63,25 @@ def test_small_exports_stream_at_once(client, world, small_threshold):
     r = client.post("/reports/tables/households/export/", {"format": "csv"})
     assert r.status_code == 200 and r.streaming and not ExportJob.objects.exists()
     assert r["Content-Disposition"].startswith('attachment; filename="households-211224100002-')
+
+
+def test_export_files_are_deleted_after_the_keeping_period_and_the_log_stays(
+    client, world, small_threshold, django_capture_on_commit_callbacks
+):
+    small_threshold.EXPORT_KEEP_DAYS = 7
+    client.force_login(world.users.province)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reports/tables/members/export/", {"format": "csv"})
+        client.post("/reports/tables/households/export/", {"format": "csv"})
+    old, recent = ExportJob.objects.order_by("pk")
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    path = old.file.path
+    assert exports_expire_task.delay().get() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and recent.file
+    assert not os.path.exists(path) and os.path.exists(recent.file.path)
+    assert client.get(f"/reports/exports/{old.pk}/download/").status_code == 404
+    listing = client.get("/reports/exports/").content.decode()
+    assert listing.count('data-testid="export-expired"') == 1
+    assert "导出文件已过保留期删除" in listing
