@@ -8,7 +8,6 @@ of queries whatever its size."""
 
 import re
 from dataclasses import dataclass, field
-from itertools import repeat
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -91,7 +90,6 @@ def _issue(sheet, row, columns, positions, fld, code, message, key, raw=None) ->
 _MEMO_KINDS = {"bool", "choice", "int", "decimal", "date"}
 _MEMO_LIMIT = 10_000
 _memo: dict[tuple, list] = {}
-_MISS = object()
 
 
 class _Bad(str):
@@ -122,16 +120,20 @@ def _parse_rows(sheet, columns, positions, rows, numbers, keys, issues, language
                 bad.append((i, col, raws, got))
         else:
             memo, bad_raws = memos[i]
-            got = list(map(memo.get, raws, repeat(_MISS)))
-            if _MISS in got:
-                for n, raw in enumerate(raws):
-                    if got[n] is _MISS:
-                        value = got[n] = _read(col, raw)
-                        if type(value) is _Bad:
-                            bad_raws.add(raw)
-                        if len(memo) < _MEMO_LIMIT:
-                            memo[raw] = value
-            if bad_raws and not bad_raws.isdisjoint(raws):
+            new = set(raws).difference(memo)  # texts not read before: usually none
+            fresh_bad = False
+            if not new:
+                got = list(map(memo.get, raws))
+            else:
+                read = {raw: _read(col, raw) for raw in new}
+                fresh_bad = any(type(value) is _Bad for value in read.values())
+                if len(memo) + len(read) <= _MEMO_LIMIT:
+                    memo.update(read)
+                    bad_raws.update(raw for raw, value in read.items() if type(value) is _Bad)
+                    got = list(map(memo.get, raws))
+                else:  # a column of all-different numbers or dates: read, not remembered
+                    got = [read[raw] if raw in read else memo[raw] for raw in raws]
+            if fresh_bad or (bad_raws and not bad_raws.isdisjoint(raws)):
                 bad.append((i, col, raws, got))
         values_by_column.append(got)
     out = [dict(zip(names, values, strict=True)) for values in zip(*values_by_column, strict=True)]
