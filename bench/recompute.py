@@ -24,6 +24,8 @@ another benchmark: load average 2–2.5), seed 1, household test only (`--househ
   assessments); the first night 21.90 s (2.98×, every household written); the same night again
   10.2–17.4 s. Before the results were kept as changes (a dated copy of every household every night,
   county by county): 25.3 s (2.88×) a night.
+  250,000 households (240,039 live): reference 2.07 s; the next night 2.27 s (1.10×) unedited,
+  2.44 s (1.18×) with 2,500 edited; the first night 4.22 s (2.04×).
   100,000 households (96,081 live): reference 1.17 s; the next night 1.24 s (1.06×) unedited, 1.12 s
   (0.96×) with 1,000 edited; the first night 2.53 s (2.17×); the same night again 1.14 s. County by
   county without staging, the next night took 2.1–2.2 s (1.8–1.9×).
