@@ -10,11 +10,11 @@ same reader, without any validation or history. Each phase runs in its own proce
 (max RSS) is its own. The database is emptied of households before each phase: run it on a database of
 its own.
 
-Measured (2 cores shared with another engineer's benchmarks, load average 2.2–2.5), 100,000 households:
-dry run 23.9 s + commit 20.9 s = 44.8 s, 2,232 households/s end to end (4,781/s commit alone), peak
-147 MB (147 MB at 20,000 households too); same run: COPY reference 5,048/s, bulk_create 1,655/s.
-Before the work on issue 7 (idle machine): 27.4 s + 39.5 s, 1,494/s, 110 MB. docs/import.md says
-where the time went."""
+Measured (2 cores shared with another engineer's work), 100,000 households: dry run 21.1 s + commit
+17.4 s = 38.5 s, 2,599 households/s end to end (load 2.1 → 1.6), and 19.6 s + 24.1 s, 2,288/s (load
+2.2 → 2.0); peak 147 MB (148 MB at 20,000 households); same runs: COPY reference 5,343 and 5,395/s,
+bulk_create 1,886 and 1,791/s. Before the work on issue 7 (idle machine): 27.4 s + 39.5 s, 1,494/s,
+110 MB. docs/import.md says where the time went."""
 
 import datetime as dt
 import json
