@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from accounts import masking
+from households import choices as c
 from households.rules.household import CRITERIA, explain_household, explanation_from_check
 from households.rules.reads import latest_check
 
@@ -121,6 +122,23 @@ def criterion_label(code: str) -> str:
 @register.filter
 def value_label(code: str) -> str:
     return VALUE_LABELS.get(code, code)
+
+
+# Values that are codes of a choice: shown by their label, as on the rest of the household page.
+CHOICE_VALUES = {"grade": c.HousingGrade, "renovation": c.Renovation, "relocation": c.Relocation}
+
+
+@register.filter
+def value_text(value, name: str):
+    """A value the test looked at, as a reader expects it: 是/否, a choice's label, — for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    choices = CHOICE_VALUES.get(name)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return value
 
 
 @register.filter

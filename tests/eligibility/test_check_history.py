@@ -158,3 +158,11 @@ def test_the_stage_of_a_run_that_failed_and_was_never_resumed_is_dropped_by_the_
     assert household_sql.stage_for(987654)
     run_rules.recompute_sync(as_of=AS_OF)
     assert household_sql.stage_for(987654) is None
+
+
+def test_the_values_behind_a_criterion_read_as_words_not_codes(client, homes, users):
+    run_rules.recompute_sync(as_of=AS_OF)
+    client.force_login(users.clerk_a)
+    page = client.get(f"/households/{homes[0].number}/").content.decode()
+    assert "住房安全等级: A级" in page and "安全饮水: 是" in page
+    assert ": True" not in page and ": none" not in page
