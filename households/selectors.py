@@ -59,9 +59,8 @@ def household_get_for(user: User, number: str) -> Household:
         raise Http404 from None
 
 
-def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate the head's name and the number of current members (two correlated subqueries)."""
-    head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
+def current_member_count() -> Subquery:
+    """The number of current members of the household of the outer query (a correlated subquery)."""
     size = (
         Member.objects.filter(household=OuterRef("pk"), departure="")
         .order_by()
@@ -69,7 +68,13 @@ def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return qs.annotate(head_name=Subquery(head.values("name")[:1]), member_count=Subquery(size))
+    return Subquery(size)
+
+
+def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate the head's name and the number of current members (two correlated subqueries)."""
+    head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
+    return qs.annotate(head_name=Subquery(head.values("name")[:1]), member_count=current_member_count())
 
 
 def household_search(qs: QuerySet[Household], term: str) -> QuerySet[Household]:

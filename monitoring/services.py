@@ -8,11 +8,12 @@ import datetime
 import itertools
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from povertymgmt.db import nightly_planner_settings
 
 from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
@@ -21,32 +22,13 @@ from .rules.quality_sql import household_pass, member_pass
 from .rules.triggers import alerts_upsert, fired_triggers
 
 
-def _no_jit() -> None:
-    """Planner settings for this transaction only (PostgreSQL), measured at 100,000 households:
-
-    - JIT off: a statement whose estimated cost is high (correlated subqueries are costed
-      pessimistically) was compiled for 2.4 s to run for 5 ms; these statements are many and short.
-    - random_page_cost 1.1 (the registry is in memory or on SSD): with the default 4 the planner read
-      ALL members or incomes of the province (a sequential scan into a hash join) for each county's
-      few thousand households, so every county cost as much as the whole province; with 1.1 it
-      follows the county's households into the indexes on household_id (3–7× faster per check).
-    - no parallel workers: the nightly run is already one worker per county on every core, and each
-      worker of a parallel plan rebuilt the same hash table."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(  # one statement: SET LOCAL of the three, for this transaction only
-                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
-
-
 @transaction.atomic
 def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
     """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county as of a date; return their number.
 
     Idempotent per (as_of, county): the night's findings are deleted and inserted again in one
     transaction, so a rerun replaces and never duplicates (§5.6)."""
-    _no_jit()
+    nightly_planner_settings()
     QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
     total = member_pass(as_of=as_of, county_id=county_id, run_id=run_id)
     total += household_pass(as_of=as_of, county_id=county_id, run_id=run_id)
@@ -67,7 +49,7 @@ def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | No
 def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
     """Evaluate the monitoring triggers (§7) of one county; open or keep open one alert per household
     whose triggers fired. Return the number of alerts opened or kept open tonight."""
-    _no_jit()
+    nightly_planner_settings()
     fired = fired_triggers(as_of=as_of, county_id=county_id)
     return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
 

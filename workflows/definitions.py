@@ -114,13 +114,26 @@ def _back(states: list[str], roles_levels: list[tuple[tuple[str, ...], str]], re
     )
 
 
+def _notice(after: str, roles, level) -> tuple[Transition, Transition]:
+    """Post the public notice after `after`, close it when its days are over (§6.1–§6.3)."""
+    return (
+        _t("start_notice", _("Post the public notice"), [after], State.NOTICE, roles, level, [NEEDS_NOTICE_START]),
+        _t(
+            "close_notice",
+            _("Close the public notice"),
+            [State.NOTICE],
+            State.NOTICED,
+            roles,
+            level,
+            [NEEDS_NOTICE_CLOSED],
+        ),
+    )
+
+
 def _village_chain(first: str, final_state: str, *, final_name: str, final_label) -> tuple[Transition, ...]:
     """notice → township review → county approval → final step, shared by §6.2 and §7."""
     return (
-        _t("start_notice", _("Post the public notice"), [first], State.NOTICE, CLERK, V, [NEEDS_NOTICE_START]),
-        _t(
-            "close_notice", _("Close the public notice"), [State.NOTICE], State.NOTICED, CLERK, V, [NEEDS_NOTICE_CLOSED]
-        ),
+        *_notice(first, CLERK, V),
         _t("township_approve", _("Approve (township)"), [State.NOTICED], State.TOWNSHIP_APPROVED, TOWNSHIP, T),
         _t("county_approve", _("Approve (county)"), [State.TOWNSHIP_APPROVED], State.APPROVED, COUNTY, C),
         _t(final_name, final_label, [State.APPROVED], final_state, COUNTY, C, effects=[SET_STATUS]),
@@ -148,12 +161,7 @@ HOUSEHOLD_EXIT = Workflow(
             V,
             [NEEDS_SIGNED_FORM],
         ),
-        _t(
-            "start_notice", _("Post the public notice"), [State.CONFIRMED], State.NOTICE, CLERK, V, [NEEDS_NOTICE_START]
-        ),
-        _t(
-            "close_notice", _("Close the public notice"), [State.NOTICE], State.NOTICED, CLERK, V, [NEEDS_NOTICE_CLOSED]
-        ),
+        *_notice(State.CONFIRMED, CLERK, V),
         _t("township_approve", _("Approve (township)"), [State.NOTICED], State.TOWNSHIP_APPROVED, TOWNSHIP, T),
         _t(
             "county_approve",
@@ -272,24 +280,7 @@ VILLAGE_EXIT = Workflow(
     on_household=False,
     final=(State.ANNOUNCED, State.WITHDRAWN),
     transitions=(
-        _t(
-            "start_notice",
-            _("Post the public notice"),
-            [State.APPLIED],
-            State.NOTICE,
-            TOWNSHIP,
-            T,
-            [NEEDS_NOTICE_START],
-        ),
-        _t(
-            "close_notice",
-            _("Close the public notice"),
-            [State.NOTICE],
-            State.NOTICED,
-            TOWNSHIP,
-            T,
-            [NEEDS_NOTICE_CLOSED],
-        ),
+        *_notice(State.APPLIED, TOWNSHIP, T),
         _t("county_approve", _("Approve (county)"), [State.NOTICED], State.APPROVED, COUNTY, C),
         _t("announce", _("Announce the exit"), [State.APPROVED], State.ANNOUNCED, COUNTY, C),
         *_back([State.APPLIED, State.NOTICE, State.NOTICED], [(COUNTY, C)], State.APPLIED, TOWNSHIP, T),
@@ -315,24 +306,7 @@ COUNTY_EXIT = Workflow(
             P,
             [NEEDS_SAMPLE],
         ),
-        _t(
-            "start_notice",
-            _("Post the public notice"),
-            [State.PROVINCE_VERIFIED],
-            State.NOTICE,
-            PROVINCE,
-            P,
-            [NEEDS_NOTICE_START],
-        ),
-        _t(
-            "close_notice",
-            _("Close the public notice"),
-            [State.NOTICE],
-            State.NOTICED,
-            PROVINCE,
-            P,
-            [NEEDS_NOTICE_CLOSED],
-        ),
+        *_notice(State.PROVINCE_VERIFIED, PROVINCE, P),
         _t("province_approve", _("Approve (province)"), [State.NOTICED], State.APPROVED, PROVINCE, P),
         _t("announce", _("Announce the exit"), [State.APPROVED], State.ANNOUNCED, PROVINCE, P),
         *_back(

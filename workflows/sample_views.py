@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from households.rules.regions import sample_rates
-from villages.models import Level, SampleKind, VerificationSample
+from households.rules.indicators import sample_rates_of
+from villages.models import Level, VerificationSample
 from villages.selectors import region_get_for, region_list_for
 
 from . import samples as sample_services
@@ -61,25 +61,6 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/sample_list.html", {"samples": samples, "form": form})
 
 
-def _rates(sample: VerificationSample):
-    r = sample.entries.aggregate(
-        exited=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited__isnull=False), default=0),
-        wrong=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited=True), default=0),
-        nonreg=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted__isnull=False), default=0),
-        omitted=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted=True), default=0),
-        surveyed=Count("id", filter=Q(approves__isnull=False)),
-        approving=Count("id", filter=Q(approves=True)),
-    )
-    return sample_rates(
-        exited_people=r["exited"],
-        wrongly_exited_people=r["wrong"],
-        non_registered_people=r["nonreg"],
-        omitted_people=r["omitted"],
-        surveyed_households=r["surveyed"],
-        approving_households=r["approving"],
-    )
-
-
 @login_required
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The sampled households with their results; province staff record each result in place."""
@@ -103,7 +84,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "sample": sample,
             "entries": entries,
-            "rates": _rates(sample),
+            "rates": sample_rates_of(sample),
             "choices": TRISTATE,
             "can_record": request.user.role == Role.PROVINCE_STAFF,
         },

@@ -1,4 +1,4 @@
-from .eligibility import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger
+from .eligibility import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger, held_on
 from .policy import PolicyParameter
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
 
@@ -8,6 +8,7 @@ __all__ = [
     "Helper",
     "Household",
     "HouseholdCheck",
+    "held_on",
     "Income",
     "Member",
     "MemberEvent",

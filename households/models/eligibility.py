@@ -10,10 +10,17 @@ from .. import choices as c
 CRITERIA = ("income", "food", "clothing", "education", "medical", "housing", "water")
 
 
+def held_on(day, prefix: str = "") -> models.Q:
+    """The check rows that held on `day` (`prefix` to reach them through a relation, e.g. "checks__")."""
+    return models.Q(**{f"{prefix}since__lte": day}) & (
+        models.Q(**{f"{prefix}until__isnull": True}) | models.Q(**{f"{prefix}until__gt": day})
+    )
+
+
 class HouseholdCheckQuerySet(models.QuerySet):
     def on(self, day) -> "HouseholdCheckQuerySet":
         """The results that held on `day`: one row per household tested by the run of that date."""
-        return self.filter(models.Q(until__isnull=True) | models.Q(until__gt=day), since__lte=day)
+        return self.filter(held_on(day))
 
     def current(self) -> "HouseholdCheckQuerySet":
         """The latest result of every household still tested (live, §5.6)."""

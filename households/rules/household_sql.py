@@ -12,6 +12,8 @@ import datetime as dt
 
 from django.db import connection
 
+from povertymgmt.db import nightly_planner_settings
+
 from .. import choices as c
 from ..models import Assessment, Household, HouseholdCheck, Income, Member, RecomputeCounty, RecomputeRun
 from ..policy import PolicyParams
@@ -264,13 +266,9 @@ def stage_results(*, run_id: int, as_of: dt.date, params: PolicyParams) -> int:
     name = stage_name(run_id)
     p = sql_params(as_of=as_of, params=params, run_id=run_id, county_id=None)
     select = household_test_select(same_year=_same_year_sql(params), county_filter="TRUE", vendor="postgresql")
+    # Memory to sort the province's results by county; no parallel plan (measured slower on two busy cores).
+    nightly_planner_settings(work_mem="64MB")
     with connection.cursor() as cur:
-        # As in county_household_test, and memory to sort the province's results by county (measured:
-        # a parallel plan of this statement was slower on two busy cores).
-        cur.execute(
-            "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),"
-            " set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)"
-        )
         cur.execute(f"DROP TABLE IF EXISTS {name}")
         cur.execute(f"CREATE UNLOGGED TABLE {name} AS {select} ORDER BY county_id, household_id", p)
         rows = cur.rowcount
@@ -313,17 +311,8 @@ def county_household_test(
     vendor = connection.vendor
     p = sql_params(as_of=as_of, params=params, run_id=run_id, county_id=county_id)
     cols = ", ".join(RESULT_COLUMNS)
+    nightly_planner_settings()
     with connection.cursor() as cur:
-        if vendor == "postgresql":
-            # For this transaction only (measured at 100,000 households, a county's SELECT went from
-            # 184 to 86 ms): the data is in memory, so an index probe per household is cheap
-            # (random_page_cost); one worker per county already uses every core (no parallel plan);
-            # and at 1M households a county's statement is costed above jit_above_cost, where JIT
-            # compiling takes longer than the statement runs.
-            cur.execute(  # one statement: SET LOCAL of the three, for this transaction only
-                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
         p["next"] = _next_run_date(cur, t, p)
         if p["next"] is not None:
             _split_at_next_run(cur, t, p)

@@ -29,6 +29,35 @@ def ancestor_codes(code: str) -> list[str]:
     return [code[:n].ljust(12, "0") for n in (9, 6, 4, 2)]
 
 
+def _sample_sums() -> dict:
+    """§6.4: the people and households a sample's rates are made of, as aggregates of its entries."""
+    exited, non_registered = Q(kind=SampleKind.EXITED), Q(kind=SampleKind.NON_REGISTERED)
+    return {
+        "exited": Sum("people", filter=exited & Q(wrongly_exited__isnull=False), default=0),
+        "wrong": Sum("people", filter=exited & Q(wrongly_exited=True), default=0),
+        "nonreg": Sum("people", filter=non_registered & Q(omitted__isnull=False), default=0),
+        "omitted": Sum("people", filter=non_registered & Q(omitted=True), default=0),
+        "surveyed": Count("id", filter=Q(approves__isnull=False)),
+        "approving": Count("id", filter=Q(approves=True)),
+    }
+
+
+def _rates_from(sums: dict) -> SampleRates:
+    return sample_rates(
+        exited_people=sums["exited"],
+        wrongly_exited_people=sums["wrong"],
+        non_registered_people=sums["nonreg"],
+        omitted_people=sums["omitted"],
+        surveyed_households=sums["surveyed"],
+        approving_households=sums["approving"],
+    )
+
+
+def sample_rates_of(sample: VerificationSample) -> SampleRates:
+    """§6.4: the rates of one sample from the results recorded so far (one query)."""
+    return _rates_from(sample.entries.aggregate(**_sample_sums()))
+
+
 def latest_sample_rates(as_of: dt.date, county_ids=None) -> dict[int, SampleRates]:
     """§6.4: the rates of each county's latest sample drawn on or before the date."""
     samples = VerificationSample.objects.filter(drawn_on__lte=as_of).order_by("county_id", "-drawn_on", "-id")
@@ -37,32 +66,10 @@ def latest_sample_rates(as_of: dt.date, county_ids=None) -> dict[int, SampleRate
     latest: dict[int, int] = {}
     for county_id, sample_id in samples.values_list("county_id", "id"):
         latest.setdefault(county_id, sample_id)
-    rows = (
-        SampledHousehold.objects.filter(sample_id__in=latest.values())
-        .values("sample_id")
-        .annotate(
-            exited=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited__isnull=False), default=0),
-            wrong=Sum("people", filter=Q(kind=SampleKind.EXITED, wrongly_exited=True), default=0),
-            nonreg=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted__isnull=False), default=0),
-            omitted=Sum("people", filter=Q(kind=SampleKind.NON_REGISTERED, omitted=True), default=0),
-            surveyed=Count("id", filter=Q(approves__isnull=False)),
-            approving=Count("id", filter=Q(approves=True)),
-        )
-    )
+    rows = SampledHousehold.objects.filter(sample_id__in=latest.values()).values("sample_id").annotate(**_sample_sums())
     by_sample = {r["sample_id"]: r for r in rows}
-    empty = {"exited": 0, "wrong": 0, "nonreg": 0, "omitted": 0, "surveyed": 0, "approving": 0}
-    result = {}
-    for county_id, sample_id in latest.items():
-        r = by_sample.get(sample_id, empty)
-        result[county_id] = sample_rates(
-            exited_people=r["exited"],
-            wrongly_exited_people=r["wrong"],
-            non_registered_people=r["nonreg"],
-            omitted_people=r["omitted"],
-            surveyed_households=r["surveyed"],
-            approving_households=r["approving"],
-        )
-    return result
+    empty = dict.fromkeys(_sample_sums(), 0)
+    return {county_id: _rates_from(by_sample.get(sample_id, empty)) for county_id, sample_id in latest.items()}
 
 
 def region_indicators_compute(*, as_of: dt.date, params: PolicyParams, county: Region | None = None) -> int:

@@ -279,6 +279,11 @@ def choice_field(label, choices) -> Callable[[], forms.Field]:
     )
 
 
+def choice_filter(name: str, label, choices, lookup: str) -> Filter:
+    """A drop-down filter on one field: the rows whose `lookup` equals the value chosen."""
+    return Filter(name, choice_field(label, choices), lambda qs, v: qs.filter(**{lookup: v}))
+
+
 def year_field(label) -> Callable[[], forms.Field]:
     return lambda: forms.IntegerField(
         label=label, required=False, min_value=2013, max_value=2100, widget=forms.NumberInput(attrs=INPUT)

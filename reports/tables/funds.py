@@ -10,7 +10,7 @@ from funds.choices import EntryKind, FundSource, Payee
 from funds.selectors import disbursement_list_for
 from villages.models import Level
 
-from .base import CHOICE, DATE, NUMBER, Column, Context, Filter, Table, choice_field, register, year_field
+from .base import CHOICE, DATE, NUMBER, Column, Context, Filter, Table, choice_filter, register, year_field
 
 
 def ledger(ctx: Context):
@@ -50,12 +50,8 @@ register(
         order_by=("date", "id"),
         filters=(
             Filter("year", year_field(_("Year")), lambda qs, v: qs.filter(date__year=v)),
-            Filter(
-                "source",
-                choice_field(_("Fund source"), FundSource.choices),
-                lambda qs, v: qs.filter(arrangement__allocation__source=v),
-            ),
-            Filter("payee", choice_field(_("Paid to"), Payee.choices), lambda qs, v: qs.filter(payee=v)),
+            choice_filter("source", _("Fund source"), FundSource.choices, "arrangement__allocation__source"),
+            choice_filter("payee", _("Paid to"), Payee.choices, "payee"),
         ),
     )
 )

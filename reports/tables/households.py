@@ -1,13 +1,14 @@
 """Household tables of §12: the roster 贫困户花名册, exits and returns of the year, the dangerous-house
 ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from households import choices as c
-from households.models import CRITERIA, Household, HouseholdCheck, Member
+from households.models import CRITERIA, Household, HouseholdCheck, held_on
+from households.selectors import current_member_count
 
 from .base import (
     BOOL,
@@ -20,6 +21,7 @@ from .base import (
     Table,
     bool_field,
     choice_field,
+    choice_filter,
     register,
     scoped,
     year_field,
@@ -40,14 +42,7 @@ def _with_head(qs, ctx: Context):
         head_id_number=F("head__id_number"),
     )
     if ctx.paged:
-        size = (
-            Member.objects.filter(household=OuterRef("pk"), departure="")
-            .order_by()
-            .values("household")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return qs.annotate(people=Subquery(size))
+        return qs.annotate(people=current_member_count())
     return qs.annotate(
         current=FilteredRelation("members", condition=Q(members__departure="")),
         people=Count("current"),
@@ -58,8 +53,7 @@ def households(ctx: Context):
     """Households of the region; with ?as_of= the status is the one the nightly snapshot recorded (§5.6)."""
     qs = scoped(Household.objects.all(), ctx)
     if ctx.explicit_as_of and ctx.as_of:
-        held = Q(checks__since__lte=ctx.as_of) & (Q(checks__until__isnull=True) | Q(checks__until__gt=ctx.as_of))
-        qs = qs.annotate(snap=FilteredRelation("checks", condition=held))
+        qs = qs.annotate(snap=FilteredRelation("checks", condition=held_on(ctx.as_of, "checks__")))
         qs = qs.filter(snap__isnull=False).annotate(status_at=F("snap__status"))
     else:
         qs = qs.annotate(status_at=F("status"))
@@ -92,10 +86,8 @@ HOUSEHOLD_COLUMNS = [
     Column("exit_year", _("Exit year"), "exit_year", NUMBER),
 ]
 
-STATUS_FILTER = Filter("status", choice_field(_("Status"), c.Status.choices), lambda qs, v: qs.filter(status_at=v))
-CAUSE_FILTER = Filter(
-    "cause", choice_field(_("Main cause of poverty"), c.Cause.choices), lambda qs, v: qs.filter(main_cause=v)
-)
+STATUS_FILTER = choice_filter("status", _("Status"), c.Status.choices, "status_at")
+CAUSE_FILTER = choice_filter("cause", _("Main cause of poverty"), c.Cause.choices, "main_cause")
 
 register(
     Table(
@@ -158,16 +150,8 @@ register(
         ],
         order_by=("village__code", "number"),
         filters=(
-            Filter(
-                "grade",
-                choice_field(_("Housing safety grade"), [("C", "C"), ("D", "D")]),
-                lambda qs, v: qs.filter(housing_grade=v),
-            ),
-            Filter(
-                "renovation",
-                choice_field(_("Dangerous-house renovation"), c.Renovation.choices),
-                lambda qs, v: qs.filter(renovation=v),
-            ),
+            choice_filter("grade", _("Housing safety grade"), [("C", "C"), ("D", "D")], "housing_grade"),
+            choice_filter("renovation", _("Dangerous-house renovation"), c.Renovation.choices, "renovation"),
             STATUS_FILTER,
         ),
     )

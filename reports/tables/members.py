@@ -17,7 +17,7 @@ from .base import (
     Filter,
     Table,
     bool_field,
-    choice_field,
+    choice_filter,
     register,
     scoped,
 )
@@ -70,11 +70,7 @@ register(
         order_by=ORDER,
         filters=(
             Filter("departed", bool_field(_("Include departed members")), lambda qs, v: qs),
-            Filter(
-                "status",
-                choice_field(_("Household status"), c.Status.choices),
-                lambda qs, v: qs.filter(household__status=v),
-            ),
+            choice_filter("status", _("Household status"), c.Status.choices, "household__status"),
         ),
     )
 )
@@ -104,13 +100,7 @@ register(
             HOUSEHOLD_STATUS,
         ],
         order_by=ORDER,
-        filters=(
-            Filter(
-                "reason",
-                choice_field(_("Reason for not attending"), c.NoSchoolReason.choices),
-                lambda qs, v: qs.filter(no_school_reason=v),
-            ),
-        ),
+        filters=(choice_filter("reason", _("Reason for not attending"), c.NoSchoolReason.choices, "no_school_reason"),),
     )
 )
 
@@ -128,13 +118,7 @@ register(
             HOUSEHOLD_STATUS,
         ],
         order_by=ORDER,
-        filters=(
-            Filter(
-                "kind",
-                choice_field(_("Left-behind status"), c.LeftBehind.choices),
-                lambda qs, v: qs.filter(left_behind=v),
-            ),
-        ),
+        filters=(choice_filter("kind", _("Left-behind status"), c.LeftBehind.choices, "left_behind"),),
     )
 )
 
@@ -164,16 +148,8 @@ register(
         ],
         order_by=ORDER,
         filters=(
-            Filter(
-                "grade",
-                choice_field(_("Disability grade"), c.DisabilityGrade.choices),
-                lambda qs, v: qs.filter(disability_grade=v),
-            ),
-            Filter(
-                "status",
-                choice_field(_("Household status"), c.Status.choices),
-                lambda qs, v: qs.filter(household__status=v),
-            ),
+            choice_filter("grade", _("Disability grade"), c.DisabilityGrade.choices, "disability_grade"),
+            choice_filter("status", _("Household status"), c.Status.choices, "household__status"),
         ),
     )
 )

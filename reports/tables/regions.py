@@ -23,6 +23,7 @@ from .base import (
     Table,
     bool_field,
     choice_field,
+    choice_filter,
     register,
     scoped,
     year_field,
@@ -110,8 +111,8 @@ register(
         ],
         order_by=("village__code", "-opened_on", "id"),
         filters=(
-            Filter("state", choice_field(_("State"), AlertState.choices), lambda qs, v: qs.filter(state=v)),
-            Filter("category", choice_field(_("Category"), AlertCategory.choices), lambda qs, v: qs.filter(category=v)),
+            choice_filter("state", _("State"), AlertState.choices, "state"),
+            choice_filter("category", _("Category"), AlertCategory.choices, "category"),
         ),
     )
 )
@@ -138,8 +139,8 @@ register(
         ],
         order_by=("village__code", "household__number", "code", "id"),
         filters=(
-            Filter("code", choice_field(_("Check"), QualityCode.choices), lambda qs, v: qs.filter(code=v)),
-            Filter("severity", choice_field(_("Severity"), Severity.choices), lambda qs, v: qs.filter(severity=v)),
+            choice_filter("code", _("Check"), QualityCode.choices, "code"),
+            choice_filter("severity", _("Severity"), Severity.choices, "severity"),
         ),
     )
 )
@@ -179,8 +180,8 @@ register(
         order_by=("county__code", "-year", "id"),
         filters=(
             Filter("year", year_field(_("Year")), lambda qs, v: qs.filter(year=v)),
-            Filter("category", choice_field(_("Category"), PROJECT_CATEGORIES), lambda qs, v: qs.filter(category=v)),
-            Filter("status", choice_field(_("Status"), ProjectStatus.choices), lambda qs, v: qs.filter(status=v)),
+            choice_filter("category", _("Category"), PROJECT_CATEGORIES, "category"),
+            choice_filter("status", _("Status"), ProjectStatus.choices, "status"),
         ),
     )
 )
