@@ -177,7 +177,7 @@ class UserAdmin(ScopedPermissions, DjangoUserAdmin):
     )
 
     def get_queryset(self, request) -> QuerySet:
-        from villages.selectors import scope_region
+        from accounts.access import scope_of
 
         qs = super().get_queryset(request)
         user = request.user
@@ -185,7 +185,7 @@ class UserAdmin(ScopedPermissions, DjangoUserAdmin):
             return qs.none()
         if user.is_superuser or user.role == Role.ADMIN:
             return qs
-        scope = scope_region(user)
+        scope = scope_of(user)
         if scope is None:
             return qs.none()
         return qs.filter(scope__code__startswith=scope.prefix)

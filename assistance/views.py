@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import region_for, visible_ancestors
 from funds.errors import apply_errors
 from households.selectors import household_get_for
 from projects.selectors import project_list_for
 from villages.models import Level
-from villages.selectors import region_get_for, visible_ancestors
 
 from .forms import AssistanceRecordForm, FollowupForm, SmallLoanForm, VisitForm
 from .models import visit_overdue_days
@@ -109,7 +109,7 @@ def _form(request, form, household, title, multipart=False):
 @login_required
 def followup(request: HttpRequest, code: str) -> HttpResponse:
     """§4: households of a village without a helper, or without a visit for N days (default 90)."""
-    village = region_get_for(request.user, code)
+    village = region_for(request.user, code)
     form = FollowupForm(request.GET or None)
     days = form.cleaned_data.get("days") if form.is_valid() else None
     days = days or visit_overdue_days()

@@ -8,13 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.access import regions_for
 from assistance.choices import AssistanceCategory
 from households.models import Household, Member
 from households.selectors import household_list_for
 from projects.models import Project
 from projects.selectors import project_list_for
 from villages.models import Level, Region
-from villages.selectors import region_list_for
 
 from . import selectors as sel
 from . import services
@@ -80,7 +80,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["county"].queryset = region_list_for(request.user).filter(level=Level.COUNTY)
+            self.fields["county"].queryset = regions_for(request.user).filter(level=Level.COUNTY)
 
 
 class ArrangementSerializer(serializers.ModelSerializer):

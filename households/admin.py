@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from accounts.admin import (
     ComputedAdmin,
     ScopedAdmin,
@@ -20,7 +21,6 @@ from accounts.admin import (
     viewer_sees_sensitive,
 )
 from accounts.masking import mask_bank_account
-from villages.selectors import scope_region
 
 from .models import (
     Assessment,
@@ -224,7 +224,7 @@ class HelperAdmin(SensitiveAdmin):
     raw_id_fields = ("county", "user")
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        region = scope_region(request.user)
+        region = scope_of(request.user)
         if region is None:
             return qs.none()
         paired = Pairing.objects.filter(household__in=household_list_for(request.user)).values("helper_id")
@@ -267,7 +267,7 @@ class RecomputeRunAdmin(ComputedAdmin):
     list_filter = ("state", "trigger")
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        region = scope_region(request.user)
+        region = scope_of(request.user)
         if region is None:
             return qs.none()
         if region.level == "province":
@@ -282,7 +282,7 @@ class RecomputeCountyAdmin(ComputedAdmin):
     list_filter = ("state",)
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        region = scope_region(request.user)
+        region = scope_of(request.user)
         if region is None:
             return qs.none()
         return qs.filter(county__code__startswith=region.prefix[:6])

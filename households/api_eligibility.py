@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from villages.selectors import region_get_for
+from accounts.access import region_for
 
 from .rules.household import explain_household, explanation_from_check, jsonable
 from .rules.indicators import indicator_fraction
@@ -52,7 +52,7 @@ class RegionIndicatorsView(APIView):
         responses={200: OpenApiResponse(description=_("Latest snapshot of the year")), 404: None},
     )
     def get(self, request: Request, code: str) -> Response:
-        region = region_get_for(request.user, code)
+        region = region_for(request.user, code)
         query = YearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         qs = region.indicators.order_by("-as_of")

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import regions_for
 from villages.models import Level
-from villages.selectors import region_list_for
 
 from . import choices as c
 from .models import Household
@@ -29,7 +29,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         # Only a region the user may see narrows the list; any other code (or a typo) matches nothing.
-        region = region_list_for(self.request.user).filter(code=value).first()
+        region = regions_for(self.request.user).filter(code=value).first()
         if region is None:
             return queryset.none()
         by_level = {

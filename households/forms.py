@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import regions_for
 from accounts.models import User
 from villages.models import Level, Region
-from villages.selectors import region_list_for
 
 from . import choices as c
 from .idnumber import normalise, parse_id_number
@@ -147,7 +147,7 @@ def _style(form: forms.BaseForm) -> None:
 
 
 def village_choices_for(user: User):
-    return region_list_for(user).filter(level=Level.VILLAGE).order_by("code")
+    return regions_for(user).filter(level=Level.VILLAGE).order_by("code")
 
 
 class HouseholdListFilter(forms.Form):

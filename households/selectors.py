@@ -6,9 +6,9 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.access import scope_of
 from accounts.models import Role, User
 from villages.models import Level
-from villages.selectors import scope_region
 
 from . import choices as c
 from .models import Household, Member
@@ -16,7 +16,7 @@ from .models import Household, Member
 
 def household_scope_q(user: User) -> Q | None:
     """The filter that limits households to the user's scope; None means nothing is visible."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None:
         return None
     if user.role == Role.HELPER:

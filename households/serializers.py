@@ -16,9 +16,9 @@ from drf_spectacular.plumbing import ResolvedComponent, build_choice_description
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.access import regions_for
 from accounts.masking import mask_bank_account, mask_id_number, mask_phone
 from villages.models import Level, Region
-from villages.selectors import region_list_for
 
 from . import choices as c
 from .idnumber import normalise, parse_id_number
@@ -251,7 +251,7 @@ class ScopedVillageField(serializers.SlugRelatedField):
         request = self.context.get("request")
         villages = Region.objects.filter(level=Level.VILLAGE)
         if request is not None:
-            villages = region_list_for(request.user).filter(level=Level.VILLAGE)
+            villages = regions_for(request.user).filter(level=Level.VILLAGE)
         return villages.select_related("parent__parent")
 
 

@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import region_for, visible_ancestors
 from accounts.masking import MASKED
 from accounts.models import Role, User
 from accounts.services import audit_record
 from villages.models import Level, Region
-from villages.selectors import region_get_for, visible_ancestors
 
 from . import choices as c
 from .forms import (
@@ -69,7 +69,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # an invalid filter (say, a village outside the scope) is dropped, the others still apply
     data = getattr(form, "cleaned_data", {})
     if data.get("region"):
-        region = region_get_for(request.user, data["region"])
+        region = region_for(request.user, data["region"])
         qs = households_in_region(qs, region)
     if data.get("village"):
         qs = qs.filter(village_id=data["village"].pk)

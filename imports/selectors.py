@@ -4,14 +4,14 @@ contains the scope they were made in; anything else is a 404."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.access import scope_of
 from accounts.models import Role, User
-from villages.selectors import scope_region
 
 from .models import ImportIssue, ImportJob, Roster
 
 
 def _visible(user: User) -> Q | None:
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None:
         return None
     if user.role == Role.HELPER:

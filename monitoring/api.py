@@ -10,9 +10,9 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import region_for
 from accounts.masking import mask_id_number
 from accounts.services import audit_record
-from villages.selectors import region_get_for
 
 from .models import AlertCategory, AlertState, AlertTrigger, MonitoringAlert, QualityCode, QualityFinding
 from .selectors import alert_list_for, alert_page_rows, finding_list_for, finding_page_rows
@@ -91,7 +91,7 @@ class AlertFilterSet(django_filters.FilterSet):
 
 def _region(request: Request):
     code = request.query_params.get("region", "")
-    return region_get_for(request.user, code) if code else None
+    return region_for(request.user, code) if code else None
 
 
 @extend_schema(parameters=[REGION], summary=_("Data-quality findings inside the user's scope (§8.2)"))

@@ -6,10 +6,10 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from accounts.access import regions_for
 from accounts.models import Role, User
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
-from villages.selectors import region_list_for
 
 from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, QualityRun
 
@@ -64,7 +64,7 @@ def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[l
     for row in counts:
         by_child.setdefault(row["child"], {})[row["code"]] = row["n"]
         totals[row["code"]] += row["n"]
-    children = region_list_for(user).filter(parent=region).order_by("code") if region.child_level else [region]
+    children = regions_for(user).filter(parent=region).order_by("code") if region.child_level else [region]
     rows = []
     for child in children:
         found = by_child.get(child.code[:width], {})

@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import region_for, scope_of, visible_ancestors
 from villages.models import Region
-from villages.selectors import region_get_for, scope_region, visible_ancestors
 
 from .forms import AlertFilter, DismissForm, QualityFilter
 from .models import QualityCode
@@ -32,8 +32,8 @@ PAGE_SIZE = 50
 def _region(request: HttpRequest, code: str) -> Region:
     """The region asked for (404 outside the scope), else the user's scope."""
     if code:
-        return region_get_for(request.user, code)
-    scope = scope_region(request.user)
+        return region_for(request.user, code)
+    scope = scope_of(request.user)
     if scope is None:
         raise Http404
     return scope

@@ -11,10 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.access import regions_for
 from funds.choices import FundSource
 from households.models import Household
 from villages.models import Level, Region
-from villages.selectors import region_list_for
 
 from .choices import PROJECT_CATEGORIES
 from .models import Project
@@ -83,7 +83,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             return
         from households.selectors import household_list_for
 
-        regions = region_list_for(request.user)
+        regions = regions_for(request.user)
         self.fields["county"].queryset = regions.filter(level=Level.COUNTY)
         self.fields["villages"].child_relation.queryset = regions.filter(level=Level.VILLAGE)
         self.fields["beneficiary_households"].child_relation.queryset = household_list_for(request.user)

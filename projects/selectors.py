@@ -4,9 +4,9 @@ from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.access import regions_for, scope_of
 from accounts.models import Role, User
 from villages.models import Level, Region
-from villages.selectors import region_list_for, scope_region
 
 from .choices import ProjectStatus
 from .models import Project, ProjectBudget
@@ -22,7 +22,7 @@ PUBLIC_STATUSES = [
 
 def county_scope_q(user: User, field: str = "county") -> Q | None:
     """Records whose county (through `field`) lies inside the user's scope; None means nothing."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None or user.role == Role.HELPER:
         return None
     return Q(**{f"{field}__code__startswith": scope.prefix})
@@ -30,12 +30,12 @@ def county_scope_q(user: User, field: str = "county") -> Q | None:
 
 def county_list_for(user: User) -> QuerySet[Region]:
     """Counties whose projects and funds the user sees."""
-    return region_list_for(user).filter(level=Level.COUNTY)
+    return regions_for(user).filter(level=Level.COUNTY)
 
 
 def can_manage_county(user: User, county: Region) -> bool:
     """§10, §11: county officials run their county's project library and fund ledger; others read only."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     return (
         scope is not None
         and user.role == Role.COUNTY_OFFICIAL

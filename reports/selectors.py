@@ -12,11 +12,11 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import region_for, scope_of
 from accounts.models import Role, User
 from households import choices as hc
 from households.models import HouseholdCheck, RecomputeRun, RunState
 from villages.models import AnnualTarget, Level, Region, RegionIndicator
-from villages.selectors import region_get_for, scope_region
 
 from .tables import Context, Table, filter_form_class
 from .tables.base import region_q
@@ -53,10 +53,10 @@ def resolve_as_of(value: str | None, dates: list[dt.date]) -> tuple[dt.date | No
 
 def report_region(user: User, code: str | None) -> Region:
     """The region a report is about: the user's scope, or a code inside it (else 404, §1)."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None:
         raise Http404
-    return region_get_for(user, code or scope.code)
+    return region_for(user, code or scope.code)
 
 
 def table_context(user: User, table: Table, params: Mapping[str, str]) -> tuple[Context, object, list[str], list]:

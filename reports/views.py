@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.access import regions_for, visible_ancestors
 from accounts.models import Role
 from accounts.services import audit_record
 from villages.models import AnnualTarget, Level
-from villages.selectors import region_list_for, visible_ancestors
 
 from . import exporters, selectors, services
 from .models import ExportFormat, ExportJob, ExportState
@@ -39,7 +39,7 @@ def _query(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
 def _children(user, region):
     if not region.child_level:
         return []
-    return list(region_list_for(user).filter(parent=region).order_by("code").only("code", "name", "level"))
+    return list(regions_for(user).filter(parent=region).order_by("code").only("code", "name", "level"))
 
 
 @login_required

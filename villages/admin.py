@@ -1,12 +1,12 @@
-"""Admin of the region tree (§2), scoped through villages.selectors.region_list_for (§1)."""
+"""Admin of the region tree (§2), scoped through villages.selectors.regions_for (§1)."""
 
 from django.contrib import admin
 from django.db.models import QuerySet
 
+from accounts.access import regions_for
 from accounts.admin import ComputedAdmin, ScopedAdmin
 
 from .models import AnnualTarget, Region, RegionIndicator, RegionYear, SampledHousehold, VerificationSample
-from .selectors import region_list_for
 
 
 class RegionScoped(ScopedAdmin):
@@ -15,7 +15,7 @@ class RegionScoped(ScopedAdmin):
     search_fields = ("^region__code", "region__name")
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs.filter(region__in=region_list_for(request.user))
+        return qs.filter(region__in=regions_for(request.user))
 
 
 @admin.register(Region)
@@ -29,7 +29,7 @@ class RegionAdmin(ScopedAdmin):
     ordering = ("code",)
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        return region_list_for(request.user)
+        return regions_for(request.user)
 
 
 @admin.register(RegionYear)
@@ -66,7 +66,7 @@ class RegionIndicatorAdmin(ComputedAdmin):
     search_fields = ("^region__code", "region__name")
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs.filter(region__in=region_list_for(request.user))
+        return qs.filter(region__in=regions_for(request.user))
 
 
 @admin.register(VerificationSample)
@@ -77,7 +77,7 @@ class VerificationSampleAdmin(ScopedAdmin):
     raw_id_fields = ("county",)
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs.filter(county__in=region_list_for(request.user))
+        return qs.filter(county__in=regions_for(request.user))
 
 
 @admin.register(SampledHousehold)
@@ -89,4 +89,4 @@ class SampledHouseholdAdmin(ScopedAdmin):
     raw_id_fields = ("sample", "household")
 
     def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs.filter(sample__county__in=region_list_for(request.user))
+        return qs.filter(sample__county__in=regions_for(request.user))

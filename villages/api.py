@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from accounts.access import regions_for
+
 from .models import Level, Region
-from .selectors import region_list_for
 from .serializers import RegionSerializer
 
 
@@ -37,7 +38,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Region]:
         return (
-            region_list_for(self.request.user)
+            regions_for(self.request.user)
             .select_related("parent")
             .annotate(children_count=Count("children"))
             .order_by("code")

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import may_record_region_figures, region_for, scope_of, visible_ancestors
 from households import choices as c
 from households.selectors import with_head_and_size
 from households.views import households_in_region, scoped_households
 
 from .forms import INDICATORS, RegionYearForm
 from .models import Level, Region, RegionYear
-from .selectors import can_edit_region, region_get_for, scope_region, visible_ancestors
 
 # The household column that names each child of a region, so one GROUP BY counts every child (§2).
 CHILD_KEY = {
@@ -30,7 +30,7 @@ VILLAGE_PREVIEW = 20
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_region(request.user)
+    scope = scope_of(request.user)
     if scope is None:
         raise Http404
     return redirect("villages:detail", code=scope.code)
@@ -64,7 +64,7 @@ def empty_counts() -> dict:
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    region = region_get_for(user, code)
+    region = region_for(user, code)
     counts = child_counts(user, region)
     children = list(region.children.order_by("code"))
     empty = empty_counts()
@@ -85,7 +85,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "totals": totals,
         "statuses": c.Status.choices,
         "households": households,
-        "can_edit": can_edit_region(user, region),
+        "can_edit": may_record_region_figures(user, region),
         "this_year": dt.date.today().year,
         "breadcrumb": visible_ancestors(user, region),
     }
@@ -96,8 +96,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def region_year_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """County officials record a region's yearly figures (§2); anyone else gets 404 (§1)."""
-    region = region_get_for(request.user, code)
-    if not can_edit_region(request.user, region) or not 2013 <= year <= dt.date.today().year + 1:
+    region = region_for(request.user, code)
+    if not may_record_region_figures(request.user, region) or not 2013 <= year <= dt.date.today().year + 1:
         raise Http404
     instance = RegionYear.objects.filter(region=region, year=year).first() or RegionYear(region=region, year=year)
     form = RegionYearForm(request.POST or None, instance=instance)

@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import region_for, regions_for
 from accounts.models import Role
 from households.rules.indicators import sample_rates_of
 from villages.models import Level, VerificationSample
-from villages.selectors import region_get_for, region_list_for
 
 from . import samples as sample_services
 from .forms import TRISTATE, SampleDrawForm, tristate
@@ -19,7 +19,7 @@ from .forms import TRISTATE, SampleDrawForm, tristate
 
 def _sample_list_for(user):
     """Samples of the counties in the user's scope (officials read them; province staff also write)."""
-    return VerificationSample.objects.filter(county__in=region_list_for(user).filter(level=Level.COUNTY))
+    return VerificationSample.objects.filter(county__in=regions_for(user).filter(level=Level.COUNTY))
 
 
 def _sample_get_for(user, pk: int) -> VerificationSample:
@@ -42,7 +42,7 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            county = region_get_for(request.user, c["county"])
+            county = region_for(request.user, c["county"])
             sample = sample_services.sample_draw(
                 user=request.user,
                 county=county,

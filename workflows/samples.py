@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from accounts.access import regions_for
 from accounts.models import Role, User
 from households import choices as hc
 from households.models import Household
 from villages.models import Level, Region, SampledHousehold, SampleKind, VerificationSample
-from villages.selectors import region_list_for
 
 from .services import _err, _today
 
@@ -31,7 +31,7 @@ def sample_draw(
     surveyor's entries, each with its number of people."""
     if user.role != Role.PROVINCE_STAFF:
         raise PermissionDenied(_("Only province staff draw verification samples."))
-    if county.level != Level.COUNTY or not region_list_for(user).filter(pk=county.pk).exists():
+    if county.level != Level.COUNTY or not regions_for(user).filter(pk=county.pk).exists():
         raise PermissionDenied(_("This county is outside your scope."))
     if exited_count < 0 or (exited_count == 0 and not non_registered):
         raise _err("exited_count", _("Sample at least one household."), "empty")

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.access import regions_for, scope_of
 from accounts.models import Role, User
 from households import choices as hc
 from households.models import Household, HouseholdCheck
@@ -11,7 +12,6 @@ from monitoring.models import AlertState
 from monitoring.selectors import alert_list_for
 from monitoring.services import DISMISSING_ROLES
 from villages.models import Level, Region, RegionIndicator
-from villages.selectors import region_list_for, scope_region
 
 from . import definitions as d
 from .models import Case
@@ -19,11 +19,11 @@ from .models import Case
 
 def case_list_for(user: User) -> QuerySet[Case]:
     """Household cases of the households the user sees; region cases of the regions in the scope."""
-    if scope_region(user) is None:
+    if scope_of(user) is None:
         return Case.objects.none()
     q = Q(household__in=household_list_for(user))
     if user.role != Role.HELPER:
-        q |= Q(household__isnull=True, region__in=region_list_for(user))
+        q |= Q(household__isnull=True, region__in=regions_for(user))
     return Case.objects.filter(q)
 
 
@@ -45,7 +45,7 @@ def case_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
 def inbox_q(user: User) -> Q | None:
     """The cases waiting for this user's role at this scope level (§1 inbox 待我处理), and for clerks
     the cases sent back to them."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None:
         return None
     pairs = d.waiting_pairs(user.role, scope.level)
@@ -108,7 +108,7 @@ def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
 def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region]]:
     """§6.3: villages (for the township) or the county (for the county official) whose latest indicator
     snapshot says eligible to exit and that have no running exit case."""
-    scope = scope_region(user)
+    scope = scope_of(user)
     if scope is None:
         return []
     if user.role == Role.TOWNSHIP_REVIEWER and scope.level == Level.TOWNSHIP:
@@ -120,7 +120,7 @@ def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region
     latest = RegionIndicator.objects.filter(region=OuterRef("pk")).order_by("-as_of")
     done = Case.objects.filter(region=OuterRef("pk"), case_type=case_type).exclude(state=d.State.WITHDRAWN)
     regions = (
-        region_list_for(user)
+        regions_for(user)
         .filter(level=level)
         .annotate(eligible_now=Subquery(latest.values("exit_eligible")[:1]))
         .filter(eligible_now=True)

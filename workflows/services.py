@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import regions_for, scope_of
 from accounts.models import Role, User
 from accounts.services import audit_record
 from households import choices as hc
@@ -19,7 +20,6 @@ from households.services import household_status_change
 from monitoring.models import AlertCategory, AlertState, MonitoringAlert
 from monitoring.services import DISMISSING_ROLES
 from villages.models import Level, Region, VerificationSample
-from villages.selectors import region_list_for, scope_region
 
 from . import definitions as d
 from .models import Attachment, AttachmentKind, Case, Objection, Step
@@ -47,11 +47,11 @@ def _in_scope(user: User, *, household: Household | None, region: Region) -> boo
     """§1: the case's household (or region) must be inside the user's scope."""
     if household is not None:
         return household_list_for(user).filter(pk=household.pk).exists()
-    return user.role != Role.HELPER and region_list_for(user).filter(pk=region.pk).exists()
+    return user.role != Role.HELPER and regions_for(user).filter(pk=region.pk).exists()
 
 
 def _user_level(user: User) -> str | None:
-    scope = scope_region(user)
+    scope = scope_of(user)
     return scope.level if scope is not None else None
 
 

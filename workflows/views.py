@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import region_for
 from accounts.services import audit_record
 from households.selectors import household_get_for
 from monitoring.models import AlertState
 from monitoring.selectors import alert_get_for, alert_list_for, alert_page_rows
 from monitoring.services import DISMISSING_ROLES
-from villages.selectors import region_get_for
 
 from . import definitions as d
 from . import services
@@ -100,7 +100,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             if wf.on_household:
                 household = household_get_for(request.user, data["household"].strip())
             else:
-                region = region_get_for(request.user, data["region"].strip())
+                region = region_for(request.user, data["region"].strip())
             case = services.case_open(
                 user=request.user,
                 case_type=data["case_type"],

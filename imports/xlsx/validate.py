@@ -15,13 +15,13 @@ from django.db.models import F, Lookup, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.access import regions_for
 from accounts.models import User
 from households import choices as c
 from households.idnumber import parse_id_number
 from households.models import Household, Member
 from households.selectors import household_list_for
 from villages.models import Level
-from villages.selectors import region_list_for
 
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, CellError, read_cell
 from .reader import column_letter
@@ -318,7 +318,7 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
     codes = {p.fields.get("village") for p in plans if p.fields.get("village")}
     villages = {
         code: (pk, county)
-        for code, pk, county in region_list_for(user)
+        for code, pk, county in regions_for(user)
         .filter(level=Level.VILLAGE, code__in=codes)
         .values_list("code", "pk", "parent__parent_id")
     }

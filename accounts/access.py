@@ -1,0 +1,226 @@
+"""Who may see and do what (§1, §9): the one module every selector, service, view, API, admin class and
+template asks. Nothing else builds a region-code filter or compares roles.
+
+Reading: a user sees the subtree of their scope region (default deny: no scope, no rows); a helper sees
+only the households paired to them on the day. Writing: each `may_*` predicate below names who may do
+one thing, and where. Higher apps pass in what this module cannot know (a workflow step's roles, a
+county's region), so the rules stay here while the apps stay layered (docs/architecture.md).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from villages.models import Level, Region
+from villages.selectors import ancestors
+
+from .models import Role, User
+
+# Roles that change household records in their scope (§1). Helpers visit and record assistance.
+HOUSEHOLD_EDITORS = frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
+# Roles that read everything in their scope and change nothing but their own workflow steps.
+READ_ONLY_ROLES = frozenset({Role.CITY_OFFICIAL, Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN})
+# Roles that read the province's run list (§5.6).
+PROVINCE_READERS = frozenset({Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN})
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
+IMPORTERS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
+ALERT_DISMISSERS = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scope (§1)
+
+
+def scope_of(user: User) -> Region | None:
+    """The region a user sees; None means nothing (default deny)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.scope
+
+
+def user_level(user: User) -> str | None:
+    """The level of the user's scope region (a workflow step names the level that takes it)."""
+    scope = scope_of(user)
+    return scope.level if scope is not None else None
+
+
+def is_helper(user: User) -> bool:
+    return user.role == Role.HELPER
+
+
+def region_q(region: Region, via: str = "", *, county: str = "") -> Q:
+    """The rows whose region lies in `region`'s subtree: the one level switch of the code.
+
+    `via` is the path from the row to its region ("" when the rows are regions). When the row's region is
+    always a village and the row also carries its county (households, findings, alerts), pass `county=`
+    the path to it: the filter then uses the indexed ids instead of a code prefix (measured in
+    docs/performance.md: an id equality is an index lookup, a prefix a range scan over the join)."""
+    if not county:
+        return Q(**{f"{via}__code__startswith" if via else "code__startswith": region.prefix})
+    level = region.level
+    if level == Level.VILLAGE:
+        return Q(**{f"{via}_id": region.pk})
+    if level == Level.TOWNSHIP:
+        return Q(**{f"{via}__parent_id": region.pk})
+    if level == Level.COUNTY:
+        return Q(**{f"{county}_id": region.pk})
+    if level == Level.CITY:
+        return Q(**{f"{county}__parent_id": region.pk})
+    return Q(**{f"{county}__code__startswith": region.prefix})
+
+
+def in_region(qs: QuerySet, region: Region | None, via: str = "", *, county: str = "") -> QuerySet:
+    """`qs` limited to a region's subtree (no limit when region is None)."""
+    return qs if region is None else qs.filter(region_q(region, via, county=county))
+
+
+def pairing_active_q(day: dt.date, path: str = "") -> Q:
+    """Pairings of a helper with a household that hold on `day` (§3): started, not yet ended."""
+    p = f"{path}__" if path else ""
+    return Q(**{f"{p}start__lte": day}) & (Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": day}))
+
+
+def household_q(user: User, via: str = "", *, day: dt.date | None = None) -> Q | None:
+    """The households (through `via`, the path from the row to its household) the user sees; None means
+    nothing. A helper sees the households paired to them on the day, inside their scope."""
+    scope = scope_of(user)
+    if scope is None:
+        return None
+    p = f"{via}__" if via else ""
+    if is_helper(user):
+        day = day or timezone.localdate()
+        return (
+            Q(**{f"{p}pairings__helper__user": user})
+            & pairing_active_q(day, f"{p}pairings")
+            & region_q(scope, f"{p}village", county=f"{p}county")
+        )
+    return region_q(scope, f"{p}village", county=f"{p}county")
+
+
+def scoped(qs: QuerySet, user: User, via: str = "", *, county: str = "") -> QuerySet:
+    """`qs` limited to the user's scope through `via` (a region path, as in region_q). Helpers see no
+    region-level records: their scope is their households."""
+    scope = scope_of(user)
+    if scope is None or is_helper(user):
+        return qs.none()
+    return qs.filter(region_q(scope, via, county=county))
+
+
+def regions_for(user: User) -> QuerySet[Region]:
+    """Every region inside the user's scope (a helper sees the tree of their scope too, for navigation)."""
+    scope = scope_of(user)
+    if scope is None:
+        return Region.objects.none()
+    return Region.objects.filter(region_q(scope))
+
+
+def region_for(user: User, code: str) -> Region:
+    """One region of the user's scope by its code, or 404."""
+    try:
+        return regions_for(user).select_related("parent").get(code=code)
+    except Region.DoesNotExist:
+        raise Http404 from None
+
+
+def in_scope(user: User, region: Region) -> bool:
+    scope = scope_of(user)
+    return scope is not None and scope.contains(region)
+
+
+def visible_ancestors(user: User, region: Region) -> list[Region]:
+    """The breadcrumb from the user's scope down to the region."""
+    scope = scope_of(user)
+    if scope is None:
+        return []
+    return [r for r in ancestors(region) if scope.contains(r)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a user may do (§1, §9)
+
+
+def may_view_sensitive(user: User) -> bool:
+    """§9: ID numbers, phones, bank accounts and health details unmasked (SENSITIVE_ROLES)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in settings.SENSITIVE_ROLES))
+
+
+def may_edit_households(user: User) -> bool:
+    """§1: clerks, helpers, township reviewers and county officials change household records in scope."""
+    return scope_of(user) is not None and user.role in HOUSEHOLD_EDITORS
+
+
+def may_read_audit_log(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
+
+
+def may_record_region_figures(user: User, region: Region) -> bool:
+    """§2: county officials record the yearly figures of their county, its townships and villages."""
+    return (
+        user.role == Role.COUNTY_OFFICIAL
+        and in_scope(user, region)
+        and region.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
+    )
+
+
+def may_manage_county(user: User, county: Region) -> bool:
+    """§10, §11: county officials run their county's project library and fund ledger; others read."""
+    return user.role == Role.COUNTY_OFFICIAL and county.level == Level.COUNTY and in_scope(user, county)
+
+
+def may_set_targets(user: User, region: Region) -> bool:
+    """§12: province staff set the yearly targets of the province and its cities and counties."""
+    return user.role == Role.PROVINCE_STAFF and in_scope(user, region) and region.level != Level.VILLAGE
+
+
+def may_edit_parameters(user: User) -> bool:
+    """§5.1: province staff set the policy parameters; everyone signed in reads them."""
+    return user.role == Role.PROVINCE_STAFF
+
+
+def may_view_runs(user: User) -> bool:
+    """§5.6: the province's run list and its failures (province staff, auditors, the administrator)."""
+    return user.role in PROVINCE_READERS
+
+
+def may_start_run(user: User) -> bool:
+    """§5.6: province staff start a recompute on demand."""
+    return user.role == Role.PROVINCE_STAFF
+
+
+def may_draw_samples(user: User) -> bool:
+    """§6.4: province staff draw and record the verification samples."""
+    return user.role == Role.PROVINCE_STAFF
+
+
+def may_import(user: User) -> bool:
+    """§13: clerks, township reviewers and county officials import households into their scope."""
+    return user.role in IMPORTERS and scope_of(user) is not None
+
+
+def may_dismiss_alert(user: User) -> bool:
+    """§7: the village clerk and the township reviewer dismiss an alert after a visit."""
+    return user.role in ALERT_DISMISSERS
+
+
+def may_record_assistance(user: User) -> bool:
+    """§4: whoever edits a household in scope (helpers included) records its assistance."""
+    return user.role in HOUSEHOLD_EDITORS
+
+
+def may_take_step(user: User, *, roles: Iterable[str], level: str) -> bool:
+    """§6: a workflow step is taken by the roles it names, when their scope is at its level (the county
+    official of the case's county, not a province official)."""
+    return user.role in roles and user_level(user) == level
+
+
+def may_add_evidence(user: User, *, steps: Iterable[tuple[Iterable[str], str]]) -> bool:
+    """§6.1: evidence is added by whoever takes one of the case's next steps (`steps`: each step's
+    roles and level). Read-only roles (auditor, city, province staff, admin) and helpers never add
+    evidence that is then sealed into a dossier."""
+    if user.role in READ_ONLY_ROLES or is_helper(user):
+        return False
+    return any(may_take_step(user, roles=roles, level=level) for roles, level in steps)
