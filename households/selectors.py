@@ -1,54 +1,39 @@
 """Scoped reads of households and members (§1): the one place the UI, the API, the admin and exports
 ask which households a user may see."""
 
-import datetime as dt
-
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.access import scope_of
-from accounts.models import Role, User
-from villages.models import Level
+from accounts import access
+from accounts.models import User
+from villages.models import Region
 
 from . import choices as c
 from .models import Household, Member
 
 
-def household_scope_q(user: User) -> Q | None:
-    """The filter that limits households to the user's scope; None means nothing is visible."""
-    scope = scope_of(user)
-    if scope is None:
-        return None
-    if user.role == Role.HELPER:
-        today = dt.date.today()
-        return (
-            Q(
-                pairings__helper__user=user,
-                pairings__start__lte=today,
-            )
-            & (Q(pairings__end__isnull=True) | Q(pairings__end__gte=today))
-            & Q(county__code__startswith=scope.prefix)
-        )
-    level = scope.level
-    if level == Level.VILLAGE:
-        return Q(village_id=scope.pk)
-    if level == Level.TOWNSHIP:
-        return Q(village__parent_id=scope.pk)
-    if level == Level.COUNTY:
-        return Q(county_id=scope.pk)
-    if level == Level.CITY:
-        return Q(county__parent_id=scope.pk)
-    return Q(county__code__startswith=scope.prefix)
-
-
 def household_list_for(user: User) -> QuerySet[Household]:
-    q = household_scope_q(user)
+    """The households the user sees (§1, accounts.access.household_q)."""
+    q = access.household_q(user)
     if q is None:
         return Household.objects.none()
     qs = Household.objects.filter(q)
-    if user.role == Role.HELPER:
-        qs = qs.distinct()
+    if access.is_helper(user):
+        qs = qs.distinct()  # one row per household however many pairings join
     return qs
+
+
+def households_for_aggregates(user: User) -> QuerySet[Household]:
+    """The scoped queryset without the helper's DISTINCT, so it can be aggregated and annotated safely."""
+    qs = household_list_for(user)
+    if access.is_helper(user):
+        qs = Household.objects.filter(pk__in=qs.values("pk"))
+    return qs
+
+
+def households_in_region(qs: QuerySet[Household], region: Region) -> QuerySet[Household]:
+    """Households of a region's subtree through the indexed village and county columns."""
+    return access.in_region(qs, region, "village", county="county")
 
 
 def household_get_for(user: User, number: str) -> Household:

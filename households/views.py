@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import region_for, visible_ancestors
 from accounts.masking import MASKED
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import audit_record
-from villages.models import Level, Region
 
 from . import choices as c
 from .forms import (
@@ -31,40 +30,24 @@ from .forms import (
     MemberFormSet,
 )
 from .models import Household, Income, Member, MemberEvent, Pairing
-from .selectors import household_get_for, household_list_for, household_search, with_head_and_size
+from .selectors import (
+    household_get_for,
+    household_search,
+    households_for_aggregates,
+    households_in_region,
+    with_head_and_size,
+)
 from .services import household_save, member_change_record
 
 PAGE_SIZE = 20
 CENT = Decimal("0.01")
 
 
-def households_in_region(qs: QuerySet[Household], region: Region) -> QuerySet[Household]:
-    """Limit households to a region's subtree through the indexed columns (performance.md)."""
-    level = region.level
-    if level == Level.VILLAGE:
-        return qs.filter(village_id=region.pk)
-    if level == Level.TOWNSHIP:
-        return qs.filter(village__parent_id=region.pk)
-    if level == Level.COUNTY:
-        return qs.filter(county_id=region.pk)
-    if level == Level.CITY:
-        return qs.filter(county__parent_id=region.pk)
-    return qs.filter(county__code__startswith=region.prefix)
-
-
-def scoped_households(user: User) -> QuerySet[Household]:
-    """The scoped queryset without the helper's DISTINCT, so it can be aggregated and annotated safely."""
-    qs = household_list_for(user)
-    if user.role == Role.HELPER:
-        qs = Household.objects.filter(pk__in=qs.values("pk"))
-    return qs
-
-
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     """Search and filters within the scope, ordered by id, 20 a page (§1, §13)."""
     form = HouseholdListFilter(request.GET or None, user=request.user)
-    qs = scoped_households(request.user)
+    qs = households_for_aggregates(request.user)
     region = None
     form.is_valid()  # an invalid filter (say, a village outside the scope) is dropped, the others still apply
     data = getattr(form, "cleaned_data", {})

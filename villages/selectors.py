@@ -9,6 +9,3 @@ def ancestors(region: Region) -> list[Region]:
     found = {r.code: r for r in Region.objects.filter(code__in=prefixes)}
     chain = [found[p] for p in dict.fromkeys(prefixes) if p in found]
     return [r for r in chain if r.code != region.code] + [region]
-
-
-__all__ = ["Level", "ancestors"]

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import may_record_region_figures, region_for, scope_of, visible_ancestors
 from households import choices as c
-from households.selectors import with_head_and_size
-from households.views import households_in_region, scoped_households
+from households.selectors import households_for_aggregates, households_in_region, with_head_and_size
 
 from .forms import INDICATORS, RegionYearForm
 from .models import Level, Region, RegionYear
@@ -46,7 +45,7 @@ def child_counts(user, region: Region) -> dict[int, dict]:
     key = CHILD_KEY.get(Level(region.level))
     if key is None:
         return {}
-    households = households_in_region(scoped_households(user), region).order_by().values(key, "status")
+    households = households_in_region(households_for_aggregates(user), region).order_by().values(key, "status")
     counts: dict[int, dict] = {}
     for row in households.annotate(n=Count("id")):
         child = counts.setdefault(row[key], empty_counts())
@@ -73,7 +72,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     years = list(region.years.order_by("-year")[:10])
     households = None
     if region.level == Level.VILLAGE:
-        households = with_head_and_size(households_in_region(scoped_households(user), region).order_by("id"))[
+        households = with_head_and_size(households_in_region(households_for_aggregates(user), region).order_by("id"))[
             :VILLAGE_PREVIEW
         ]
     context = {
