@@ -126,9 +126,19 @@ def region_for(user: User, code: str) -> Region:
         raise Http404 from None
 
 
+def in_subtree(outer: Region, inner: Region) -> bool:
+    """Whether `inner` is `outer` or lies below it in the region tree (§2)."""
+    return code_in(outer, inner.code)
+
+
+def code_in(region: Region, code: str) -> bool:
+    """Whether a region code (a string read from a file or an aggregate) lies in a region's subtree."""
+    return code.startswith(region.prefix)
+
+
 def in_scope(user: User, region: Region) -> bool:
     scope = scope_of(user)
-    return scope is not None and scope.contains(region)
+    return scope is not None and in_subtree(scope, region)
 
 
 def visible_ancestors(user: User, region: Region) -> list[Region]:
@@ -136,7 +146,7 @@ def visible_ancestors(user: User, region: Region) -> list[Region]:
     scope = scope_of(user)
     if scope is None:
         return []
-    return [r for r in ancestors(region) if scope.contains(r)]
+    return [r for r in ancestors(region) if in_subtree(scope, r)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -145,7 +155,12 @@ def visible_ancestors(user: User, region: Region) -> list[Region]:
 
 def may_view_sensitive(user: User) -> bool:
     """§9: ID numbers, phones, bank accounts and health details unmasked (SENSITIVE_ROLES)."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in settings.SENSITIVE_ROLES))
+    return bool(user.is_authenticated and user.role in settings.SENSITIVE_ROLES)
+
+
+def may_view_sensitive_in_admin(user: User) -> bool:
+    """The Django admin also unmasks for superusers: they maintain the raw records."""
+    return bool(user.is_superuser or may_view_sensitive(user))
 
 
 def may_edit_households(user: User) -> bool:
@@ -155,6 +170,33 @@ def may_edit_households(user: User) -> bool:
 
 def may_read_audit_log(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
+
+
+def may_use_admin(user: User) -> bool:
+    """The Django admin: active staff users only; what they see is their scope."""
+    return bool(user.is_active and user.is_staff)
+
+
+def may_write_in_admin(user: User) -> bool:
+    """Auditors change nothing, in the admin as anywhere (§9)."""
+    return may_use_admin(user) and user.role != Role.AUDITOR
+
+
+def may_manage_users(user: User) -> bool:
+    """§1: only administrators manage users, their roles and scopes."""
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def users_for(user: User) -> QuerySet[User]:
+    """The users an admin user sees: all for administrators, else those scoped inside their scope."""
+    if not may_use_admin(user):
+        return User.objects.none()
+    if may_manage_users(user):
+        return User.objects.all()
+    scope = scope_of(user)
+    if scope is None:
+        return User.objects.none()
+    return User.objects.filter(region_q(scope, "scope"))
 
 
 def may_record_region_figures(user: User, region: Region) -> bool:
@@ -172,8 +214,9 @@ def may_manage_county(user: User, county: Region) -> bool:
 
 
 def may_set_targets(user: User, region: Region) -> bool:
-    """§12: province staff set the yearly targets of the province and its cities and counties."""
-    return user.role == Role.PROVINCE_STAFF and in_scope(user, region) and region.level != Level.VILLAGE
+    """§2, §12: province staff set the yearly targets of the regions in their scope (which levels have
+    targets is a rule of the targets, in reports.services)."""
+    return user.role == Role.PROVINCE_STAFF and in_scope(user, region)
 
 
 def may_edit_parameters(user: User) -> bool:
@@ -211,10 +254,14 @@ def may_record_assistance(user: User) -> bool:
     return user.role in HOUSEHOLD_EDITORS
 
 
-def may_take_step(user: User, *, roles: Iterable[str], level: str) -> bool:
+def role_takes_step(role: str, scope_level: str | None, *, roles: Iterable[str], level: str) -> bool:
     """§6: a workflow step is taken by the roles it names, when their scope is at its level (the county
     official of the case's county, not a province official)."""
-    return user.role in roles and user_level(user) == level
+    return role in roles and scope_level == level
+
+
+def may_take_step(user: User, *, roles: Iterable[str], level: str) -> bool:
+    return role_takes_step(user.role, user_level(user), roles=roles, level=level)
 
 
 def may_add_evidence(user: User, *, steps: Iterable[tuple[Iterable[str], str]]) -> bool:

@@ -17,21 +17,21 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from . import access
 from .masking import MASKED, mask_id_number, mask_phone
-from .models import AuditAction, AuditLog, Role, User
+from .models import AuditAction, AuditLog, User
 
-AUDIT_READERS = {Role.AUDITOR, Role.ADMIN}
 # The user of the current admin request, for display methods that only receive the object (thread-safe,
 # unlike an attribute on the shared ModelAdmin instance). Unset means: mask.
 _viewer: ContextVar = ContextVar("admin_viewer", default=None)
 
 
 def is_admin_user(user) -> bool:
-    return bool(user.is_active and user.is_staff)
+    return access.may_use_admin(user)
 
 
 def sees_sensitive(user) -> bool:
-    return bool(user.is_superuser or getattr(user, "can_view_sensitive", False))
+    return access.may_view_sensitive_in_admin(user)
 
 
 class ScopedPermissions:
@@ -41,7 +41,7 @@ class ScopedPermissions:
 
     def _may_write(self, request) -> bool:
         user = request.user
-        if not is_admin_user(user) or user.role == Role.AUDITOR:
+        if not access.may_write_in_admin(user):
             return False
         return user.is_superuser or not self.superuser_only_writes
 
@@ -177,32 +177,16 @@ class UserAdmin(ScopedPermissions, DjangoUserAdmin):
     )
 
     def get_queryset(self, request) -> QuerySet:
-        from accounts.access import scope_of
-
-        qs = super().get_queryset(request)
-        user = request.user
-        if not is_admin_user(user):
-            return qs.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return qs
-        scope = scope_of(user)
-        if scope is None:
-            return qs.none()
-        return qs.filter(scope__code__startswith=scope.prefix)
+        return super().get_queryset(request).filter(pk__in=access.users_for(request.user).values("pk"))
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Only administrators manage users and roles (§1).
-        user = request.user
-        allowed = user.is_superuser or user.role == Role.ADMIN
-        return allowed and super().has_change_permission(request, obj)
+        return access.may_manage_users(request.user) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request, *args) -> bool:
-        user = request.user
-        return (user.is_superuser or user.role == Role.ADMIN) and super().has_add_permission(request, *args)
+        return access.may_manage_users(request.user) and super().has_add_permission(request, *args)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        user = request.user
-        return (user.is_superuser or user.role == Role.ADMIN) and super().has_delete_permission(request, obj)
+        return access.may_manage_users(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(AuditLog)
@@ -222,7 +206,7 @@ class AuditLogAdmin(admin.ModelAdmin):
     @staticmethod
     def _reader(request) -> bool:
         user = request.user
-        return is_admin_user(user) and (user.is_superuser or user.role in AUDIT_READERS)
+        return is_admin_user(user) and access.may_read_audit_log(user)
 
     def get_queryset(self, request) -> QuerySet:
         qs = super().get_queryset(request)

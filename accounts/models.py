@@ -17,11 +17,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-# Roles whose scope is the whole tree below their region and who may change records there.
-EDITING_ROLES = {Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL}
-READ_ALL_ROLES = {Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN}
-
-
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VILLAGE_CLERK)
     scope = models.ForeignKey(
@@ -38,14 +33,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # Templates ask these; the rules are in accounts.access.
     @property
     def can_view_sensitive(self) -> bool:
-        """§9: whether this role sees personal identifiers unmasked."""
-        return self.is_authenticated and self.role in settings.SENSITIVE_ROLES
+        from .access import may_view_sensitive
+
+        return may_view_sensitive(self)
 
     @property
     def can_edit_households(self) -> bool:
-        return self.role in (Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL)
+        from .access import may_edit_households
+
+        return may_edit_households(self)
 
 
 class AuditAction(models.TextChoices):

@@ -1,22 +1,8 @@
-"""Choices of the assistance measures (§4): the policy's "five batches" and their kin."""
+"""Choices of the assistance measures (§4). Their category, AssistanceCategory, shared with projects and
+funds and lives in projects.choices."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class AssistanceCategory(models.TextChoices):
-    """§4: the category of an assistance record and of a project."""
-
-    INDUSTRY = "industry", _("Industry assistance")
-    EMPLOYMENT = "employment", _("Employment assistance")
-    HEALTH = "health", _("Health assistance")
-    EDUCATION = "education", _("Education assistance")
-    HOUSING = "housing", _("Dangerous-house renovation")
-    SOCIAL_SECURITY = "social_security", _("Social-security safety net")
-    ECOLOGY = "ecology", _("Ecological assistance")
-    RELOCATION = "relocation", _("Relocation assistance")
-    FINANCE = "finance", _("Financial assistance")
-    ASSET_INCOME = "asset_income", _("Asset-income assistance")
 
 
 class LoanStatus(models.TextChoices):

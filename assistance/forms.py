@@ -1,11 +1,10 @@
 """Forms of assistance (§4)."""
 
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import styled
+from povertymgmt.forms import styled
 
 from .models import AssistanceRecord, SmallLoan
 from .validators import validate_photo
@@ -51,7 +50,7 @@ class SmallLoanForm(forms.ModelForm):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE, initial=dt.date.today)
+    visited_on = forms.DateField(label=_("Visited on"), widget=DATE, initial=timezone.localdate)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
     photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_photo])
 

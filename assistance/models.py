@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from povertymgmt.models import TimeStampedModel
+from projects.choices import AssistanceCategory
 
-from .choices import AssistanceCategory, LoanStatus
+from .choices import LoanStatus
 from .validators import validate_photo
 
 not_negative = MinValueValidator(Decimal("0"), _("This value cannot be negative."))
@@ -142,7 +144,7 @@ class SmallLoan(TimeStampedModel):
 
     @property
     def status(self) -> str:
-        return self.status_on(dt.date.today())
+        return self.status_on(timezone.localdate())
 
     def get_status_display(self) -> str:
         return LoanStatus(self.status).label

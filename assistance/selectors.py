@@ -1,12 +1,13 @@
 """Scoped reads of assistance (§4): always through the household scope of households.selectors."""
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
+from accounts import access
 from accounts.models import User
 from households import choices as hc
 from households.models import Household, Pairing
@@ -60,12 +61,10 @@ def household_assistance(household: Household) -> dict:
 
 def followup_list(user: User, village_pk: int, *, days: int | None = None, today: dt.date | None = None):
     """§4: a village's live households with no current helper, or not visited for `days` days."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     days = visit_overdue_days() if days is None else days
     since = today - dt.timedelta(days=days)
-    current_pairing = Pairing.objects.filter(household=OuterRef("pk"), start__lte=today).filter(
-        Q(end__isnull=True) | Q(end__gte=today)
-    )
+    current_pairing = Pairing.objects.filter(access.pairing_active_q(today), household=OuterRef("pk"))
     recent_visit = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=since)
     return (
         household_list_for(user)
@@ -79,11 +78,3 @@ def followup_list(user: User, village_pk: int, *, days: int | None = None, today
         .filter(Q(has_helper=False) | Q(visited_recently=False))
         .order_by("number")
     )
-
-
-def loans_with_status(loans, today: dt.date | None = None) -> dict:
-    today = today or dt.date.today()
-    counts: dict[str, int] = defaultdict(int)
-    for loan in loans:
-        counts[loan.status_on(today)] += 1
-    return dict(counts)

@@ -5,19 +5,21 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import EDITING_ROLES, User
-from funds.errors import invalid
+from accounts import access
+from accounts.models import User
 from households.models import Household, Member
 from households.selectors import household_list_for
+from povertymgmt.errors import invalid
 
 from .models import AssistanceRecord, SmallLoan, Visit, VisitPhoto
 
 
 def can_record_assistance(user: User, household: Household) -> bool:
     """Clerks, helpers, township and county officials record for households in their scope (§1, §4)."""
-    return user.role in EDITING_ROLES and household_list_for(user).filter(pk=household.pk).exists()
+    return access.may_record_assistance(user) and household_list_for(user).filter(pk=household.pk).exists()
 
 
 def _require(user: User, household: Household, member: Member | None) -> None:
@@ -58,7 +60,7 @@ def visit_create(
 ) -> Visit:
     """§4: a home visit; a helper's own visits are linked to their helper record."""
     _require(user, household, None)
-    if visited_on > dt.date.today():
+    if visited_on > timezone.localdate():
         raise invalid("visited_on", _("A visit cannot be in the future."))
     if not (findings or "").strip():
         raise invalid("findings", _("Write down what you found."), "required")

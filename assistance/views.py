@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import region_for, visible_ancestors
-from funds.errors import apply_errors
 from households.selectors import household_get_for
+from povertymgmt.errors import apply_errors
 from projects.selectors import project_list_for
 from villages.models import Level
 

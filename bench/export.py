@@ -1,5 +1,5 @@
-"""Benchmark of the §12 exports on PostgreSQL (performance.md: COPY 0.9 s, values_list + csv 2.6 s,
-xlsxwriter constant_memory 33 s per 1M rows; flat memory).
+"""Benchmark of the §12 exports on PostgreSQL (docs/reports.md; docs/performance.md has the reference:
+COPY 0.9 s, values_list + csv 2.6 s, xlsxwriter constant_memory 33 s per 1M rows; flat memory).
 
 Fill a database first, e.g.:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench .venv/bin/python manage.py migrate

@@ -1,4 +1,4 @@
-"""Benchmark of the household import (§13, performance.md).
+"""Benchmark of the household import (§13, docs/import.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_imp_bench .venv/bin/python bench/import.py [households]
 
@@ -186,7 +186,7 @@ def run_import() -> dict:
         job.file.save("bench.xlsx", File(fh), save=False)
     job.save()
     t0 = time.perf_counter()
-    services.import_job_validate(job.pk)
+    services.import_job_validate(job_id=job.pk)
     t1 = time.perf_counter()
     job.refresh_from_db()
     assert job.error_count == 0, list(job.issues.values_list("code", "message")[:5])

@@ -1,4 +1,4 @@
-"""Benchmark of the nightly recompute (§5.6, performance.md) on PostgreSQL.
+"""Benchmark of the nightly recompute (§5.6, docs/eligibility.md) on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench .venv/bin/python bench/recompute.py \
         --households 1000000 --seed 1 [--household-only] [--changed 0.01]
@@ -12,7 +12,7 @@ Fills an empty database with `manage.py seed_demo` first (after migrate), then, 
      with a share of the households edited in between (--changed, default 1 %: safe water flipped),
      and that night again (the idempotent rerun). --household-only times the household test alone
      (staged in one statement, then compared and written county by county, as a run does it); without
-     it, the full run (households.rules.run.recompute_sync: household test, data quality, monitoring
+     it, the full run (eligibility.rules.run.recompute_sync: household test, data quality, monitoring
      triggers, region indicators).
 It prints the times, their ratio to the reference, households per second and the peak memory.
 
@@ -50,11 +50,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from eligibility.models import HouseholdCheck  # noqa: E402
+from eligibility.policy import parameters_for  # noqa: E402
+from eligibility.rules import run as run_rules  # noqa: E402
+from eligibility.rules.household import years_before  # noqa: E402
 from households import choices as c  # noqa: E402
-from households.models import Household, HouseholdCheck  # noqa: E402
-from households.policy import parameters_for  # noqa: E402
-from households.rules import run as run_rules  # noqa: E402
-from households.rules.household import years_before  # noqa: E402
+from households.models import Household  # noqa: E402
 
 REFERENCE = """
 INSERT INTO bench_scratch
@@ -110,7 +111,7 @@ def reference(as_of: dt.date) -> tuple[float, int]:
 def reference_same_columns(as_of: dt.date) -> float:
     """A second reference: the app's own SELECT for the whole province in one statement, into an
     unindexed scratch table with the snapshot's columns (isolates the cost of the split and indexes)."""
-    from households.rules.household_sql import RESULT_COLUMNS, household_test_select, sql_params
+    from eligibility.rules.household_sql import RESULT_COLUMNS, household_test_select, sql_params
 
     params = parameters_for(as_of.year)
     p = sql_params(as_of=as_of, params=params, run_id=None, county_id=None)
@@ -134,7 +135,7 @@ def timed_run(as_of: dt.date) -> dict:
     spent = {"household": 0.0, "monitoring": 0.0, "regions": 0.0}
     real_test, real_mon, real_regions = (
         run_rules.county_household_test,
-        run_rules._call_monitoring,
+        run_rules.run_county_steps,
         run_rules.region_indicators_compute,
     )
 
@@ -148,7 +149,7 @@ def timed_run(as_of: dt.date) -> dict:
 
         return inner
 
-    from households.rules import household_sql
+    from eligibility.rules import household_sql
     from monitoring import services as monitoring
 
     real_stage = household_sql.stage_results
@@ -156,7 +157,7 @@ def timed_run(as_of: dt.date) -> dict:
     real_quality, real_triggers = monitoring.quality_run_county, monitoring.monitoring_run_county
     spent.update(quality=0.0, triggers=0.0)
     run_rules.county_household_test = wrap(real_test, "household")
-    run_rules._call_monitoring = wrap(real_mon, "monitoring")
+    run_rules.run_county_steps = wrap(real_mon, "monitoring")
     run_rules.region_indicators_compute = wrap(real_regions, "regions")
     monitoring.quality_run_county = wrap(real_quality, "quality")
     monitoring.monitoring_run_county = wrap(real_triggers, "triggers")
@@ -165,7 +166,7 @@ def timed_run(as_of: dt.date) -> dict:
         run = run_rules.recompute_sync(as_of=as_of)
         spent["total"] = time.monotonic() - started
     finally:
-        run_rules.county_household_test, run_rules._call_monitoring, run_rules.region_indicators_compute = (
+        run_rules.county_household_test, run_rules.run_county_steps, run_rules.region_indicators_compute = (
             real_test,
             real_mon,
             real_regions,
@@ -181,7 +182,7 @@ def timed_run(as_of: dt.date) -> dict:
 def household_test_only(as_of: dt.date) -> tuple[float, int]:
     """Only the household test, as a province-wide run does it: the results staged in one statement,
     then county by county compared and written (one transaction each)."""
-    from households.rules import household_sql
+    from eligibility.rules import household_sql
     from villages.models import Level, Region
 
     params = parameters_for(as_of.year)

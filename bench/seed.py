@@ -15,8 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertymgmt.settings")
 django.setup()
 
-from villages.demo import writer  # noqa: E402
-from villages.demo.seed import has_data, seed_demo  # noqa: E402
+from demo import writer  # noqa: E402
+from demo.seed import has_data, seed_demo  # noqa: E402
 
 households = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 if has_data():

@@ -9,9 +9,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.access import regions_for
-from assistance.choices import AssistanceCategory
 from households.models import Household, Member
 from households.selectors import household_list_for
+from projects.choices import AssistanceCategory
 from projects.models import Project
 from projects.selectors import project_list_for
 from villages.models import Level, Region

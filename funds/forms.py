@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import AssistanceCategory
 from households.models import Member
-from projects.forms import styled
+from povertymgmt.forms import styled
+from projects.choices import AssistanceCategory, FundSource
 
-from .choices import FundSource, Payee
+from .choices import Payee
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "label": _("Amount (yuan)")}
 DATE = forms.DateInput(attrs={"type": "date"})

@@ -14,9 +14,9 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import AssistanceCategory
+from projects.choices import AssistanceCategory, FundSource
 
-from .choices import EntryKind, FundSource, Payee
+from .choices import EntryKind, Payee
 
 positive = MinValueValidator(Decimal("0.01"), _("The amount must be greater than zero."))
 

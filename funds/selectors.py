@@ -6,11 +6,13 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 
+from accounts import access
 from accounts.models import User
 from households import choices as hc
-from projects.selectors import county_scope_q
+from projects.choices import FundSource
+from projects.models import Project
 
-from .choices import EntryKind, FundSource, Payee
+from .choices import EntryKind, Payee
 from .models import Allocation, Arrangement, Disbursement
 
 ZERO = Decimal("0.00")
@@ -22,18 +24,15 @@ def _zero():
 
 
 def allocation_list_for(user: User) -> QuerySet[Allocation]:
-    q = county_scope_q(user, "county")
-    return Allocation.objects.none() if q is None else Allocation.objects.filter(q)
+    return access.scoped(Allocation.objects.all(), user, "county")
 
 
 def arrangement_list_for(user: User) -> QuerySet[Arrangement]:
-    q = county_scope_q(user, "allocation__county")
-    return Arrangement.objects.none() if q is None else Arrangement.objects.filter(q)
+    return access.scoped(Arrangement.objects.all(), user, "allocation__county")
 
 
 def disbursement_list_for(user: User) -> QuerySet[Disbursement]:
-    q = county_scope_q(user, "arrangement__allocation__county")
-    return Disbursement.objects.none() if q is None else Disbursement.objects.filter(q)
+    return access.scoped(Disbursement.objects.all(), user, "arrangement__allocation__county")
 
 
 def _get(qs: QuerySet, pk) -> object:
@@ -63,15 +62,18 @@ def _sum_subquery(qs: QuerySet, group: str) -> Subquery:
     return Subquery(qs.order_by().values(group).annotate(s=Sum("signed_amount")).values("s")[:1], output_field=MONEY)
 
 
-def arranged_subquery(project_ref: str = "pk") -> Subquery:
-    """Net arranged to the project of the outer row."""
-    return _sum_subquery(Arrangement.objects.filter(project=OuterRef(project_ref)), "project")
+def with_fund_totals(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Net arranged to and disbursed from each project (§11), as aggregate subqueries. Registered with
+    projects.figures (funds/apps.py), so every project list, page and API row shows them."""
+    arranged = _sum_subquery(Arrangement.objects.filter(project=OuterRef("pk")), "project")
+    disbursed = _sum_subquery(Disbursement.objects.filter(arrangement__project=OuterRef("pk")), "arrangement__project")
+    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    return projects.annotate(arranged_total=Coalesce(arranged, zero), disbursed_total=Coalesce(disbursed, zero))
 
 
-def disbursed_subquery(project_ref: str = "pk") -> Subquery:
-    return _sum_subquery(
-        Disbursement.objects.filter(arrangement__project=OuterRef(project_ref)), "arrangement__project"
-    )
+def project_arrangements(project: Project) -> QuerySet[Arrangement]:
+    """A project's arrangements in posting order, reversals included (§11): the caller has scoped `project`."""
+    return Arrangement.objects.filter(project=project).select_related("allocation", "reversal").order_by("date", "id")
 
 
 def with_allocation_totals(qs: QuerySet[Allocation]) -> QuerySet[Allocation]:

@@ -8,21 +8,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record
-from assistance.choices import AssistanceCategory
 from assistance.models import AssistanceRecord
 from households import choices as hc
 from households.models import Household, Member
-from projects.choices import ProjectStatus
+from povertymgmt.errors import invalid
+from projects.choices import AssistanceCategory, FundSource, ProjectStatus
 from projects.models import Project
 from projects.services import project_require_manager
 from villages.models import Level, Region
 
-from .choices import EntryKind, FundSource, Payee
-from .errors import invalid
+from .choices import EntryKind, Payee
 from .models import Allocation, Arrangement, Disbursement
 
 CENT = Decimal("0.01")
@@ -110,7 +110,7 @@ def allocation_reverse(*, user: User, allocation: Allocation, reason: str, date:
         county_id=original.county_id,
         document_number=original.document_number,
         amount=original.amount,
-        date=date or dt.date.today(),
+        date=date or timezone.localdate(),
         year=original.year,
         note=reason.strip(),
         created_by=user,
@@ -174,7 +174,7 @@ def arrangement_reverse(
         allocation_id=original.allocation_id,
         project_id=original.project_id,
         amount=original.amount,
-        date=date or dt.date.today(),
+        date=date or timezone.localdate(),
         document_number=original.document_number,
         note=reason.strip(),
         created_by=user,
@@ -323,7 +323,7 @@ def disbursement_reverse(
         reverses=original,
         arrangement_id=original.arrangement_id,
         amount=original.amount,
-        date=date or dt.date.today(),
+        date=date or timezone.localdate(),
         payee=original.payee,
         payee_unit=original.payee_unit,
         household_id=original.household_id,

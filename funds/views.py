@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assistance.choices import AssistanceCategory
+from accounts import access
 from households.selectors import household_list_for
-from projects.selectors import can_manage_county, county_list_for, managed_counties, project_list_for
+from povertymgmt.errors import apply_errors, invalid
+from projects.choices import AssistanceCategory
+from projects.selectors import county_list_for, managed_counties, project_list_for
 
 from . import selectors as sel
 from . import services
 from .choices import EntryKind, Payee
-from .errors import apply_errors, invalid
 from .forms import AllocationForm, ArrangementForm, DisbursementForm, ReportFilterForm, ReverseForm
 from .services import FUNDABLE
 
@@ -71,7 +72,7 @@ def allocation_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": a,
             "arrangements": arrangements,
-            "can_post": _can_post(request.user, a.county),
+            "can_post": access.may_manage_county(request.user, a.county),
             "reverse_form": ReverseForm(),
         },
     )
@@ -113,7 +114,7 @@ def arrangement_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": arr,
             "disbursements": disbursements,
-            "can_post": _can_post(request.user, arr.allocation.county),
+            "can_post": access.may_manage_county(request.user, arr.allocation.county),
             "reverse_form": ReverseForm(),
         },
     )
@@ -150,12 +151,8 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/entry_form.html", {"form": form, "title": _("Post a payment")})
 
 
-def _can_post(user, county) -> bool:
-    return can_manage_county(user, county)
-
-
 def _reverse(request, entry, county, do, redirect_to):
-    if not _can_post(request.user, county):
+    if not access.may_manage_county(request.user, county):
         raise PermissionDenied
     form = ReverseForm(request.POST)
     if not form.is_valid():

@@ -9,9 +9,8 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import scope_of
+from accounts.access import region_q, scope_of
 from accounts.admin import (
-    ComputedAdmin,
     ScopedAdmin,
     ScopedInline,
     SensitiveAdmin,
@@ -26,16 +25,13 @@ from .models import (
     Assessment,
     Helper,
     Household,
-    HouseholdCheck,
     Income,
     Member,
     MemberEvent,
     Pairing,
-    PolicyParameter,
-    RecomputeCounty,
-    RecomputeRun,
     StatusEvent,
 )
+from .regions import admin as regions_admin  # noqa: F401 -- autodiscovery imports only households.admin
 from .selectors import household_list_for
 
 # Personal information (§9) a user without "view sensitive" sees masked or not at all.
@@ -228,61 +224,10 @@ class HelperAdmin(SensitiveAdmin):
         if region is None:
             return qs.none()
         paired = Pairing.objects.filter(household__in=household_list_for(request.user)).values("helper_id")
-        return qs.filter(Q(county__code__startswith=region.prefix) | Q(pk__in=paired))
+        return qs.filter(region_q(region, "county") | Q(pk__in=paired))
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if sees_sensitive(request.user):
             return fields
         return _swap(fields, {"id_number": None, "phone": None})
-
-
-@admin.register(PolicyParameter)
-class PolicyParameterAdmin(ScopedAdmin):
-    """Province-wide parameters (§5.1): every staff user reads them; they are set in the policy pages."""
-
-    superuser_only_writes = True
-    list_display = ("year", "version", "poverty_line", "incidence_threshold", "notice_days")
-    ordering = ("-year",)
-
-    def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs
-
-
-@admin.register(HouseholdCheck)
-class HouseholdCheckAdmin(ComputedAdmin):
-    list_display = ("household_id", "since", "until", "status", "policy_year", "eligible", "per_capita_net")
-    list_filter = ("eligible", "status")
-    search_fields = ("=household__number",)
-    raw_id_fields = ("household", "county", "village", "run")
-
-    def scope(self, request, qs: QuerySet) -> QuerySet:
-        return qs.filter(household__in=household_list_for(request.user))
-
-
-@admin.register(RecomputeRun)
-class RecomputeRunAdmin(ComputedAdmin):
-    list_display = ("id", "as_of", "trigger", "state", "only_county", "counties_done", "counties_total", "eligible")
-    list_select_related = ("only_county",)
-    list_filter = ("state", "trigger")
-
-    def scope(self, request, qs: QuerySet) -> QuerySet:
-        region = scope_of(request.user)
-        if region is None:
-            return qs.none()
-        if region.level == "province":
-            return qs
-        return qs.filter(only_county__code__startswith=region.prefix[:6])
-
-
-@admin.register(RecomputeCounty)
-class RecomputeCountyAdmin(ComputedAdmin):
-    list_display = ("run", "county", "state", "attempts", "households", "eligible", "seconds")
-    list_select_related = ("run", "county")
-    list_filter = ("state",)
-
-    def scope(self, request, qs: QuerySet) -> QuerySet:
-        region = scope_of(request.user)
-        if region is None:
-            return qs.none()
-        return qs.filter(county__code__startswith=region.prefix[:6])

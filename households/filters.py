@@ -1,15 +1,14 @@
 """Filters of the household list in the API (§13); they narrow a queryset that is already scoped (§1)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import regions_for
-from villages.models import Level
 
 from . import choices as c
 from .models import Household
-from .selectors import household_search
+from .selectors import household_search, households_in_region
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -32,13 +31,7 @@ class HouseholdFilter(django_filters.FilterSet):
         region = regions_for(self.request.user).filter(code=value).first()
         if region is None:
             return queryset.none()
-        by_level = {
-            Level.VILLAGE: Q(village_id=region.pk),
-            Level.TOWNSHIP: Q(village__parent_id=region.pk),
-            Level.COUNTY: Q(county_id=region.pk),
-            Level.CITY: Q(county__parent_id=region.pk),
-        }
-        return queryset.filter(by_level.get(region.level, Q(county__code__startswith=region.prefix)))
+        return households_in_region(queryset, region)
 
     def filter_search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         return household_search(queryset, value)

@@ -1,10 +1,9 @@
 """Forms of the registry UI (§3): the household with its members, income and assessment, and filters."""
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import regions_for
@@ -196,7 +195,7 @@ class HouseholdForm(forms.ModelForm):
         if self.instance.pk is None and not self.is_bound and len(villages[:2]) == 1:
             self.initial["village"] = villages[0].pk
         if self.instance.pk is None and not self.initial.get("identification_year"):
-            self.initial["identification_year"] = dt.date.today().year
+            self.initial["identification_year"] = timezone.localdate().year
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
             for name in HOUSEHOLD_SENSITIVE:
@@ -312,7 +311,7 @@ class AssessmentForm(forms.ModelForm):
 
     def clean_assessed_on(self):
         value = self.cleaned_data.get("assessed_on")
-        if value and value > dt.date.today():
+        if value and value > timezone.localdate():
             raise ValidationError(_("The assessment date cannot be in the future."), code="future")
         return value
 

@@ -1,9 +1,11 @@
-"""Resident ID numbers (GB 11643, §8.1): checksum, birth date and sex."""
+"""Resident ID numbers (GB 11643, §8.1): checksum, birth date and sex; ages in full years from the birth
+date (§5.2)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -33,7 +35,7 @@ def parse_id_number(value: str, *, today: dt.date | None = None) -> IdInfo:
             code="birth_date",
             params={"date": value[6:14]},
         ) from None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth.year < 1900 or birth > today:
         raise ValidationError(
             _("The birth date in this ID number (%(date)s) is impossible."),
@@ -51,6 +53,21 @@ def normalise(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Full years at a date."""
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+# Ages (§5.2: full years at a date, from the birth date in the ID number). The one pair of helpers for
+# the whole registry: age_on for a birth date in hand, years_before for the birth-date bound of a query.
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Full years at `day` of a person born on `birth` (§5.2)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier, 29 February falling back to 28 February: the latest birth
+    date of a person aged at least `years` at `day`, so that age_on(birth, day) >= years ⇔ birth <=
+    years_before(day, years). A query says "aged a–b" as birth_date <= years_before(day, a) AND
+    birth_date > years_before(day, b + 1): bounds on the indexed column, the same in SQL and Python."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year: the 28th is the last day that qualifies
+        return day.replace(year=day.year - years, day=28)

@@ -6,7 +6,7 @@ which runs in one transaction.
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -22,6 +22,7 @@ from villages.models import Level, Region
 
 from . import choices as c
 from .idnumber import normalise, parse_id_number
+from .income import per_capita
 from .models import Assessment, Household, Income, Member
 from .services import household_save
 
@@ -106,10 +107,8 @@ class IncomeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_per_capita_net(self, income: Income) -> str | None:
-        size = self.context.get("current_member_count")
-        if not size or income.net is None:
-            return None
-        return str((Decimal(str(income.net)) / size).quantize(CENT, rounding=ROUND_HALF_UP))
+        value = per_capita(income.net, self.context.get("current_member_count"))
+        return None if value is None else str(value)
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

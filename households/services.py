@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -133,7 +134,7 @@ def household_save(
         StatusEvent.objects.create(
             household=household,
             to_status=household.status,
-            date=dt.date.today(),
+            date=timezone.localdate(),
             reason=_("Registered"),
             created_by=user,
         )
@@ -152,7 +153,7 @@ def household_save(
 def member_change_record(*, user: User, member: Member, kind: str, date: dt.date, note: str = "") -> MemberEvent:
     """Record a natural member change (§3.2, §6.2): departures keep the member with the reason."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if date > dt.date.today():
+    if date > timezone.localdate():
         raise ValidationError(_("The date of a change cannot be in the future."))
     departure = c.DEPARTING_EVENTS.get(c.MemberEventKind(kind))
     if departure is not None:

@@ -1,20 +1,19 @@
 """The village cadre's registry pages (§1, §3, §9, §13): list, detail, create/edit, member change."""
 
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import region_for, visible_ancestors
+from accounts.access import pairing_active_q, region_for, visible_ancestors
 from accounts.masking import MASKED
 from accounts.models import User
 from accounts.services import audit_record
@@ -29,6 +28,7 @@ from .forms import (
     MemberChangeForm,
     MemberFormSet,
 )
+from .income import per_capita
 from .models import Household, Income, Member, MemberEvent, Pairing
 from .selectors import (
     household_get_for,
@@ -90,13 +90,11 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
     current = [m for m in members if m.is_current]
     incomes = list(household.incomes.order_by("-year"))
     for income in incomes:
-        # §3.1: per-capita net income = net income ÷ current member count, rounded half up to the fen.
-        income.per_capita = (income.net / len(current)).quantize(CENT, ROUND_HALF_UP) if current else None
+        income.per_capita = per_capita(income.net, len(current))
     assessments = list(household.assessments.order_by("-assessed_on", "-id")[:20])
-    today = dt.date.today()
+    today = timezone.localdate()
     pairing = (
-        Pairing.objects.filter(household=household, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        Pairing.objects.filter(pairing_active_q(today), household=household)
         .select_related("helper")
         .order_by("-start")
         .first()
@@ -139,7 +137,7 @@ def household_edit(request: HttpRequest, number: str | None = None) -> HttpRespo
     """Create or edit a household with its members, this year's income and a new assessment (§3)."""
     user = request.user
     household = _editor_household(request, number)
-    year = dt.date.today().year
+    year = timezone.localdate().year
     income = (household.incomes.filter(year=year).first() if household.pk else None) or Income(year=year)
     members_qs = household.members.filter(departure="").order_by("id") if household.pk else Member.objects.none()
     data = request.POST if request.method == "POST" else None
@@ -192,7 +190,7 @@ def _save(user: User, form, formset, income_form, assessment_form) -> Household:
         household = household_save(
             user=user, household=form.instance, members=members, income=income, assessment=assessment
         )
-        today = dt.date.today()
+        today = timezone.localdate()
         for member, reason in joins:
             if reason:
                 on = member.birth_date if reason == c.MemberEventKind.BIRTH else today
@@ -206,7 +204,7 @@ def member_change(request: HttpRequest, number: str, member_id: int) -> HttpResp
     """Record a death, marriage out, move away or other change of a member (§3.2)."""
     household = _editor_household(request, number)
     member = get_object_or_404(household.members, pk=member_id)
-    form = MemberChangeForm(request.POST or None, initial={"date": dt.date.today()})
+    form = MemberChangeForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             member_change_record(user=request.user, member=member, **form.cleaned_data)

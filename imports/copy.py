@@ -1,4 +1,4 @@
-"""Fast inserts for the import (§13, performance.md): COPY on PostgreSQL, bulk_create elsewhere.
+"""Fast inserts for the import (§13, docs/import.md): COPY on PostgreSQL, bulk_create elsewhere.
 
 Django's bulk_create spends ≈ 5 µs of Python per value preparing it; an import writes about 40 values
 per row and the same again for the history, which caps it far below the target. Rows here are plain

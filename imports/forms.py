@@ -8,7 +8,7 @@ from .models import RosterField
 from .xlsx.reader import Workbook, XlsxError
 from .xlsx.staging import check_workbook
 
-# The documented upload limit (imports/README.md): 20 MB holds about 50,000 fully filled-in households with
+# The documented upload limit (docs/import.md): 20 MB holds about 50,000 fully filled-in households with
 # three members each; a larger county splits its file or the operator sets IMPORT_MAX_UPLOAD_BYTES.
 MAX_UPLOAD_BYTES = int(getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

@@ -4,8 +4,9 @@ contains the scope they were made in; anything else is a 404."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts import access
 from accounts.access import scope_of
-from accounts.models import Role, User
+from accounts.models import User
 
 from .models import ImportIssue, ImportJob, Roster
 
@@ -14,9 +15,9 @@ def _visible(user: User) -> Q | None:
     scope = scope_of(user)
     if scope is None:
         return None
-    if user.role == Role.HELPER:
+    if access.is_helper(user):
         return Q(created_by=user)
-    return Q(created_by=user) | Q(scope__code__startswith=scope.prefix)
+    return Q(created_by=user) | access.region_q(scope, "scope")
 
 
 def import_job_list_for(user: User) -> QuerySet[ImportJob]:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 
 from .models import ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
@@ -27,14 +28,13 @@ from .xlsx.validate import Layout, check_batch, parse_batch, reset_for_recheck
 
 log = logging.getLogger(__name__)
 
-IMPORT_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL)
 BATCH = int(getattr(settings, "IMPORT_BATCH_SIZE", 1000))
 MAX_ISSUES_STORED = 100_000  # the report keeps this many; the count is always complete
 
 
 def can_import(user: User) -> bool:
     """Who may import households: the roles that register them, inside their scope (§1, §13)."""
-    return user.is_authenticated and user.role in IMPORT_ROLES and user.scope_id is not None
+    return access.may_import(user)
 
 
 def stage_path(job: ImportJob) -> Path:
@@ -110,7 +110,7 @@ def _layout(db) -> Layout:
     return Layout(household, member)
 
 
-def import_job_validate(job_id: int) -> None:
+def import_job_validate(*, job_id: int) -> None:
     """The dry run (§13): stage the file, check every row, store the report. Called by the task."""
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
     if job.state not in (JobState.PENDING, JobState.READING, JobState.VALIDATING):
@@ -241,7 +241,7 @@ def _has_plans(db) -> bool:
     return bool(found) and db.execute("SELECT COUNT(*) FROM plans").fetchone()[0] > 0
 
 
-def import_job_run_commit(job_id: int) -> None:
+def import_job_run_commit(*, job_id: int) -> None:
     """The import itself (§13): re-check each batch against the database and write its valid households."""
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
     if job.state != JobState.COMMITTING:

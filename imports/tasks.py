@@ -1,17 +1,17 @@
-"""Background work of the imports app (§13): each task takes an id and calls a service."""
+"""Background work of the imports app (§13): each task takes the job's id and calls one service."""
 
 from celery import shared_task
 
 
-@shared_task
+@shared_task(name="imports.tasks.import_validate", acks_late=True)
 def import_validate(job_id: int) -> None:
     from .services import import_job_validate
 
-    import_job_validate(job_id)
+    import_job_validate(job_id=job_id)
 
 
-@shared_task
+@shared_task(name="imports.tasks.import_commit", acks_late=True)
 def import_commit(job_id: int) -> None:
     from .services import import_job_run_commit
 
-    import_job_run_commit(job_id)
+    import_job_run_commit(job_id=job_id)

@@ -6,8 +6,9 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from accounts import access
 from accounts.access import regions_for
-from accounts.models import Role, User
+from accounts.models import User
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
 
@@ -16,15 +17,7 @@ from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, 
 
 def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     """Limit rows carrying county and village columns to a region's subtree (indexed columns first)."""
-    if region is None:
-        return qs
-    if region.level == Level.VILLAGE:
-        return qs.filter(village_id=region.pk)
-    if region.level == Level.COUNTY:
-        return qs.filter(county_id=region.pk)
-    if region.level == Level.TOWNSHIP:
-        return qs.filter(village__parent_id=region.pk)
-    return qs.filter(county__code__startswith=region.prefix)
+    return access.in_region(qs, region, "village", county="county")
 
 
 def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
@@ -80,7 +73,7 @@ def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[l
 
 def shows_list(user: User, region: Region) -> bool:
     """Cadres (a village, or a helper's own households) read the findings one by one; officials read counts."""
-    return region.level == Level.VILLAGE or user.role == Role.HELPER
+    return region.level == Level.VILLAGE or access.is_helper(user)
 
 
 def alert_list_for(

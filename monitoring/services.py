@@ -1,6 +1,7 @@
 """Writes of the monitoring app: the nightly data-quality findings (§8.2), the return-to-poverty alerts
-(§7) and the dismissal of an alert. The nightly run (households.tasks) calls the two *_run_county
-functions per county after that county's household exit test."""
+(§7) and the dismissal of an alert. The nightly run (eligibility.rules.run) calls the two *_run_county
+functions per county after that county's household exit test: monitoring/apps.py registers them with
+eligibility.nightly."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from povertymgmt.db import nightly_planner_settings
 
 from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
-from .rules.quality_sql import household_pass, member_pass
+from .rules.quality_sql import finding_selects
 from .rules.triggers import alerts_upsert, fired_triggers
 
 
@@ -30,11 +32,9 @@ def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | No
     transaction, so a rerun replaces and never duplicates (§5.6)."""
     nightly_planner_settings()
     QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
-    total = member_pass(as_of=as_of, county_id=county_id, run_id=run_id)
-    total += household_pass(as_of=as_of, county_id=county_id, run_id=run_id)
-    for check in quality.SET_BASED_CHECKS:
-        for qs in check(as_of, county_id):
-            total += insert_findings(qs, run_id=run_id)
+    total = 0
+    for select in finding_selects(as_of=as_of, county_id=county_id, run_id=run_id):
+        total += insert_findings(select)
     stream = quality.dq02_findings(as_of, county_id, run_id=run_id)
     while batch := list(itertools.islice(stream, 1000)):
         QualityFinding.objects.bulk_create(batch)
@@ -54,14 +54,11 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
     return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
 
 
-DISMISSING_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER)
-
-
 @transaction.atomic
 def alert_dismiss(*, user: User, alert: MonitoringAlert, reason: str) -> MonitoringAlert:
     """A village clerk or township reviewer dismisses an open alert with a reason (§7). The caller has
     already fetched the alert through the scoped selector."""
-    if user.role not in DISMISSING_ROLES:
+    if not access.may_dismiss_alert(user):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

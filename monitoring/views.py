@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import region_for, scope_of, visible_ancestors
+from accounts.access import may_dismiss_alert, region_for, scope_of, visible_ancestors
 from villages.models import Region
 
 from .forms import AlertFilter, DismissForm, QualityFilter
@@ -24,7 +24,7 @@ from .selectors import (
     finding_page_rows,
     shows_list,
 )
-from .services import DISMISSING_ROLES, alert_dismiss
+from .services import alert_dismiss
 
 PAGE_SIZE = 50
 
@@ -90,7 +90,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": _query_without_page(request),
         "breadcrumb": visible_ancestors(request.user, region),
-        "can_dismiss": request.user.role in DISMISSING_ROLES,
+        "can_dismiss": may_dismiss_alert(request.user),
         "dismiss_form": DismissForm(),
     }
     return render(request, "monitoring/alert_list.html", context)

@@ -4,9 +4,9 @@ from django.urls import include, path
 
 API_MODULES = [
     "accounts.api_urls",
-    "villages.api_urls",
+    "households.regions.api_urls",
     "households.api_urls",
-    "households.api_eligibility_urls",
+    "eligibility.api_urls",
     "monitoring.api_urls",
     "assistance.api_urls",
     "projects.api_urls",

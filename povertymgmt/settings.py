@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "villages",
     "households",
+    "eligibility",
     "projects",
     "funds",
     "assistance",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "imports",
     "workflows",
     "reports",
+    "demo",  # the demo seeder writes every app's rows: last, at the top of the graph
 ]
 
 MIDDLEWARE = [
@@ -161,7 +162,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     # Several models have a field named "category": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
-        "AssistanceCategoryEnum": "assistance.choices.AssistanceCategory",
+        "AssistanceCategoryEnum": "projects.choices.AssistanceCategory",
         "ProjectCategoryEnum": "projects.choices.PROJECT_CATEGORIES",
         "AlertCategoryEnum": "monitoring.models.AlertCategory",
     },
@@ -178,7 +179,7 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's task is redelivered, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {
     "nightly-recompute": {
-        "task": "households.tasks.nightly_recompute",
+        "task": "eligibility.tasks.nightly_recompute",
         "schedule": crontab(hour=1, minute=0),
     },
     "exports-expire": {
@@ -213,5 +214,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-
-APP_NAME = _("Targeted Poverty Alleviation Management")

@@ -4,13 +4,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="villages:home"), name="home"),
+    path("", RedirectView.as_view(pattern_name="regions:home"), name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("regions/", include("villages.urls")),
+    path("regions/", include("households.regions.urls")),
     path("households/", include("households.urls")),
-    path("eligibility/", include("households.eligibility_urls")),
+    path("eligibility/", include("eligibility.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
     path("projects/", include("projects.urls")),

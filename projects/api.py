@@ -12,13 +12,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.access import regions_for
-from funds.choices import FundSource
 from households.models import Household
 from villages.models import Level, Region
 
-from .choices import PROJECT_CATEGORIES
+from .choices import PROJECT_CATEGORIES, FundSource
 from .models import Project
-from .selectors import project_list_for, with_budget_and_funds
+from .selectors import project_list_for, with_totals
 from .services import project_save, project_transition
 
 
@@ -47,6 +46,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     budgets = BudgetSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
     budget_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    # The ledger's figures, added to every project list by funds (projects.figures).
     arranged_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     disbursed_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
 
@@ -145,7 +145,7 @@ class ProjectViewSet(
         county = self.request.query_params.get("county")
         if county:
             qs = qs.filter(county__code=county)
-        return with_budget_and_funds(qs).order_by("-year", "-id")
+        return with_totals(qs).order_by("-year", "-id")
 
     def _save(self, ser, instance=None):
         try:

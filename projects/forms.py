@@ -7,25 +7,13 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from funds.choices import FundSource
+from accounts import access
 from households.models import Household
+from povertymgmt.forms import styled
 from villages.models import Level, Region
 
-from .choices import ALLOWED_TRANSITIONS, ProjectStatus
+from .choices import ALLOWED_TRANSITIONS, FundSource, ProjectStatus
 from .models import PerformanceTarget, Project
-
-
-def styled(form: forms.BaseForm) -> forms.BaseForm:
-    """Bootstrap classes on every widget, so templates can render `{{ field }}` as is."""
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-            w.attrs.setdefault("class", "form-check-input" if isinstance(w, forms.CheckboxInput) else "")
-        elif isinstance(w, forms.Select):
-            w.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            w.attrs.setdefault("class", "form-control form-control-sm")
-    return form
 
 
 class ProjectForm(forms.ModelForm):
@@ -64,7 +52,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["county"].queryset = counties
         in_counties = Q(pk__in=[])
         for c in counties:
-            in_counties |= Q(code__startswith=c.prefix)
+            in_counties |= access.region_q(c)
         villages = Region.objects.filter(in_counties, level=Level.VILLAGE)
         self.fields["villages"].queryset = villages
         self.fields["villages"].required = False

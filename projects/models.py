@@ -8,10 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from funds.choices import FundSource
 from povertymgmt.models import TimeStampedModel
 
-from .choices import PROJECT_CATEGORIES, BenefitLinkage, NoticeKind, ProjectStatus
+from .choices import PROJECT_CATEGORIES, BenefitLinkage, FundSource, NoticeKind, ProjectStatus
 
 not_negative = MinValueValidator(Decimal("0"), _("This value cannot be negative."))
 

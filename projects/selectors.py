@@ -1,14 +1,15 @@
 """Scoped reads of the project library (§1, §10): a record is visible when its county lies in the user's scope."""
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from accounts.access import regions_for, scope_of
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from villages.models import Level, Region
 
 from .choices import ProjectStatus
+from .figures import with_registered_figures
 from .models import Project, ProjectBudget
 
 # Statuses shown on the public notice pages (§12): a reserve project is not yet public.
@@ -20,35 +21,13 @@ PUBLIC_STATUSES = [
 ]
 
 
-def county_scope_q(user: User, field: str = "county") -> Q | None:
-    """Records whose county (through `field`) lies inside the user's scope; None means nothing."""
-    scope = scope_of(user)
-    if scope is None or user.role == Role.HELPER:
-        return None
-    return Q(**{f"{field}__code__startswith": scope.prefix})
-
-
 def county_list_for(user: User) -> QuerySet[Region]:
     """Counties whose projects and funds the user sees."""
-    return regions_for(user).filter(level=Level.COUNTY)
-
-
-def can_manage_county(user: User, county: Region) -> bool:
-    """§10, §11: county officials run their county's project library and fund ledger; others read only."""
-    scope = scope_of(user)
-    return (
-        scope is not None
-        and user.role == Role.COUNTY_OFFICIAL
-        and county.level == Level.COUNTY
-        and scope.contains(county)
-    )
+    return access.regions_for(user).filter(level=Level.COUNTY)
 
 
 def project_list_for(user: User) -> QuerySet[Project]:
-    q = county_scope_q(user)
-    if q is None:
-        return Project.objects.none()
-    return Project.objects.filter(q)
+    return access.scoped(Project.objects.all(), user, "county")
 
 
 def project_get_for(user: User, pk: int) -> Project:
@@ -70,10 +49,9 @@ def project_filter(qs: QuerySet[Project], *, county: str = "", category: str = "
     return qs
 
 
-def with_budget_and_funds(qs: QuerySet[Project]) -> QuerySet[Project]:
-    """Budget total, arranged and disbursed amounts per project, as aggregate subqueries (no N+1)."""
-    from funds.selectors import arranged_subquery, disbursed_subquery
-
+def with_totals(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project's budget total and the figures the apps above add (projects.figures: funds adds the
+    arranged and disbursed totals, §11), as aggregate subqueries (no N+1)."""
     budget = (
         ProjectBudget.objects.filter(project=OuterRef("pk"))
         .order_by()
@@ -82,11 +60,7 @@ def with_budget_and_funds(qs: QuerySet[Project]) -> QuerySet[Project]:
         .values("s")
     )
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
-    return qs.annotate(
-        budget_total=Coalesce(Subquery(budget), zero),
-        arranged_total=Coalesce(arranged_subquery(), zero),
-        disbursed_total=Coalesce(disbursed_subquery(), zero),
-    )
+    return with_registered_figures(qs.annotate(budget_total=Coalesce(Subquery(budget), zero)))
 
 
 def project_detail(user: User, pk: int) -> Project:
@@ -102,20 +76,22 @@ def project_detail(user: User, pk: int) -> Project:
         )
     )
     try:
-        return with_budget_and_funds(qs).get(pk=pk)
+        return with_totals(qs).get(pk=pk)
     except (Project.DoesNotExist, ValueError):
         raise Http404 from None
 
 
 def public_projects(county: Region) -> QuerySet[Project]:
     """§12: the projects of a county that are public; no personal data is selected."""
-    return with_budget_and_funds(
+    return with_totals(
         Project.objects.filter(county=county, status__in=PUBLIC_STATUSES).prefetch_related("villages", "notices")
     )
 
 
 def managed_counties(user: User) -> QuerySet[Region]:
-    """The counties whose projects and funds the user may change (a county official's own county)."""
-    if user.role != Role.COUNTY_OFFICIAL:
+    """The counties whose projects and funds the user may change: the county of their scope, when
+    access.may_manage_county lets them run it (§10, §11)."""
+    scope = access.scope_of(user)
+    if scope is None or not access.may_manage_county(user, scope):
         return Region.objects.none()
     return county_list_for(user)

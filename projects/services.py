@@ -6,21 +6,22 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import User
 from accounts.services import audit_record
-from funds.errors import invalid
 from households.models import Household
+from povertymgmt.errors import invalid
 from villages.models import Level, Region
 
 from .choices import ALLOWED_TRANSITIONS, NOTICE_ON
 from .models import PerformanceTarget, Project, ProjectBudget, ProjectStatusChange, PublicNotice
-from .selectors import can_manage_county
 
 
 def project_require_manager(user: User, county: Region) -> None:
-    if not can_manage_county(user, county):
+    if not access.may_manage_county(user, county):
         raise PermissionDenied(_("Only county officials of this county can change its projects and funds."))
 
 
@@ -38,7 +39,7 @@ def project_save(
     project_require_manager(user, project.county)
     villages = list(villages)
     beneficiaries = list(beneficiaries)
-    outside = [v for v in villages if v.level != Level.VILLAGE or not project.county.contains(v)]
+    outside = [v for v in villages if v.level != Level.VILLAGE or not access.in_subtree(project.county, v)]
     if outside:
         raise invalid("villages", _("Every village must lie in the project's county."))
     if any(h.county_id != project.county_id for h in beneficiaries):
@@ -85,7 +86,7 @@ def project_transition(
     project.status = to_status
     if to_status in NOTICE_ON:
         PublicNotice.objects.create(
-            project=locked, kind=NOTICE_ON[to_status], published_on=on or dt.date.today(), change=change
+            project=locked, kind=NOTICE_ON[to_status], published_on=on or timezone.localdate(), change=change
         )
     audit_record(
         user=user,

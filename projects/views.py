@@ -12,15 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from funds.errors import apply_errors
-from funds.selectors import public_fund_use
+from accounts import access
+from povertymgmt.errors import apply_errors
 from villages.models import Level, Region
 
 from .forms import ProjectFilterForm, ProjectForm, TargetFormSet, TransitionForm
 from .models import PerformanceTarget, Project
 from .selectors import (
     PUBLIC_STATUSES,
-    can_manage_county,
     county_list_for,
     managed_counties,
     project_detail,
@@ -28,7 +27,7 @@ from .selectors import (
     project_get_for,
     project_list_for,
     public_projects,
-    with_budget_and_funds,
+    with_totals,
 )
 from .services import project_save, project_transition
 
@@ -40,7 +39,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     qs = project_list_for(request.user)
     if form.is_valid():
         qs = project_filter(qs, **{k: v for k, v in form.cleaned_data.items() if v})
-    qs = with_budget_and_funds(qs.select_related("county"))
+    qs = with_totals(qs.select_related("county"))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -52,7 +51,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_detail(request.user, pk)
-    can_manage = can_manage_county(request.user, project.county)
+    can_manage = access.may_manage_county(request.user, project.county)
     return render(
         request,
         "projects/project_detail.html",
@@ -60,7 +59,6 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "can_manage": can_manage,
             "transition_form": TransitionForm(project=project) if can_manage else None,
-            "arrangements": project.arrangements.select_related("allocation", "reversal").order_by("date", "id"),
             "beneficiary_count": project.beneficiary_households.count(),
         },
     )
@@ -108,7 +106,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get_for(request.user, pk)
-    if not can_manage_county(request.user, project.county):
+    if not access.may_manage_county(request.user, project.county):
         raise PermissionDenied
     return _edit(request, project)
 
@@ -117,7 +115,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get_for(request.user, pk)
-    if not can_manage_county(request.user, project.county):
+    if not access.may_manage_county(request.user, project.county):
         raise PermissionDenied
     form = TransitionForm(request.POST, project=project)
     if form.is_valid():
@@ -153,7 +151,7 @@ def public_county(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "public/project_county.html",
-        {"county": county, "projects": projects, "funds": public_fund_use(county)},
+        {"county": county, "projects": projects},
     )
 
 

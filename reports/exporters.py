@@ -1,4 +1,4 @@
-"""Writers of the standard tables (§12): CSV and XLSX with constant memory (performance.md).
+"""Writers of the standard tables (§12): CSV and XLSX with constant memory (docs/reports.md).
 
 The rows come from reports.tables.rows_queryset, already labelled, masked and neutralised in SQL; the
 writers only move them. On PostgreSQL the CSV is PostgreSQL's own COPY of the same SELECT, which is

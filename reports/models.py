@@ -48,9 +48,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.table} {self.format} {self.state}"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.state == ExportState.DONE:
-            return 100
-        return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.access import region_for, scope_of
-from accounts.models import Role, User
+from accounts.models import User
+from eligibility.models import HouseholdCheck, RecomputeRun, RunState
 from households import choices as hc
-from households.models import HouseholdCheck, RecomputeRun, RunState
 from villages.models import AnnualTarget, Level, Region, RegionIndicator
 
 from .tables import Context, Table, filter_form_class
@@ -81,7 +83,7 @@ def table_context(user: User, table: Table, params: Mapping[str, str]) -> tuple[
 
 def _checks(user: User, region: Region, as_of: dt.date):
     qs = HouseholdCheck.objects.on(as_of).filter(region_q(region))
-    if user.role == Role.HELPER:
+    if access.is_helper(user):
         from households.selectors import household_list_for
 
         qs = qs.filter(household__in=household_list_for(user).values("pk"))
@@ -168,7 +170,7 @@ def exit_counts(region: Region, as_of: dt.date | None) -> dict:
         return {"villages": 0, "villages_total": 0, "counties": 0, "counties_total": 0}
     village = Q(level=Level.VILLAGE, region__is_poverty_village=True)
     county = Q(level=Level.COUNTY) & ~Q(region__poverty_county="")
-    return RegionIndicator.objects.filter(as_of=as_of, region__code__startswith=region.prefix).aggregate(
+    return RegionIndicator.objects.filter(access.region_q(region, "region"), as_of=as_of).aggregate(
         villages=Count("id", filter=village & Q(exit_eligible=True)),
         villages_total=Count("id", filter=village),
         counties=Count("id", filter=county & Q(exit_eligible=True)),
@@ -192,12 +194,12 @@ def target_for(region: Region, year: int) -> AnnualTarget | None:
 
 def assistance_by_category(user: User, region: Region, year: int) -> list[dict]:
     """Counted assistance records of the year by category (§4), one GROUP BY."""
-    from assistance.choices import AssistanceCategory
     from assistance.models import AssistanceRecord
     from assistance.selectors import counted_assistance
+    from projects.choices import AssistanceCategory
 
     qs = counted_assistance(AssistanceRecord.objects.filter(region_q(region, "household__"), date__year=year))
-    if user.role == Role.HELPER:
+    if access.is_helper(user):
         from households.selectors import household_list_for
 
         qs = qs.filter(household__in=household_list_for(user).values("pk"))
@@ -223,7 +225,7 @@ def fund_totals(user: User, region: Region, year: int) -> dict:
     if region.level in (Level.TOWNSHIP, Level.VILLAGE):
         return totals | {"progress": None, "applies": False}
     for row in fund_progress(user, year=year):
-        if row["county_code"].startswith(region.prefix):
+        if access.code_in(region, row["county_code"]):
             for k in totals:
                 totals[k] += row[k]
     progress = (
@@ -234,7 +236,7 @@ def fund_totals(user: User, region: Region, year: int) -> dict:
 
 def dashboard(user: User, region: Region, as_of: dt.date | None) -> dict:
     """Every block of the dashboard of a region (§12)."""
-    year = (as_of or dt.date.today()).year
+    year = (as_of or timezone.localdate()).year
     own, children = indicators(region, as_of)
     return {
         "year": year,

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from accounts.services import audit_record
 from villages.models import AnnualTarget, Level, Region
 
@@ -142,7 +143,7 @@ def annual_target_save(
     *, user: User, region: Region, year: int, people: int, villages: int, counties: int
 ) -> AnnualTarget:
     """§2: province staff set a region's poverty-reduction targets of a year; the change is audited."""
-    if user.role != Role.PROVINCE_STAFF or user.scope is None or not user.scope.contains(region):
+    if not access.may_set_targets(user, region):
         raise ValidationError(_("Only province staff may set annual targets."), code="forbidden")
     if region.level == Level.VILLAGE:
         raise ValidationError(_("Targets are set for the province, cities, counties and townships."), code="level")

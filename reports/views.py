@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.access import regions_for, visible_ancestors
-from accounts.models import Role
 from accounts.services import audit_record
 from villages.models import AnnualTarget, Level
 
@@ -61,7 +61,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "dates": dates,
             "data": data,
             "chart_data": selectors.dashboard_json(data, region) | {"labels": _chart_labels()},
-            "can_edit_targets": request.user.role == Role.PROVINCE_STAFF and region.level != Level.VILLAGE,
+            "can_edit_targets": access.may_set_targets(request.user, region) and region.level != Level.VILLAGE,
             "map_level": region.level if region.level in (Level.PROVINCE, Level.CITY) else "",
             "tables": _table_groups(),
         },
@@ -220,7 +220,7 @@ class TargetForm(forms.Form):
 def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """§2: province staff set the year's targets of a region; others get 404."""
     region = selectors.report_region(request.user, code)
-    if request.user.role != Role.PROVINCE_STAFF or region.level == Level.VILLAGE:
+    if not access.may_set_targets(request.user, region) or region.level == Level.VILLAGE:
         raise Http404
     current = AnnualTarget.objects.filter(region=region, year=year).first()
     initial = {"people": 0, "villages": 0, "counties": 0}

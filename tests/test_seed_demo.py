@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts.models import Role, User
+from demo.seed import DEMO_PASSWORD
 from households import choices as c
 from households.idnumber import parse_id_number
 from households.models import Helper, Household, Income, Member, Pairing, StatusEvent
 from households.selectors import household_list_for
-from villages.demo.seed import DEMO_PASSWORD
 from villages.models import AnnualTarget, Level, Region, RegionYear
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_codes_are_12_digits_and_children_start_with_the_parent_prefix():
 
 @pytest.mark.django_db(transaction=True)
 def test_seeding_outside_a_transaction_as_the_command_runs_gives_the_same_data():
-    """Outside a transaction PostgreSQL writes batches from a second thread (villages.demo.writer)."""
+    """Outside a transaction PostgreSQL writes batches from a second thread (demo.writer)."""
     seed(households=60, batch=7)
     assert Household.objects.count() == 60
     assert Member.objects.filter(household__isnull=True).count() == 0

@@ -82,9 +82,6 @@ class Region(TimeStampedModel):
     def child_level(self) -> str | None:
         return CHILD_LEVEL.get(Level(self.level))
 
-    def contains(self, other: "Region") -> bool:
-        return other.code.startswith(self.prefix)
-
 
 class RegionYear(TimeStampedModel):
     """Per-year figures of a region (§2): the incidence denominator and the village exit indicators."""

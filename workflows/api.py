@@ -16,7 +16,7 @@ from monitoring.models import AlertCategory
 from . import definitions as d
 from .models import Case, Step
 from .selectors import case_get_for, case_list_for, case_rows, inbox_for
-from .services import _user_level, case_transition
+from .services import case_transition
 
 
 def _codes(choices) -> str:
@@ -79,9 +79,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     def get_available(self, case) -> list[str]:
         user = self.context["request"].user
-        level = _user_level(user)
-        wf = d.WORKFLOWS[case.case_type]
-        return [t.name for t in wf.available(case.state) if t.allows_role(user.role, level)]
+        return [t.name for t in d.WORKFLOWS[case.case_type].actions_for(user, case.state)]
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role
+from accounts import access
+from accounts.models import Role, User
 from villages.models import Level
 
 
@@ -71,7 +72,10 @@ class Transition:
     send_back: bool = False
 
     def allows_role(self, role: str, level: str | None) -> bool:
-        return role in self.roles and level == self.level
+        return access.role_takes_step(role, level, roles=self.roles, level=self.level)
+
+    def allows(self, user: User) -> bool:
+        return access.may_take_step(user, roles=self.roles, level=self.level)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,11 +89,23 @@ class Workflow:
     on_household: bool = True
     target_status: str = ""  # household status set by SET_STATUS
 
+    def may_open(self, user: User) -> bool:
+        return access.may_take_step(user, roles=self.opener_roles, level=self.opener_level)
+
     def transition(self, name: str) -> Transition | None:
         return next((t for t in self.transitions if t.name == name), None)
 
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]
+
+    def actions_for(self, user: User, state: str) -> list[Transition]:
+        """The steps the user may take on a case in `state` (scope is checked by the caller)."""
+        return [t for t in self.available(state) if t.allows(user)]
+
+    def may_add_evidence(self, user: User, state: str) -> bool:
+        """§6.1: evidence is added by whoever takes the case's next step (accounts.access)."""
+        steps = [(t.roles, t.level) for t in self.available(state) if not t.send_back]
+        return access.may_add_evidence(user, steps=steps)
 
 
 V, T, C, CI, P = Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE

@@ -5,7 +5,6 @@ masked per §9, printed as HTML and PDF."""
 import base64
 import hashlib
 import json
-from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -15,8 +14,9 @@ from django.utils import timezone
 
 from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
+from eligibility.policy import parameters_for
+from households.income import per_capita
 from households.models import Income
-from households.policy import parameters_for
 
 from .models import Case, Dossier
 from .snapshots import household_snapshot_live, snapshot_differences
@@ -103,7 +103,7 @@ def dossier_content(case: Case) -> dict:
             **income,
             "year": case.year,
             "members": n,
-            "per_capita_net": (Decimal(income["net"]) / n).quantize(Decimal("0.01")) if n else None,
+            "per_capita_net": per_capita(income["net"], n),
             "poverty_line": line,
         }
     village = h.village

@@ -8,9 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import region_for, regions_for
-from accounts.models import Role
-from households.rules.indicators import sample_rates_of
+from accounts.access import may_draw_samples, region_for, regions_for
+from eligibility.rules.indicators import sample_rates_of
 from villages.models import Level, VerificationSample
 
 from . import samples as sample_services
@@ -32,7 +31,7 @@ def _sample_get_for(user, pk: int) -> VerificationSample:
 @login_required
 def sample_list(request: HttpRequest) -> HttpResponse:
     samples = _sample_list_for(request.user).select_related("county").annotate(n=Count("entries"))[:200]
-    form = SampleDrawForm() if request.user.role == Role.PROVINCE_STAFF else None
+    form = SampleDrawForm() if may_draw_samples(request.user) else None
     return render(request, "workflows/sample_list.html", {"samples": samples, "form": form})
 
 
@@ -86,6 +85,6 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": entries,
             "rates": sample_rates_of(sample),
             "choices": TRISTATE,
-            "can_record": request.user.role == Role.PROVINCE_STAFF,
+            "can_record": may_draw_samples(request.user),
         },
     )

@@ -5,15 +5,17 @@ import random
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.access import regions_for
-from accounts.models import Role, User
+from accounts.models import User
 from households import choices as hc
 from households.models import Household
 from villages.models import Level, Region, SampledHousehold, SampleKind, VerificationSample
 
-from .services import _err, _today
+from .services import field_error
 
 
 @transaction.atomic
@@ -29,15 +31,15 @@ def sample_draw(
     """§6.4: the province draws exited households of a county at random from a recorded seed (the same
     seed over the same registry draws the same households); the non-registered households are the
     surveyor's entries, each with its number of people."""
-    if user.role != Role.PROVINCE_STAFF:
+    if not access.may_draw_samples(user):
         raise PermissionDenied(_("Only province staff draw verification samples."))
     if county.level != Level.COUNTY or not regions_for(user).filter(pk=county.pk).exists():
         raise PermissionDenied(_("This county is outside your scope."))
     if exited_count < 0 or (exited_count == 0 and not non_registered):
-        raise _err("exited_count", _("Sample at least one household."), "empty")
+        raise field_error("exited_count", _("Sample at least one household."), "empty")
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**62)
     sample = VerificationSample.objects.create(
-        county=county, drawn_on=_today(), seed=seed, note=note[:200], created_by=user
+        county=county, drawn_on=timezone.localdate(), seed=seed, note=note[:200], created_by=user
     )
     exited = list(
         Household.objects.filter(county=county, status__in=(hc.Status.EXITED, hc.Status.EXITED_NO_POLICY))
@@ -67,7 +69,7 @@ def sample_result_record(
     *, user: User, entry: SampledHousehold, wrong: bool | None, approves: bool | None
 ) -> SampledHousehold:
     """§6.4: the verified result of one sampled household (wrongly exited / omitted, and approval)."""
-    if user.role != Role.PROVINCE_STAFF:
+    if not access.may_draw_samples(user):
         raise PermissionDenied(_("Only province staff record verification results."))
     entry = SampledHousehold.objects.select_for_update().get(pk=entry.pk)
     if entry.kind == SampleKind.EXITED:

@@ -3,14 +3,14 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.access import regions_for, scope_of
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
+from eligibility.models import HouseholdCheck
 from households import choices as hc
-from households.models import Household, HouseholdCheck
+from households.models import Household
 from households.selectors import household_list_for
 from monitoring.models import AlertState
 from monitoring.selectors import alert_list_for
-from monitoring.services import DISMISSING_ROLES
 from villages.models import Level, Region, RegionIndicator
 
 from . import definitions as d
@@ -19,11 +19,11 @@ from .models import Case
 
 def case_list_for(user: User) -> QuerySet[Case]:
     """Household cases of the households the user sees; region cases of the regions in the scope."""
-    if scope_of(user) is None:
+    if access.scope_of(user) is None:
         return Case.objects.none()
     q = Q(household__in=household_list_for(user))
-    if user.role != Role.HELPER:
-        q |= Q(household__isnull=True, region__in=regions_for(user))
+    if not access.is_helper(user):
+        q |= Q(household__isnull=True, region__in=access.regions_for(user))
     return Case.objects.filter(q)
 
 
@@ -45,10 +45,10 @@ def case_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
 def inbox_q(user: User) -> Q | None:
     """The cases waiting for this user's role at this scope level (§1 inbox 待我处理), and for clerks
     the cases sent back to them."""
-    scope = scope_of(user)
-    if scope is None:
+    level = access.user_level(user)
+    if level is None:
         return None
-    pairs = d.waiting_pairs(user.role, scope.level)
+    pairs = d.waiting_pairs(user.role, level)
     if not pairs:
         return None
     q = Q()
@@ -68,7 +68,7 @@ def inbox_for(user: User) -> QuerySet[Case]:
 def inbox_counts(user: User) -> dict[str, int]:
     """Counts per case type (one query) plus the open monitoring alerts a clerk or township decides."""
     counts = dict(inbox_for(user).order_by().values_list("case_type").annotate(n=Count("id")))
-    if user.role in DISMISSING_ROLES:
+    if access.may_dismiss_alert(user):
         counts["alerts"] = alert_list_for(user, state=AlertState.OPEN).count()
     return counts
 
@@ -89,7 +89,7 @@ def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
     """§6.1 step 1 for the clerk: households of the scope that the latest nightly test marks eligible
     and that have no running exit case (one query; the latest check comes from the (household, since)
     index)."""
-    if user.role != Role.VILLAGE_CLERK:
+    if not d.HOUSEHOLD_EXIT.may_open(user):
         return Household.objects.none()
     latest = HouseholdCheck.objects.filter(household=OuterRef("pk")).order_by("-since")
     running = Case.objects.filter(household=OuterRef("pk"), case_type=d.CaseType.HOUSEHOLD_EXIT, closed_at__isnull=True)
@@ -108,19 +108,16 @@ def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
 def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region]]:
     """§6.3: villages (for the township) or the county (for the county official) whose latest indicator
     snapshot says eligible to exit and that have no running exit case."""
-    scope = scope_of(user)
-    if scope is None:
-        return []
-    if user.role == Role.TOWNSHIP_REVIEWER and scope.level == Level.TOWNSHIP:
+    if d.WORKFLOWS[d.CaseType.VILLAGE_EXIT].may_open(user):
         case_type, level = d.CaseType.VILLAGE_EXIT, Level.VILLAGE
-    elif user.role == Role.COUNTY_OFFICIAL and scope.level == Level.COUNTY:
+    elif d.WORKFLOWS[d.CaseType.COUNTY_EXIT].may_open(user):
         case_type, level = d.CaseType.COUNTY_EXIT, Level.COUNTY
     else:
         return []
     latest = RegionIndicator.objects.filter(region=OuterRef("pk")).order_by("-as_of")
     done = Case.objects.filter(region=OuterRef("pk"), case_type=case_type).exclude(state=d.State.WITHDRAWN)
     regions = (
-        regions_for(user)
+        access.regions_for(user)
         .filter(level=level)
         .annotate(eligible_now=Subquery(latest.values("exit_eligible")[:1]))
         .filter(eligible_now=True)

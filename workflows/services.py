@@ -9,16 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import regions_for, scope_of
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from accounts.services import audit_record
+from eligibility.policy import parameters_for
 from households import choices as hc
 from households.models import Household
-from households.policy import parameters_for
 from households.selectors import household_list_for
 from households.services import household_status_change
 from monitoring.models import AlertCategory, AlertState, MonitoringAlert
-from monitoring.services import DISMISSING_ROLES
 from villages.models import Level, Region, VerificationSample
 
 from . import definitions as d
@@ -34,7 +33,7 @@ ATTACHMENT_TYPES = {
 }
 
 
-def _err(field: str, message: str, code: str) -> ValidationError:
+def field_error(field: str, message: str, code: str) -> ValidationError:
     """An error on one field with a code that tests and API clients can rely on (messages are translated)."""
     return ValidationError({field: ValidationError(message, code=code)})
 
@@ -47,12 +46,17 @@ def _in_scope(user: User, *, household: Household | None, region: Region) -> boo
     """§1: the case's household (or region) must be inside the user's scope."""
     if household is not None:
         return household_list_for(user).filter(pk=household.pk).exists()
-    return user.role != Role.HELPER and regions_for(user).filter(pk=region.pk).exists()
+    return not access.is_helper(user) and access.in_scope(user, region)
 
 
-def _user_level(user: User) -> str | None:
-    scope = scope_of(user)
-    return scope.level if scope is not None else None
+def _may_add_evidence_here(user: User, case: Case) -> bool:
+    wf = d.WORKFLOWS[case.case_type]
+    return wf.may_add_evidence(user, case.state) and _in_scope(user, household=case.household, region=case.region)
+
+
+def may_add_evidence(user: User, case: Case) -> bool:
+    """§6.1: to an open case in scope, by whoever takes its next step (accounts.access)."""
+    return case.is_open and not hasattr(case, "dossier") and _may_add_evidence_here(user, case)
 
 
 def _check_appraisal(appraisal: dict | None) -> dict:
@@ -93,16 +97,16 @@ def case_open(
     """Open a case (§6): the opener's role and scope are checked like a transition; a household exit
     is opened with its democratic appraisal (§6.1 step 1) and the nightly eligibility snapshot."""
     wf = d.WORKFLOWS[d.CaseType(case_type)]
-    if user.role not in wf.opener_roles or _user_level(user) != wf.opener_level:
-        if not (alert is not None and user.role in DISMISSING_ROLES):
+    if not wf.may_open(user):
+        if not (alert is not None and access.may_dismiss_alert(user)):
             raise PermissionDenied(_("Your role cannot open this kind of case."))
     if wf.on_household:
         if household is None:
-            raise _err("household", _("Choose the household."), "required")
+            raise field_error("household", _("Choose the household."), "required")
         household = Household.objects.select_for_update().get(pk=household.pk)
         region = household.village
     elif region is None:
-        raise _err("region", _("Choose the region."), "required")
+        raise field_error("region", _("Choose the region."), "required")
     if not _in_scope(user, household=household, region=region):
         raise PermissionDenied(_("This household or region is outside your scope."))
     justification = (justification or "").strip()
@@ -160,15 +164,15 @@ def _check_open_preconditions(case: Case) -> None:
             raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
         case.alert_id, case.category = monitored.alert_id, monitored.category
     elif t == d.CaseType.VILLAGE_EXIT and case.region.level != Level.VILLAGE:
-        raise _err("region", _("Choose a village."), "level")
+        raise field_error("region", _("Choose a village."), "level")
     elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
-        raise _err("region", _("Choose a county."), "level")
+        raise field_error("region", _("Choose a county."), "level")
     if t in (d.CaseType.VILLAGE_EXIT, d.CaseType.COUNTY_EXIT):
         case.proposal_snapshot = region_snapshot(case.region)
     if case.proposal_snapshot:
         case.eligible_at_proposal = bool(case.proposal_snapshot.get("eligible"))
         if not case.eligible_at_proposal and not case.justification:
-            raise _err(
+            raise field_error(
                 "justification",
                 _("The nightly test does not find it eligible: write why it is proposed anyway."),
                 "justification_required",
@@ -219,21 +223,21 @@ def case_transition(
     wf = d.WORKFLOWS[case.case_type]
     t = wf.transition(transition)
     if t is None:
-        raise _err("transition", _("There is no such step."), "unknown_transition")
-    if not t.allows_role(user.role, _user_level(user)):
+        raise field_error("transition", _("There is no such step."), "unknown_transition")
+    if not t.allows(user):
         raise PermissionDenied(_("Your role cannot take this step."))
     case = Case.objects.select_for_update(of=("self",)).select_related("household", "region").get(pk=case.pk)
     if not _in_scope(user, household=case.household, region=case.region):
         raise PermissionDenied(_("This case is outside your scope."))
     if case.state not in t.sources:
-        raise _err(
+        raise field_error(
             "transition",
             _("This step cannot be taken while the case is “%(state)s”.") % {"state": case.get_state_display()},
             "wrong_state",
         )
     reason = (reason or "").strip()
     if t.send_back and not reason:
-        raise _err("reason", _("Say why the case is sent back."), "required")
+        raise field_error("reason", _("Say why the case is sent back."), "required")
     today = _today()
     detail = _apply_needs(case, t, appraisal=appraisal, notice_start=notice_start, category=category, today=today)
     # The evidence this decision was taken on: what was uploaded since the previous step.
@@ -275,13 +279,13 @@ def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, catego
         case.appraisal_result = appraisal["result"].strip()[:200]
         detail.update(_appraisal_detail(case))
     if d.NEEDS_SIGNED_FORM in t.needs and not case.attachments.filter(kind=AttachmentKind.SIGNED_FORM).exists():
-        raise _err("attachment", _("Upload the signed confirmation form first."), "signed_form")
+        raise field_error("attachment", _("Upload the signed confirmation form first."), "signed_form")
     if d.NEEDS_NOTICE_START in t.needs:
         last = case.steps.order_by("-at", "-id").values_list("date", flat=True).first()
         if notice_start is None:
-            raise _err("notice_start", _("Give the date the notice was posted."), "required")
+            raise field_error("notice_start", _("Give the date the notice was posted."), "required")
         if notice_start > today or (last is not None and notice_start < last):
-            raise _err(
+            raise field_error(
                 "notice_start", _("The notice date must lie between the previous step and today."), "notice_date"
             )
         case.notice_start, case.notice_end = notice_start, None
@@ -289,21 +293,23 @@ def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, catego
     if d.NEEDS_NOTICE_CLOSED in t.needs:
         days = notice_days(case)
         if case.notice_start is None or (today - case.notice_start).days < days:
-            raise _err("transition", _("The notice must run at least %(days)d days.") % {"days": days}, "notice_early")
+            raise field_error(
+                "transition", _("The notice must run at least %(days)d days.") % {"days": days}, "notice_early"
+            )
         if case.objections.filter(resolved_at__isnull=True).exists():
-            raise _err("transition", _("Resolve the open objections first."), "open_objection")
+            raise field_error("transition", _("Resolve the open objections first."), "open_objection")
         case.notice_end = today
         detail.update(notice_end=today.isoformat(), notice_days=days)
     if d.NEEDS_CATEGORY in t.needs:
         category = category or case.category
         if category not in AlertCategory.values:
-            raise _err("category", _("Choose the monitoring category."), "required")
+            raise field_error("category", _("Choose the monitoring category."), "required")
         case.category = category
         detail["category"] = category
     if d.NEEDS_SAMPLE in t.needs:
         sample = VerificationSample.objects.filter(county=case.region).order_by("-drawn_on", "-id").first()
         if sample is None:
-            raise _err("transition", _("Draw and verify the county's sample first."), "sample_required")
+            raise field_error("transition", _("Draw and verify the county's sample first."), "sample_required")
         case.sample = sample
         detail.update(sample=sample.pk, seed=sample.seed, snapshot=region_snapshot(case.region))
     return detail
@@ -320,7 +326,9 @@ STATUS_BEFORE = {
 def _check_status_still_fits(case: Case, wf: d.Workflow) -> None:
     status = Household.objects.filter(pk=case.household_id).values_list("status", flat=True).get()
     if status not in STATUS_BEFORE.get(wf.case_type, (status,)):
-        raise _err("transition", _("The household's status changed meanwhile; send the case back."), "status_changed")
+        raise field_error(
+            "transition", _("The household's status changed meanwhile; send the case back."), "status_changed"
+        )
 
 
 def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:
@@ -351,9 +359,7 @@ def _may_run_notice(user: User, case: Case) -> bool:
     """Whoever runs a case's notice records and resolves its objections."""
     closing = d.WORKFLOWS[case.case_type].transition("close_notice")
     return (
-        closing is not None
-        and closing.allows_role(user.role, _user_level(user))
-        and _in_scope(user, household=case.household, region=case.region)
+        closing is not None and closing.allows(user) and _in_scope(user, household=case.household, region=case.region)
     )
 
 
@@ -366,9 +372,9 @@ def objection_record(*, user: User, case: Case, raised_on: dt.date, raised_by: s
     if case.state != d.State.NOTICE:
         raise ValidationError(_("Objections are recorded while the notice runs."), code="wrong_state")
     if not (content or "").strip() or not (raised_by or "").strip():
-        raise _err("content", _("Say who objects and what the objection is."), "required")
+        raise field_error("content", _("Say who objects and what the objection is."), "required")
     if raised_on > _today() or (case.notice_start and raised_on < case.notice_start):
-        raise _err("raised_on", _("The date must lie within the notice."), "date")
+        raise field_error("raised_on", _("The date must lie within the notice."), "date")
     return Objection.objects.create(
         case=case, raised_on=raised_on, raised_by=raised_by.strip()[:100], content=content.strip(), recorded_by=user
     )
@@ -383,7 +389,7 @@ def objection_resolve(*, user: User, objection: Objection, resolution: str) -> O
     if objection.resolved_at is not None:
         raise ValidationError(_("This objection is already resolved."), code="resolved")
     if not (resolution or "").strip():
-        raise _err("resolution", _("Say how the objection was resolved."), "required")
+        raise field_error("resolution", _("Say how the objection was resolved."), "required")
     objection.resolution, objection.resolved_by, objection.resolved_at = resolution.strip(), user, timezone.now()
     objection.save()
     return objection
@@ -399,19 +405,19 @@ def _sniff(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_add(*, user: User, case: Case, kind: str, upload) -> Attachment:
     """Evidence for a case (§6.1): JPEG, PNG or PDF up to 5 MB, recognised by its content, not its name."""
-    if not _in_scope(user, household=case.household, region=case.region) or user.role == Role.HELPER:
-        raise PermissionDenied(_("You cannot add evidence to this case."))
+    if not _may_add_evidence_here(user, case):
+        raise PermissionDenied(_("Evidence is added by whoever takes this case's next step."))
     if not case.is_open or hasattr(case, "dossier"):
-        raise _err("file", _("The case is closed or its dossier is sealed."), "sealed")
+        raise field_error("file", _("The case is closed or its dossier is sealed."), "sealed")
     if kind not in AttachmentKind.values:
-        raise _err("kind", _("Choose the kind of evidence."), "invalid")
+        raise field_error("kind", _("Choose the kind of evidence."), "invalid")
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise _err("file", _("A file may be at most 5 MB."), "too_large")
+        raise field_error("file", _("A file may be at most 5 MB."), "too_large")
     upload.seek(0)
     head = upload.read(16)
     sniffed = _sniff(head)
     if sniffed is None:
-        raise _err("file", _("Upload a JPEG or PNG photo or a PDF scan."), "content_type")
+        raise field_error("file", _("Upload a JPEG or PNG photo or a PDF scan."), "content_type")
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -432,7 +438,7 @@ def attachment_add(*, user: User, case: Case, kind: str, upload) -> Attachment:
 @transaction.atomic
 def alert_confirm(*, user: User, alert: MonitoringAlert, reason: str) -> Case:
     """§7: confirming an open alert opens the monitoring case of its household (visit → … → monitored)."""
-    if user.role not in DISMISSING_ROLES:
+    if not access.may_dismiss_alert(user):
         raise PermissionDenied(_("Your role cannot confirm alerts."))
     alert = MonitoringAlert.objects.select_for_update().select_related("household").get(pk=alert.pk)
     if alert.state != AlertState.OPEN:

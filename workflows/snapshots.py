@@ -5,10 +5,10 @@ dossier reads back exactly as it was hashed."""
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from eligibility.rules.household import Explanation, explain_household, explanation_from_check, jsonable
+from eligibility.rules.reads import latest_check
 from households import choices as hc
 from households.models import Household
-from households.rules.household import Explanation, explain_household, explanation_from_check, jsonable
-from households.rules.reads import latest_check
 from villages.models import Region, RegionIndicator
 
 

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.access import region_for
 from accounts.services import audit_record
 from households.selectors import household_get_for
 from monitoring.models import AlertState
 from monitoring.selectors import alert_get_for, alert_list_for, alert_page_rows
-from monitoring.services import DISMISSING_ROLES
 
 from . import definitions as d
 from . import services
@@ -31,7 +31,7 @@ from .selectors import (
     proposable_households,
     proposable_regions,
 )
-from .services import _user_level, notice_days
+from .services import notice_days
 
 PAGE_SIZE = 50
 INBOX_ROWS = 200
@@ -53,7 +53,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = case_rows(inbox_for(user))[:INBOX_ROWS]
     counts = inbox_counts(user)
     alerts = []
-    if user.role in DISMISSING_ROLES:
+    if access.may_dismiss_alert(user):
         alerts = alert_page_rows(alert_list_for(user, state=AlertState.OPEN)).order_by("opened_on", "id")[:INBOX_ROWS]
     return render(
         request,
@@ -134,10 +134,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline of one case with the steps the user may take now."""
     case = case_get_for(request.user, pk)
     wf = d.WORKFLOWS[case.case_type]
-    level = _user_level(request.user)
-    actions = [t for t in wf.available(case.state) if t.allows_role(request.user.role, level)]
+    actions = wf.actions_for(request.user, case.state)
     closing = wf.transition("close_notice")
-    runs_notice = closing is not None and closing.allows_role(request.user.role, level)
+    runs_notice = closing is not None and closing.allows(request.user)
     return render(
         request,
         "workflows/case_detail.html",
@@ -150,7 +149,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": case.attachments.select_related("uploaded_by"),
             "runs_notice": runs_notice and case.state == d.State.NOTICE,
             "notice_days": notice_days(case),
-            "can_upload": case.is_open and request.user.role in d.CLERK + d.TOWNSHIP + d.COUNTY,
+            "can_upload": services.may_add_evidence(request.user, case),
             "has_dossier": case.case_type == d.CaseType.HOUSEHOLD_EXIT,
             "step_form": StepForm(),
             "objection_form": ObjectionForm(),
@@ -260,8 +259,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """§6.1: the exit dossier, both snapshots side by side, with the seal verified on every view."""
     case = _dossier_case(request, pk)
     wf = d.WORKFLOWS[case.case_type]
-    level = _user_level(request.user)
-    actions = [t for t in wf.available(case.state) if t.allows_role(request.user.role, level)]
+    actions = wf.actions_for(request.user, case.state)
     ctx = dossier_context(case, request.user)
     return render(request, "workflows/dossier.html", {**ctx, "actions": actions, "step_form": StepForm()})
 

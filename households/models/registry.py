@@ -32,7 +32,7 @@ class Household(TimeStampedModel):
     village = models.ForeignKey(
         "villages.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="households"
     )
-    # Copied from the village so a county's list is one index range (performance.md); set by services.
+    # Copied from the village so a county's list is one index range (docs/performance.md); set by services.
     county = models.ForeignKey(
         "villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -4,7 +4,7 @@ Header names are the Chinese field names of domain.md §3.1 (户信息) and §3.
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
@@ -39,8 +39,6 @@ class Column:
     decimal_places: int = 2
     pattern: str = ""
     sensitive: bool = False  # masked in reports for users without "view sensitive" (§9)
-    note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _text(header, name, n, **kw):
@@ -132,8 +130,6 @@ MEMBER_COLUMNS: list[Column] = [
     _bool("现役军人", "is_active_serviceman"),
     _choice("留守状况", "left_behind", c.LeftBehind),
 ]
-
-SHEETS = {HOUSEHOLD_SHEET: HOUSEHOLD_COLUMNS, MEMBER_SHEET: MEMBER_COLUMNS}
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _INTEGRAL = re.compile(r"^-?\d+(\.0+)?$")

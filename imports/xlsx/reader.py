@@ -1,7 +1,7 @@
 """A streaming reader of XLSX worksheets (§13) with flat memory.
 
 openpyxl's read-only mode reads about 120,000 cells a second here, too slow for the import target
-(performance.md, bench/import.py); this reader scans the worksheet XML in chunks with regular
+(docs/import.md, bench/import.py); this reader scans the worksheet XML in chunks with regular
 expressions (≈ 10× faster) and yields raw text. It never evaluates formulas: a formula cell is reported
 as such and its value is not returned. Shared strings are held in memory, as every XLSX reader does."""
 

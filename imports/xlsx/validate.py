@@ -15,6 +15,7 @@ from django.db.models import F, Lookup, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.access import regions_for
 from accounts.models import User
 from households import choices as c
@@ -26,9 +27,6 @@ from villages.models import Level
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, CellError, read_cell
 from .reader import column_letter
 from .staging import Issue
-
-H_INDEX = {col.field: i for i, col in enumerate(HOUSEHOLD_COLUMNS)}
-M_INDEX = {col.field: i for i, col in enumerate(MEMBER_COLUMNS)}
 
 
 @dataclass
@@ -314,7 +312,7 @@ def _one_of(name: str, values) -> Q | _AnyOf:
 
 def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issues: list[Issue]) -> None:
     """The checks against the database for a batch of parsed households: five queries per batch."""
-    scope_prefix = user.scope.prefix if user.scope else "-"
+    scope = access.scope_of(user)
     codes = {p.fields.get("village") for p in plans if p.fields.get("village")}
     villages = {
         code: (pk, county)
@@ -331,7 +329,7 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
     for idn, pk, hh, rel, number, vcode in Member.objects.filter(_one_of("id_number", idns), departure="").values_list(
         "id_number", "pk", "household_id", "relationship", "household__number", "household__village__code"
     ):
-        current[idn] = (pk, hh, rel, number, vcode.startswith(scope_prefix))
+        current[idn] = (pk, hh, rel, number, scope is not None and access.code_in(scope, vcode))
 
     for plan in plans:
         code = plan.fields.get("village")

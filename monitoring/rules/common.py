@@ -1,35 +1,18 @@
-"""Shared pieces of the set-based rules: age bounds, member counts and INSERT … SELECT of findings."""
+"""Shared pieces of the set-based rules: member counts, and the SELECTs of findings that the nightly run
+writes (INSERT … SELECT) and the per-household check reads."""
 
-import datetime as dt
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from django.db import connections
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from households.models import Member
 
 from ..models import QualityFinding
-
-
-def birth_limit(as_of: dt.date, age: int) -> dt.date:
-    """The latest birth date of a person who is at least `age` full years old at `as_of` (§5.2: full years)."""
-    try:
-        return as_of.replace(year=as_of.year - age)
-    except ValueError:  # 29 February in a common year: the 28th is the last day that qualifies
-        return as_of.replace(year=as_of.year - age, day=28)
-
-
-def age_between(as_of: dt.date, low: int, high: int, field: str = "birth_date") -> dict:
-    """Lookups for "aged low–high inclusive at as_of", as birth-date bounds (portable, index-friendly)."""
-    return {f"{field}__lte": birth_limit(as_of, low), f"{field}__gt": birth_limit(as_of, high + 1)}
-
-
-def age_at_least(as_of: dt.date, age: int, field: str = "birth_date") -> dict:
-    return {f"{field}__lte": birth_limit(as_of, age)}
-
-
-def age_below(as_of: dt.date, age: int, field: str = "birth_date") -> dict:
-    return {f"{field}__gt": birth_limit(as_of, age)}
 
 
 def current_member_count(*conditions: Q, ref: str = "pk", **filters) -> Coalesce:
@@ -54,22 +37,47 @@ FINDING_COLUMNS = (
     "county_id",
     "village_id",
     "detail",
+    "run_id",
 )
 
 
-def insert_findings(qs: QuerySet, *, run_id: int | None) -> int:
-    """INSERT INTO finding (…) SELECT … of a queryset annotated with f_<column> for every column: the
-    database does the work, no row passes through Python (performance.md)."""
+@dataclasses.dataclass(frozen=True)
+class FindingSelect:
+    """A SELECT of finding rows: its SQL, its parameters and the finding column of each selected column."""
+
+    sql: str
+    params: Sequence[Any] | Mapping[str, Any]
+    columns: tuple[str, ...] = FINDING_COLUMNS
+
+
+def queryset_select(qs: QuerySet, *, run_id: int | None) -> FindingSelect:
+    """The SELECT of a queryset annotated with f_<column> for every finding column but run_id."""
     qs = qs.annotate(f_run_id=Value(run_id, output_field=IntegerField())).order_by()
-    qs = qs.values_list(*[f"f_{c}" for c in (*FINDING_COLUMNS, "run_id")])
-    using = qs.db
-    compiler = qs.query.get_compiler(using=using)
+    qs = qs.values_list(*[f"f_{c}" for c in FINDING_COLUMNS])
+    compiler = qs.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     # Take the column order from what the compiler actually selected, not from our wish.
-    columns = [alias.removeprefix("f_") for _expr, _sql, alias in compiler.select]
-    connection = connections[using]
+    columns = tuple(alias.removeprefix("f_") for _expr, _sql, alias in compiler.select)
+    return FindingSelect(sql, params, columns)
+
+
+def insert_findings(select: FindingSelect) -> int:
+    """INSERT INTO finding (…) SELECT …: the database does the work, no row passes through Python
+    (docs/performance.md). Return the number of findings written."""
     table = connection.ops.quote_name(QualityFinding._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    cols = ", ".join(connection.ops.quote_name(c) for c in select.columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {sql}", params)  # noqa: S608 - SQL built by the ORM
+        cursor.execute(f"INSERT INTO {table} ({cols}) {select.sql}", select.params)  # noqa: S608 - SQL built here
         return max(cursor.rowcount, 0)
+
+
+def select_findings(select: FindingSelect) -> list[dict[str, Any]]:
+    """The rows the same statement would write, read instead ({column: value}; detail decoded)."""
+    with connection.cursor() as cursor:
+        cursor.execute(select.sql, select.params)
+        rows = [dict(zip(select.columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        # JSON comes back as text on both databases (Django leaves jsonb undecoded, for JSONField).
+        if isinstance(row["detail"], str):
+            row["detail"] = json.loads(row["detail"])
+    return rows

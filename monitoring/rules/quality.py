@@ -1,35 +1,27 @@
 """The nightly data-quality checks DQ01–DQ13 (§8.2), set-based: the thresholds and sets of values of
-every check, the checks that look across households or at non-current members as querysets that
-the service turns into INSERT … SELECT, and DQ02, a streamed pass over the ID numbers that SQL cannot
-vouch for (the exact reason comes from Python). The member- and household-level conditions are
-written in rules/quality_sql.py, two statements per county (performance.md).
+every check, the checks that look at non-current members (DQ13) as querysets that the service turns
+into INSERT … SELECT, and DQ02, a streamed pass over the ID numbers that SQL cannot vouch for (the
+exact reason comes from Python). The member- and household-level conditions are written in
+rules/quality_sql.py, two statements per county (docs/performance.md); quality_sql.finding_selects
+lists every statement, for the nightly run and for the check of one household (rules/household.py).
 
 Every check looks at the live households of one county (status poor, exited or returned) and their
-current members; ages are full years at `as_of` from the birth date."""
+current members, or only some of its households (household_ids); ages are full years at `as_of` from
+the birth date."""
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import BooleanField, CharField, DateField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject, Trim, Upper
+from django.db.models.functions import JSONObject
 
 from households import choices as c
 from households.idnumber import CHECK_CHARS, WEIGHTS, parse_id_number
-from households.models import Helper, Household, Member, Pairing
+from households.models import Member
 
 from ..models import QualityCode, QualityFinding, Severity
 
@@ -63,15 +55,16 @@ IN_SCHOOL_SENIOR_OR_ABOVE = [
 PRIMARY_OR_BELOW = [c.SchoolStatus.PRESCHOOL, c.SchoolStatus.PRIMARY]
 LABOURERS = [c.LabourAbility.ORDINARY, c.LabourAbility.SKILLED]
 NO_LABOUR = [c.LabourAbility.LOST, c.LabourAbility.NONE]
-HEALTHY = Q(has_chronic_disease=False, has_serious_illness=False, is_disabled=False)
 
 
-def live_households(county_id: int) -> QuerySet[Household]:
-    return Household.objects.filter(county_id=county_id, status__in=c.LIVE_STATUSES)
+def county_members(county_id: int, household_ids: Collection[int] | None = None) -> QuerySet[Member]:
+    """The members (current or not) of the county's households, or of some of them."""
+    qs = Member.objects.filter(household__county_id=county_id)
+    return qs if household_ids is None else qs.filter(household_id__in=household_ids)
 
 
-def current_members(county_id: int) -> QuerySet[Member]:
-    return Member.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES, departure="")
+def current_members(county_id: int, household_ids: Collection[int] | None = None) -> QuerySet[Member]:
+    return county_members(county_id, household_ids).filter(household__status__in=c.LIVE_STATUSES, departure="")
 
 
 def _constants(as_of: dt.date, code: str, kind: str) -> dict:
@@ -94,59 +87,15 @@ def member_finding(qs: QuerySet[Member], as_of: dt.date, code: str, kind: str, *
     )
 
 
-def dq01(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """One person in two live households within the province (§8.2 DQ01). The database already forbids
-    the same ID number twice among current members; what still slips through: a number typed with a
-    lower-case x or surrounding spaces (imports, raw writes) beside the same number written properly,
-    and a current member whose ID is recorded as deceased in another live household.
-
-    The other member is looked up by its exact, indexed ID number against this member's normalised one,
-    so the check costs one index probe per member; a pair of which only the other side is
-    non-normalised is reported when that side's county is checked."""
-    other = (
-        Member.objects.filter(id_number=OuterRef("norm"), household__status__in=c.LIVE_STATUSES)
-        .filter(Q(departure="") | Q(departure=c.Departure.DECEASED))
-        .exclude(household_id=OuterRef("household_id"))
-    )
-    qs = current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number")))
-    qs = qs.filter(Exists(other))
-    return [member_finding(qs, as_of, QualityCode.DQ01, "duplicate")]
-
-
-def active_pairings(as_of: dt.date) -> QuerySet[Pairing]:
-    return Pairing.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
-
-
-def dq11(as_of: dt.date, county_id: int) -> list[QuerySet]:
-    """A registered poor person serving as a helper (§8.2 DQ11), reported on the poor person's own record
-    (the member), where it has to be fixed. A household without a current helper: quality_sql."""
-    # One probe per member into the helpers by normalised number (index helper_id_number_norm of
-    # households/migrations/0004_perf_indexes): a hash of all the province's serving helpers, built
-    # again for every county, cost more than the county's own checks together.
-    helping = (
-        Helper.objects.exclude(id_number="")
-        .annotate(norm=Upper(Trim("id_number")))
-        .filter(norm=OuterRef("norm"))
-        .filter(Exists(active_pairings(as_of).filter(helper_id=OuterRef("pk"))))
-    )
-    poor_helpers = (
-        current_members(county_id).exclude(id_number="").annotate(norm=Upper(Trim("id_number"))).filter(Exists(helping))
-    )
-    return [
-        member_finding(poor_helpers, as_of, QualityCode.DQ11, "poor_helper"),
-    ]
-
-
-def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
+def dq13(as_of: dt.date, county_id: int, household_ids: Collection[int] | None = None) -> list[QuerySet]:
     """A deceased or departed member still counted (§8.2 DQ13). Defined as:
     - a member with a recorded death / marriage-out / moving-away change who is still a current member;
     - a departed member still drawing dibao, tekun support or a public-welfare post (payments to absentees);
     - a current member older than 110 (most likely deceased, never recorded);
     - current members in a closed household (closing records everybody's departure)."""
-    departed = Member.objects.filter(household__county_id=county_id, household__status__in=c.LIVE_STATUSES).exclude(
-        departure=""
-    )
-    closed = Member.objects.filter(household__county_id=county_id, household__status=c.Status.CLOSED, departure="")
+    members = county_members(county_id, household_ids)
+    departed = members.filter(household__status__in=c.LIVE_STATUSES).exclude(departure="")
+    closed = members.filter(household__status=c.Status.CLOSED, departure="")
     return [
         member_finding(
             departed.filter(Q(receives_dibao=True) | Q(receives_tekun=True) | Q(has_public_welfare_post=True)),
@@ -160,10 +109,9 @@ def dq13(as_of: dt.date, county_id: int) -> list[QuerySet]:
 
 
 # Most checks are conditions on one member, or on one household with counts of its members and its
-# income record: quality_sql computes them in two passes (member_pass, household_pass). Below are
-# the rest, which look at non-current members (DQ13). dq01 and dq11 define the two look-ups across
-# households that the member pass makes (kept as querysets: they are the definition, and a test
-# checks that the pass finds the same members).
+# income record: quality_sql computes them in two passes (member pass, household pass), the look-ups
+# across households of DQ01 and DQ11 included. Below are the rest, which look at non-current members
+# (DQ13).
 SET_BASED_CHECKS = [dq13]
 
 
@@ -183,16 +131,21 @@ CERTAINLY_VALID_ID = f"""CASE WHEN {_MEMBER}.id_number ~ '^[0-9]{{17}}[0-9X]$' T
 
 
 def dq02_findings(
-    as_of: dt.date, county_id: int, *, run_id: int | None, chunk_size: int = 5000
+    as_of: dt.date,
+    county_id: int,
+    *,
+    run_id: int | None,
+    household_ids: Collection[int] | None = None,
+    chunk_size: int = 5000,
 ) -> Iterator[QualityFinding]:
     """Invalid resident ID numbers (§8.1, §8.2 DQ02): a streamed pass over the ID numbers only; also a
     stored birth date or sex that disagrees with the number (they are derived from it, §3.2)."""
-    rows = current_members(county_id).filter(id_type=c.IdType.RESIDENT_ID)
+    members = current_members(county_id, household_ids).filter(id_type=c.IdType.RESIDENT_ID)
     if connection.vendor == "postgresql":
         uncertain = RawSQL(f"NOT COALESCE({CERTAINLY_VALID_ID}, FALSE)", (as_of,), output_field=BooleanField())  # noqa: S611
-        rows = rows.filter(uncertain)
+        members = members.filter(uncertain)
     rows = (
-        rows.values_list("pk", "household_id", "household__village_id", "id_number", "birth_date", "sex")
+        members.values_list("pk", "household_id", "household__village_id", "id_number", "birth_date", "sex")
         .order_by()
         .iterator(chunk_size=chunk_size)
     )

@@ -1,26 +1,46 @@
-"""The member-level checks of §8.2 in ONE pass (performance.md): one INSERT … SELECT that reads the
+"""The member-level checks of §8.2 in ONE pass (docs/performance.md): one INSERT … SELECT that reads the
 current members of a county's live households once and writes a finding for every (member, kind)
 whose condition holds. Before, each kind was its own statement and scanned the same members again
 (eight to ten scans per county); measured at 100,000 households this pass is several times cheaper.
+The household-level checks are a second pass of the same form.
 
-The conditions are exactly those of the per-kind querysets they replace (rules/quality.py keeps
-the definitions in words); a member matching several kinds gets several findings. Portable SQL:
-PostgreSQL and SQLite differ only in the JSON builder of the detail column."""
+These statements are the one definition of the checks they hold (rules/quality.py keeps the
+thresholds and the definitions in words); a member matching several kinds gets several findings.
+Each is built as a SELECT of finding rows (common.FindingSelect): the nightly run writes it with
+INSERT … SELECT, the check of one household (rules/household.py) runs the same SELECT restricted to
+that household and reads the rows. Portable SQL: PostgreSQL and SQLite differ only in the JSON
+builder of the detail column."""
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db import connection
 
 from households import choices as c
+from households.idnumber import years_before
 from households.models import Helper, Household, Income, Member, MemberEvent, Pairing
 
-from ..models import QualityCode, QualityFinding
+from ..models import QualityCode
 from . import quality as q
-from .common import birth_limit
+from .common import FindingSelect, queryset_select
+
+# The birth-date bound of "older than the plausible age" (DQ13 age), a parameter of the member pass.
+BORN_BY_OLDEST = f"born_by_{q.MAX_PLAUSIBLE_AGE + 1}"
 
 # (code, kind, condition on m (member) and h (household), detail: {key: column})
 MEMBER_KINDS = [
-    # DQ01 and DQ11 poor helper: one index probe by the normalised number (quality.dq01 / dq11 say why).
+    # DQ01, one person in two live households within the province. The database already forbids the
+    # same ID number twice among current members; what still slips through: a number typed with a
+    # lower-case x or surrounding spaces (imports, raw writes) beside the same number written
+    # properly, and a current member whose ID is recorded as deceased in another live household. The
+    # other member is looked up by its exact, indexed ID number against this member's normalised one:
+    # one index probe per member; a pair of which only the other side is non-normalised is reported
+    # when that side's county is checked.
+    # DQ11 poor helper: a registered poor person serving as a helper, reported on the poor person's
+    # own record (the member), where it has to be fixed. One probe per member into the helpers by
+    # normalised number (index helper_id_number_norm of households/migrations/0004_perf_indexes): a
+    # hash of all the province's serving helpers, built again for every county, cost more than the
+    # county's own checks together.
     (QualityCode.DQ01, "duplicate", "m.id_number <> '' AND ({duplicate}) IS NOT NULL", {}),
     (QualityCode.DQ11, "poor_helper", "m.id_number <> '' AND ({serving_helper}) IS NOT NULL", {}),
     (QualityCode.DQ04, "same_sex", "m.relationship = %(spouse)s AND ({same_sex_head}) IS NOT NULL", {}),
@@ -65,7 +85,7 @@ MEMBER_KINDS = [
     ),
     (QualityCode.DQ08, "months", "m.months_worked > 12", {"months": "m.months_worked"}),
     (QualityCode.DQ13, "departure_event", "({departing}) IS NOT NULL", {}),
-    (QualityCode.DQ13, "age", "m.birth_date <= %(born_by_111)s", {}),
+    (QualityCode.DQ13, "age", f"m.birth_date <= %({BORN_BY_OLDEST})s", {}),
 ]
 
 
@@ -73,6 +93,15 @@ def _in_list(name: str, values) -> tuple[str, dict]:
     values = sorted(str(v) for v in values)
     keys = {f"{name}_{i}": v for i, v in enumerate(values)}
     return ", ".join(f"%({k})s" for k in keys), keys
+
+
+def _only(household_ids: Collection[int] | None, column: str, params: dict) -> str:
+    """The condition restricting a pass to some households ("" for the whole county, the nightly run)."""
+    if household_ids is None:
+        return ""
+    keys = {f"household_{i}": pk for i, pk in enumerate(sorted(household_ids))}
+    params.update(keys)
+    return f" AND {column} IN ({', '.join(f'%({k})s' for k in keys)})" if keys else " AND 1 = 0"
 
 
 def _json(detail: dict) -> str:
@@ -86,8 +115,11 @@ def _json(detail: dict) -> str:
 # EXISTS here into a hashed subplan over ALL heads / events of the province, for every county.
 
 
-def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tuple[str, dict]:
-    """The statement and its parameters (separate so a test or EXPLAIN can look at it)."""
+def member_pass(
+    *, as_of: dt.date, county_id: int, run_id: int | None, household_ids: Collection[int] | None = None
+) -> FindingSelect:
+    """The member-level findings of the county's live households (or of some of them): DQ01, DQ04, DQ06,
+    DQ07, DQ08 months, DQ11 poor helper and DQ13 recorded departure and age."""
     qn = connection.ops.quote_name
     params: dict = {
         "as_of": as_of,
@@ -99,7 +131,8 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
         "female": str(c.Sex.FEMALE),
         "not_in_school": str(c.SchoolStatus.NOT_IN_SCHOOL),
         "deceased": str(c.Departure.DECEASED),
-        **{f"born_by_{age}": birth_limit(as_of, age) for age in (6, 15, 16, 20, 61, 111)},
+        **{f"born_by_{age}": years_before(as_of, age) for age in (6, 15, 16, 20, 61)},
+        BORN_BY_OLDEST: years_before(as_of, q.MAX_PLAUSIBLE_AGE + 1),
     }
     lists = {}
     for name, values in {
@@ -142,25 +175,16 @@ def member_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tu
         kinds.append(f"SELECT {i} AS n, %(k{i}_code)s AS code, %(k{i}_kind)s AS kind, %(k{i}_sev)s AS severity")
         conditions.append(f"WHEN {i} THEN {condition.format(**lists)}")
         details.append(f"WHEN {i} THEN {_json(detail)}")
-    columns = "as_of, code, kind, severity, household_id, member_id, county_id, village_id, detail, run_id"
+    only = _only(household_ids, "h.id", params)
     sql = f"""
-        INSERT INTO {qn(QualityFinding._meta.db_table)} ({columns})
         SELECT %(as_of)s, k.code, k.kind, k.severity, m.household_id, m.id, h.county_id, h.village_id,
                CASE k.n {" ".join(details)} END, %(run_id)s
         FROM {t_household} h
         JOIN {t_member} m ON m.household_id = h.id
         JOIN ({" UNION ALL ".join(kinds)}) k ON (CASE k.n {" ".join(conditions)} END)
-        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]}) AND m.departure = ''
+        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]}) AND m.departure = ''{only}
     """  # noqa: S608 - table names from the models, values as parameters
-    return sql, params
-
-
-def member_pass(*, as_of: dt.date, county_id: int, run_id: int | None) -> int:
-    """Write the member-level findings of the county; return their number."""
-    sql, params = member_pass_sql(as_of=as_of, county_id=county_id, run_id=run_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+    return FindingSelect(sql, params)
 
 
 # (code, kind, condition on h (household), a (aggregate of its current members), i (income record of
@@ -227,9 +251,12 @@ MEMBER_COUNTS = {
 }
 
 
-def household_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) -> tuple[str, dict]:
+def household_pass(
+    *, as_of: dt.date, county_id: int, run_id: int | None, household_ids: Collection[int] | None = None
+) -> FindingSelect:
     """DQ03, DQ05, DQ08 and DQ09 (income of the year of as_of), DQ10, DQ11 no helper and DQ12 in one
-    statement: the county's live households, once, beside one aggregate of their current members."""
+    statement: the county's live households (or some of them), once, beside one aggregate of their
+    current members."""
     qn = connection.ops.quote_name
     params: dict = {
         "as_of": as_of,
@@ -241,7 +268,7 @@ def household_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) ->
         "not_in_school": str(c.SchoolStatus.NOT_IN_SCHOOL),
         "dibao": str(c.HouseholdType.DIBAO),
         "tekun": str(c.HouseholdType.TEKUN),
-        **{f"born_by_{age}": birth_limit(as_of, age) for age in (16, 61)},
+        **{f"born_by_{age}": years_before(as_of, age) for age in (16, 61)},
     }
     lists = {}
     for name, values in {"live": c.LIVE_STATUSES, "labourers": q.LABOURERS}.items():
@@ -276,9 +303,9 @@ def household_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) ->
         conditions.append(f"WHEN {i} THEN {condition.format(**lists)}")
         details.append(f"WHEN {i} THEN {_json(detail)}")
     zero = ", ".join(f"COALESCE(ag.{name}, 0) AS {name}" for name in MEMBER_COUNTS)
-    columns = "as_of, code, kind, severity, household_id, member_id, county_id, village_id, detail, run_id"
+    # Restricted to some households, the aggregate is too: it would count the whole county's members.
+    only_h, only_hh, only_mh = (_only(household_ids, f"{t}.id", params) for t in ("h", "hh", "mh"))
     sql = f"""
-        INSERT INTO {qn(QualityFinding._meta.db_table)} ({columns})
         SELECT %(as_of)s, k.code, k.kind, k.severity, h.id, NULL, h.county_id, h.village_id,
                CASE k.n {" ".join(details)} END, %(run_id)s
         FROM {t_household} h
@@ -288,21 +315,28 @@ def household_pass_sql(*, as_of: dt.date, county_id: int, run_id: int | None) ->
             LEFT JOIN (
                 SELECT m.household_id, {counts}
                 FROM {t_household} mh JOIN {t_member} m ON m.household_id = mh.id
-                WHERE mh.county_id = %(county)s AND mh.status IN ({lists["live"]}) AND m.departure = ''
+                WHERE mh.county_id = %(county)s AND mh.status IN ({lists["live"]}) AND m.departure = ''{only_mh}
                 GROUP BY m.household_id
             ) ag ON ag.household_id = hh.id
-            WHERE hh.county_id = %(county)s AND hh.status IN ({lists["live"]})
+            WHERE hh.county_id = %(county)s AND hh.status IN ({lists["live"]}){only_hh}
         ) a ON a.household_id = h.id
         LEFT JOIN {t_income} i ON i.household_id = h.id AND i.year = %(year)s
         JOIN ({" UNION ALL ".join(kinds)}) k ON (CASE k.n {" ".join(conditions)} END)
-        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]})
+        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]}){only_h}
     """  # noqa: S608 - table names from the models, values as parameters
-    return sql, params
+    return FindingSelect(sql, params)
 
 
-def household_pass(*, as_of: dt.date, county_id: int, run_id: int | None) -> int:
-    """Write the household- and income-level findings of the county; return their number."""
-    sql, params = household_pass_sql(as_of=as_of, county_id=county_id, run_id=run_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+def finding_selects(
+    *, as_of: dt.date, county_id: int, run_id: int | None, household_ids: Collection[int] | None = None
+) -> list[FindingSelect]:
+    """Every set-based statement of the checks of §8.2 for a county as of a date: the member pass, the
+    household pass and the DQ13 querysets of rules/quality.py; with household_ids, the same statements
+    restricted to those households of the county. DQ02 is the stream quality.dq02_findings."""
+    selects = [
+        member_pass(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=household_ids),
+        household_pass(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=household_ids),
+    ]
+    for check in q.SET_BASED_CHECKS:
+        selects += [queryset_select(qs, run_id=run_id) for qs in check(as_of, county_id, household_ids)]
+    return selects

@@ -36,7 +36,7 @@ def _money(value: Decimal) -> str:
 def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
     """Every trigger of §7 that fires for a monitored household of the county; the conditions are
     evaluated in SQL, only the households that fire come back (two statements: incomes, snapshot)."""
-    from households.policy import parameters_for  # the nightly run's module, imported when needed
+    from eligibility.policy import parameters_for  # the nightly run's module, imported when needed
 
     params = parameters_for(as_of.year)
     fired: Fired = {}
@@ -107,10 +107,10 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
 
 
 def _guarantee_failures(as_of: dt.date, county_id: int):
-    """Exited households whose snapshot of the night (households.HouseholdCheck) fails a guarantee
+    """Exited households whose snapshot of the night (eligibility.HouseholdCheck) fails a guarantee
     criterion of §5.2. A criterion without a result (None = missing data) fails, as in §5.2."""
     try:
-        check_model = apps.get_model("households", "HouseholdCheck")
+        check_model = apps.get_model("eligibility", "HouseholdCheck")
     except LookupError:  # the snapshot table is not there yet
         return
     fails = Q()

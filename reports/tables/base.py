@@ -28,12 +28,14 @@ from django.db.models import (
 from django.db.models.expressions import Col
 from django.db.models.functions import Concat, Left, Length, NullIf, Repeat, Replace, Right
 from django.db.models.lookups import In, LessThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.masking import MASKED
-from accounts.models import Role, User
-from villages.models import Level, Region
+from accounts.models import User
+from villages.models import Region
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), plus tab and CR.
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -73,7 +75,7 @@ class Context:
 
     @property
     def day(self) -> dt.date:
-        return self.as_of or dt.date.today()
+        return self.as_of or timezone.localdate()
 
     @property
     def year(self) -> int:
@@ -107,16 +109,8 @@ def register(table: Table) -> Table:
 
 
 def region_q(region: Region, prefix: str = "") -> Q:
-    """Rows carrying `county` and `village` columns inside a region's subtree (indexed columns first)."""
-    if region.level == Level.VILLAGE:
-        return Q(**{f"{prefix}village_id": region.pk})
-    if region.level == Level.TOWNSHIP:
-        return Q(**{f"{prefix}village__parent_id": region.pk})
-    if region.level == Level.COUNTY:
-        return Q(**{f"{prefix}county_id": region.pk})
-    if region.level == Level.CITY:
-        return Q(**{f"{prefix}county__parent_id": region.pk})
-    return Q(**{f"{prefix}county__code__startswith": region.prefix})
+    """Rows carrying `county` and `village` columns (after `prefix`) inside a region's subtree."""
+    return access.region_q(region, f"{prefix}village", county=f"{prefix}county")
 
 
 def scoped(qs: QuerySet, ctx: Context, *, prefix: str = "", household: str = "pk") -> QuerySet:
@@ -125,7 +119,7 @@ def scoped(qs: QuerySet, ctx: Context, *, prefix: str = "", household: str = "pk
     from households.selectors import household_list_for
 
     qs = qs.filter(region_q(ctx.region, prefix))
-    if ctx.user.role == Role.HELPER:
+    if access.is_helper(ctx.user):
         qs = qs.filter(**{f"{household}__in": household_list_for(ctx.user).values("pk")})
     return qs
 

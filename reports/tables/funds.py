@@ -2,12 +2,12 @@
 (source, allocation document, county) and where it went (project, unit or household). Scoped by
 funds.selectors.disbursement_list_for; household payments show the household number only (§12)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import AssistanceCategory
-from funds.choices import EntryKind, FundSource, Payee
+from accounts import access
+from funds.choices import EntryKind, Payee
 from funds.selectors import disbursement_list_for
+from projects.choices import AssistanceCategory, FundSource
 from villages.models import Level
 
 from .base import CHOICE, DATE, NUMBER, Column, Context, Filter, Table, choice_filter, register, year_field
@@ -17,11 +17,10 @@ def ledger(ctx: Context):
     qs = disbursement_list_for(ctx.user)
     region = ctx.region
     if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        return qs.filter(arrangement__allocation__county__code__startswith=region.prefix)
+        return qs.filter(access.region_q(region, "arrangement__allocation__county"))
     # Below a county: payments to its households and to projects that name its villages.
     return qs.filter(
-        Q(household__village__code__startswith=region.prefix)
-        | Q(arrangement__project__villages__code__startswith=region.prefix)
+        access.region_q(region, "household__village") | access.region_q(region, "arrangement__project__villages")
     ).distinct()
 
 

@@ -6,8 +6,9 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from eligibility.models import CRITERIA, HouseholdCheck, held_on
 from households import choices as c
-from households.models import CRITERIA, Household, HouseholdCheck, held_on
+from households.models import Household
 from households.selectors import current_member_count
 
 from .base import (

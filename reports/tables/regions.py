@@ -2,14 +2,14 @@
 breakdowns (deep-poverty counties and villages, border villages), the monitoring list (§7), the
 data-quality list (§8.2) and the project list (§10)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from households import choices as hc
 from monitoring.models import AlertCategory, AlertState, MonitoringAlert, QualityCode, QualityFinding, Severity
 from monitoring.selectors import latest_only
 from projects.choices import PROJECT_CATEGORIES, ProjectStatus
-from projects.selectors import project_list_for, with_budget_and_funds
+from projects.selectors import project_list_for, with_totals
 from villages.models import Level, PovertyCountyKind, RegionIndicator
 
 from .base import (
@@ -41,9 +41,9 @@ LEVELS = [
 def incidence(ctx: Context):
     """The snapshot's indicators of every region below the chosen one, one level at a time."""
     level = ctx.filters.get("level") or Level.VILLAGE
-    return RegionIndicator.objects.filter(
-        as_of=ctx.as_of, level=level, region__code__startswith=ctx.region.prefix
-    ).exclude(region=ctx.region)
+    return RegionIndicator.objects.filter(access.region_q(ctx.region, "region"), as_of=ctx.as_of, level=level).exclude(
+        region=ctx.region
+    )
 
 
 def _deep(qs, v):
@@ -151,10 +151,10 @@ def projects(ctx: Context):
     qs = project_list_for(ctx.user)
     region = ctx.region
     if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        qs = qs.filter(county__code__startswith=region.prefix)
+        qs = qs.filter(access.region_q(region, "county"))
     else:
-        qs = qs.filter(Q(villages__code__startswith=region.prefix)).distinct()
-    return with_budget_and_funds(qs)
+        qs = qs.filter(access.region_q(region, "villages")).distinct()
+    return with_totals(qs)
 
 
 register(

@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
+from eligibility.models import HouseholdCheck
+from eligibility.policy import parameters_for
+from eligibility.rules.household import explain_household, explanation_from_check
+from eligibility.rules.household_sql import county_household_test
 from households import choices as c
-from households.models import HouseholdCheck
-from households.policy import parameters_for
-from households.rules.household import explain_household, explanation_from_check
-from households.rules.household_sql import county_household_test
 from tests import factories as f
 
 AS_OF = dt.date(2019, 10, 15)

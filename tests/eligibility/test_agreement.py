@@ -5,11 +5,11 @@ import random
 
 import pytest
 
+from eligibility.models import HouseholdCheck
+from eligibility.policy import parameters_for
+from eligibility.rules.household import explain_household, explanation_from_check
+from eligibility.rules.household_sql import county_household_test
 from households import choices as c
-from households.models import HouseholdCheck
-from households.policy import parameters_for
-from households.rules.household import explain_household, explanation_from_check
-from households.rules.household_sql import county_household_test
 from tests import factories as f
 
 from .conftest import AS_OF
@@ -60,7 +60,7 @@ def random_household(rnd: random.Random, village) -> None:
 @pytest.mark.parametrize("same_year_rule", [False, True])
 def test_explain_and_sql_agree_on_a_varied_sample(world, same_year_rule):
     if same_year_rule:
-        from households.models import PolicyParameter
+        from eligibility.models import PolicyParameter
 
         PolicyParameter.objects.create(year=2019, poverty_line="3218", same_year_exit_forbidden=True)
     rnd = random.Random(20191015)

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from eligibility.rules.run import recompute_sync
 from households import choices as c
-from households.rules.run import recompute_sync
 from tests import factories as f
 from villages.models import RegionYear
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from households.models import HouseholdCheck, RecomputeRun, RunState
+from eligibility.models import HouseholdCheck, RecomputeRun, RunState
 from villages.models import RegionIndicator
 
 from .conftest import AS_OF, good_household
@@ -33,7 +33,7 @@ def worker_database_url() -> str:
 def test_a_real_worker_runs_the_nightly_recompute_end_to_end(world):
     if connection.vendor != "postgresql":
         pytest.skip("the worker needs a database it can share: PostgreSQL")
-    from households.tasks import nightly_recompute
+    from eligibility.tasks import nightly_recompute
     from povertymgmt.celery import app
 
     good_household(world.village_a)

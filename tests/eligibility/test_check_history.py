@@ -6,12 +6,13 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from eligibility.models import HouseholdCheck
+from eligibility.policy import parameters_for
+from eligibility.rules import household_sql
+from eligibility.rules import run as run_rules
+from eligibility.rules.reads import changed_checks, latest_check
 from households import choices as c
-from households.models import Household, HouseholdCheck
-from households.policy import parameters_for
-from households.rules import household_sql
-from households.rules import run as run_rules
-from households.rules.reads import changed_checks, latest_check
+from households.models import Household
 
 from .conftest import AS_OF, good_household
 

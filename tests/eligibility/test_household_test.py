@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from eligibility.models import PolicyParameter
 from households import choices as c
-from households.models import PolicyParameter
 from tests import factories as f
 
 from .conftest import AS_OF, both_ways, good_household

@@ -7,13 +7,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from eligibility.models import HouseholdCheck, RecomputeRun, RunState
+from eligibility.policy import parameters_for
+from eligibility.rules import run as run_rules
+from eligibility.rules.household_sql import county_household_test
+from eligibility.rules.reads import changed_checks
+from eligibility.tasks import nightly_recompute
 from households import choices as c
-from households.models import Household, HouseholdCheck, RecomputeRun, RunState
-from households.policy import parameters_for
-from households.rules import run as run_rules
-from households.rules.household_sql import county_household_test
-from households.rules.reads import changed_checks
-from households.tasks import nightly_recompute
+from households.models import Household
 from tests import factories as f
 from villages.models import RegionIndicator
 
@@ -85,7 +86,7 @@ def test_the_household_test_issues_the_same_number_of_queries_for_3_or_30_househ
 
 
 def test_a_whole_run_issues_a_bounded_number_of_queries(several, monkeypatch, django_assert_max_num_queries):
-    monkeypatch.setattr(run_rules, "_call_monitoring", lambda **kw: None)  # the monitoring app counts its own
+    monkeypatch.setattr(run_rules, "run_county_steps", lambda **kw: None)  # the monitoring app counts its own
     with django_assert_max_num_queries(90):  # 2 counties; the same for 4 or 4,000 households
         run_rules.recompute_sync(as_of=AS_OF)
 
@@ -132,6 +133,33 @@ def test_monitoring_and_quality_run_after_each_county(several, monkeypatch):
         [(kind, county.pk) for kind in ("quality", "monitoring") for county in (several.county, several.county2)]
     )
     assert HouseholdCheck.objects.filter(run_id=run.pk).count() == 4
+
+
+def test_each_county_runs_the_quality_checks_then_the_monitoring_triggers(several, monkeypatch):
+    """monitoring registers its two county steps with eligibility.nightly, in this order (§8.2, §7)."""
+    from monitoring import services
+
+    calls = []
+    monkeypatch.setattr(services, "quality_run_county", lambda **kw: calls.append(("quality", kw["county_id"])))
+    monkeypatch.setattr(services, "monitoring_run_county", lambda **kw: calls.append(("monitoring", kw["county_id"])))
+    run_rules.recompute_sync(as_of=AS_OF)
+    counties = sorted((several.county, several.county2), key=lambda county: county.code)
+    assert calls == [(kind, county.pk) for county in counties for kind in ("quality", "monitoring")]
+
+
+def test_a_failing_county_step_fails_its_county_and_the_later_steps_do_not_run(several, monkeypatch):
+    from monitoring import services
+
+    def broken(**kwargs):
+        raise RuntimeError("quality broke")
+
+    calls = []
+    monkeypatch.setattr(services, "quality_run_county", broken)
+    monkeypatch.setattr(services, "monitoring_run_county", lambda **kw: calls.append(kw["county_id"]))
+    run = run_rules.recompute_sync(as_of=AS_OF)
+    assert run.state == RunState.FAILED and calls == []
+    assert {row.state for row in run.counties.all()} == {RunState.FAILED}
+    assert all("quality broke" in row.error for row in run.counties.all())
 
 
 def test_the_nightly_task_runs_every_county(several, django_capture_on_commit_callbacks):

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 
-from households.models import PolicyParameter, RecomputeRun, RunState
-from households.rules.run import recompute_sync
+from eligibility.models import PolicyParameter, RecomputeRun, RunState
+from eligibility.rules.run import recompute_sync
 from tests.conftest import login
 
 from .conftest import AS_OF, good_household
@@ -134,10 +134,10 @@ def test_the_household_page_includes_the_exit_check(world, users, client):
 def test_the_region_partial_shows_undefined_and_failing_reasons(world, users):
     good_household(world.village_a)
     recompute_sync(as_of=AS_OF)
-    html = render_to_string("villages/partials/indicators.html", {"region": world.village_a, "user": users.county})
+    html = render_to_string("regions/partials/indicators.html", {"region": world.village_a, "user": users.county})
     assert 'data-testid="incidence"' in html and "%" not in html.split('data-testid="incidence"')[1][:40]
     assert 'data-code="incidence_undefined"' in html
-    county = render_to_string("villages/partials/indicators.html", {"region": world.county, "user": users.county})
+    county = render_to_string("regions/partials/indicators.html", {"region": world.county, "user": users.county})
     assert 'data-code="awaiting_verification"' in county
 
 
@@ -150,7 +150,7 @@ def test_the_region_page_includes_the_indicators(world, users, client):
 def test_a_second_start_while_today_runs_enqueues_nothing(world, users, client, monkeypatch):
     from django.utils import timezone
 
-    from households import eligibility_views
+    from eligibility import views as eligibility_views
 
     RecomputeRun.objects.create(
         as_of=timezone.localdate(), policy_year=2026, params_version=0, trigger="nightly", state=RunState.RUNNING

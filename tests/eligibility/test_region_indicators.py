@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from eligibility.policy import parameters_for
+from eligibility.rules import regions
+from eligibility.rules.run import recompute_sync
 from households import choices as c
-from households.policy import parameters_for
-from households.rules import regions
-from households.rules.run import recompute_sync
 from tests import factories as f
 from villages.models import RegionIndicator, RegionYear, SampledHousehold, SampleKind, VerificationSample
 

@@ -4,8 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from funds import services as fs
-from funds.choices import FundSource
-from projects.choices import ProjectStatus
+from projects.choices import FundSource, ProjectStatus
 from projects.models import Project
 from projects.services import project_transition
 

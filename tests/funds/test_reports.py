@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from funds import selectors as sel
 from funds import services as fs
-from funds.choices import FundSource, Payee
+from funds.choices import Payee
 from households import choices as hc
 from households.models import Household
+from projects.choices import FundSource
 from tests.conftest import login
 
 from .helpers import DAY, allocation, ledger, project

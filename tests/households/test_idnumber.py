@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.idnumber import age_on, parse_id_number
+from households.idnumber import age_on, parse_id_number, years_before
 
 
 def test_the_example_of_the_specification_passes():
@@ -46,3 +46,12 @@ def test_a_birth_date_in_the_future_fails():
 def test_age_counts_full_years():
     assert age_on(dt.date(2010, 6, 15), dt.date(2016, 6, 14)) == 5
     assert age_on(dt.date(2010, 6, 15), dt.date(2016, 6, 15)) == 6
+
+
+def test_the_birth_date_bound_of_an_age_agrees_with_the_age_also_on_29_february():
+    assert years_before(dt.date(2019, 12, 31), 16) == dt.date(2003, 12, 31)
+    assert years_before(dt.date(2020, 2, 29), 15) == dt.date(2005, 2, 28)
+    for day in (dt.date(2020, 2, 28), dt.date(2020, 2, 29), dt.date(2021, 2, 28), dt.date(2021, 3, 1)):
+        for birth in (dt.date(2004, 2, 28), dt.date(2004, 2, 29), dt.date(2005, 2, 28), dt.date(2005, 3, 1)):
+            for years in (15, 16, 17):
+                assert (age_on(birth, day) >= years) == (birth <= years_before(day, years))

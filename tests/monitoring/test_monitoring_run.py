@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from eligibility.models import HouseholdCheck
 from households import choices as c
-from households.models import HouseholdCheck
 from monitoring.models import AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
 from monitoring.services import alert_dismiss, monitoring_run_county
 from tests import factories as f

@@ -1,9 +1,9 @@
-"""The nightly recompute (households.tasks) runs the checks of §8.2 and the triggers of §7 per county."""
+"""The nightly recompute (eligibility.tasks) runs the checks of §8.2 and the triggers of §7 per county."""
 
 import datetime as dt
 
+from eligibility.tasks import nightly_recompute
 from households import choices as c
-from households.tasks import nightly_recompute
 from monitoring.models import AlertTrigger, MonitoringAlert, QualityRun, Trigger
 from tests import factories as f
 

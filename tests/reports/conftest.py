@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from eligibility.tasks import nightly_recompute
 from households import choices as c
-from households.tasks import nightly_recompute
 from tests import factories as f
 from villages.models import RegionYear
 

@@ -3,7 +3,7 @@ queries, figures equal to the snapshot and to the sum of their parts."""
 
 import pytest
 
-from households.models import HouseholdCheck
+from eligibility.models import HouseholdCheck
 from villages.models import AnnualTarget, RegionIndicator
 
 from .conftest import DAY1, DAY2

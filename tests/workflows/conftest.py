@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from households.policy import parameters_for
-from households.rules.household_sql import county_household_test
+from eligibility.policy import parameters_for
+from eligibility.rules.household_sql import county_household_test
 from tests import factories as f
 from workflows import services as s
 from workflows.models import Case

@@ -188,7 +188,7 @@ def test_the_sample_is_reproducible_from_its_seed_and_its_results_give_the_rates
     nonreg = one.entries.get(kind=SampleKind.NON_REGISTERED)
     samples.sample_result_record(user=users.province, entry=nonreg, wrong=True, approves=True)
     assert SampledHousehold.objects.get(pk=nonreg.pk).omitted is True
-    from households.rules.indicators import latest_sample_rates
+    from eligibility.rules.indicators import latest_sample_rates
 
     two.delete()  # the latest sample of the county is the one verified
     rates = latest_sample_rates(TODAY, [tree.county.pk])[tree.county.pk]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class EligibilityConfig(AppConfig):
+    """Exit eligibility (§5): the policy parameters, the household exit test and the region indicators,
+    the nightly run that computes them (§5.6), and its pages, API and tasks. Above the registry
+    (households), below monitoring, which registers its per-county steps with eligibility.nightly."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "eligibility"

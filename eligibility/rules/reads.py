@@ -1,0 +1,101 @@
+"""Reads of the recompute results for pages and the API (scoping is the caller's household queryset)."""
+
+import dataclasses
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Max, QuerySet
+from django.db.models.expressions import RawSQL
+
+from households.models import Household
+
+from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState
+
+
+def latest_check(household: Household) -> HouseholdCheck | None:
+    """The household's latest nightly result (the (household, since) unique index), with `checked_on`:
+    the date of the latest complete county run that gave it."""
+    check = HouseholdCheck.objects.filter(household=household).order_by("-since").first()
+    if check is not None:
+        runs = RecomputeCounty.objects.filter(
+            county_id=check.county_id, state=RunState.DONE, run__as_of__gte=check.since
+        )
+        if check.until is not None:
+            runs = runs.filter(run__as_of__lt=check.until)
+        check.checked_on = runs.aggregate(day=Max("run__as_of"))["day"]
+    return check
+
+
+def last_two_dates() -> list[dt.date]:
+    """The as-of dates of the two latest complete province-wide runs, newest first."""
+    return list(
+        RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()[:2]
+    )
+
+
+def _changed_sql(extra: str = "") -> str:
+    """Rows that held on the later date, started after the earlier one, and differ from the row that
+    held on the earlier date in eligibility or a criterion. Parameters: earlier, earlier, earlier, later, later."""
+    t = HouseholdCheck._meta.db_table
+    differs = " OR ".join(
+        f"COALESCE(CAST(cur.{code}_passed AS INTEGER), -1) <> COALESCE(CAST(prev.{code}_passed AS INTEGER), -1)"
+        for code in CRITERIA
+    )
+    sql = f"SELECT cur.id FROM {t} cur JOIN {t} prev ON prev.household_id = cur.household_id "  # noqa: S608
+    sql += "AND prev.since <= %s AND (prev.until IS NULL OR prev.until > %s) "
+    sql += "WHERE cur.since > %s AND cur.since <= %s AND (cur.until IS NULL OR cur.until > %s) "
+    sql += f"AND (cur.eligible <> prev.eligible OR {differs}) {extra}"
+    return sql
+
+
+@dataclasses.dataclass
+class Change:
+    current: HouseholdCheck
+    previous: HouseholdCheck
+    changed: list[str]
+
+
+@dataclasses.dataclass
+class Changes:
+    current_date: dt.date | None
+    previous_date: dt.date | None
+    total: int = 0
+    gained: int = 0
+    lost: int = 0
+    rows: list[Change] = dataclasses.field(default_factory=list)
+
+
+def changed_checks(households: QuerySet[Household], *, limit: int = 200) -> Changes:
+    """§5.6 "who changed since the last run, and because of which criterion": set-based, compared in SQL
+    between the two latest snapshots; `households` is the caller's scoped queryset."""
+    dates = last_two_dates()
+    if len(dates) < 2:
+        return Changes(dates[0] if dates else None, None)
+    cur_date, prev_date = dates
+    prev, cur = connection.ops.adapt_datefield_value(prev_date), connection.ops.adapt_datefield_value(cur_date)
+    p = [prev, prev, prev, cur, cur]
+    scoped = HouseholdCheck.objects.filter(household__in=households.order_by().values("pk"))
+    # Constant SQL text (table and column names only); the dates are parameters.
+    changed = scoped.filter(id__in=RawSQL(_changed_sql(), p))  # noqa: S611
+    gained = RawSQL(_changed_sql("AND cur.eligible AND NOT prev.eligible"), p)  # noqa: S611
+    lost = RawSQL(_changed_sql("AND prev.eligible AND NOT cur.eligible"), p)  # noqa: S611
+    result = Changes(cur_date, prev_date)
+    result.total = changed.count()
+    result.gained = scoped.filter(id__in=gained).count()
+    result.lost = scoped.filter(id__in=lost).count()
+    current = list(changed.select_related("household", "village").order_by("household_id")[:limit])
+    previous = {
+        ch.household_id: ch
+        for ch in HouseholdCheck.objects.on(prev_date).filter(household_id__in=[c.household_id for c in current])
+    }
+    for ch in current:
+        ch.checked_on = cur_date
+        prev = previous[ch.household_id]
+        prev.checked_on = prev_date
+        codes = ["eligible"] if ch.eligible != prev.eligible else []
+        codes += [code for code in CRITERIA if ch.passed(code) != prev.passed(code)]
+        result.rows.append(Change(ch, prev, codes))
+    return result

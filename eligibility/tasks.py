@@ -1,0 +1,66 @@
+"""Celery tasks of the nightly recompute (§5.6): split by county so that many workers share it.
+
+Tasks take ids and call eligibility.rules.run; the last county to finish enqueues the region step.
+"""
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .models import RunTrigger
+
+
+@shared_task(name="eligibility.tasks.nightly_recompute")
+def nightly_recompute(as_of: str | None = None, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None) -> int:
+    """Start (or resume) the run of a date and enqueue one task per county still to do."""
+    from .rules.run import pending_county_ids, recompute_start, stage_run
+
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    run = recompute_start(as_of=day, trigger=trigger, user=None if user_id is None else _user(user_id))
+    if pending_county_ids(run):
+        stage_run(run)
+    enqueue_counties(run.pk)
+    return run.pk
+
+
+def enqueue_counties(run_id: int) -> None:
+    from .models import RecomputeRun
+    from .rules.run import pending_county_ids
+
+    run = RecomputeRun.objects.get(pk=run_id)
+    county_ids = pending_county_ids(run)
+    if not county_ids:
+        recompute_finish_task.delay(run_id)
+        return
+    for county_id in county_ids:
+        recompute_county_task.delay(run_id, county_id)
+
+
+@shared_task(name="eligibility.tasks.recompute_county", acks_late=True)
+def recompute_county_task(run_id: int, county_id: int) -> None:
+    from .rules.run import recompute_county
+
+    if recompute_county(run_id=run_id, county_id=county_id):
+        transaction.on_commit(lambda: recompute_finish_task.delay(run_id))
+
+
+@shared_task(name="eligibility.tasks.recompute_finish", acks_late=True)
+def recompute_finish_task(run_id: int) -> None:
+    from .rules.run import recompute_finish
+
+    recompute_finish(run_id=run_id)
+
+
+def recompute_enqueue(*, as_of: dt.date, user) -> None:
+    """Start a run on demand, after the current transaction commits (province staff's button)."""
+    transaction.on_commit(
+        lambda: nightly_recompute.delay(as_of.isoformat(), RunTrigger.ON_DEMAND, getattr(user, "pk", None))
+    )
+
+
+def _user(user_id: int):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first()
