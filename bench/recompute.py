@@ -53,8 +53,8 @@ from django.db import connection, transaction  # noqa: E402
 from eligibility.models import HouseholdCheck  # noqa: E402
 from eligibility.policy import parameters_for  # noqa: E402
 from eligibility.rules import run as run_rules  # noqa: E402
-from eligibility.rules.household import years_before  # noqa: E402
 from households import choices as c  # noqa: E402
+from households.idnumber import years_before  # noqa: E402
 from households.models import Household  # noqa: E402
 
 REFERENCE = """

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from households import choices as c
+from households.idnumber import age_on
+from households.income import per_capita
 
 from ..policy import PolicyParams, parameters_for
 
@@ -85,19 +87,6 @@ class Explanation:
         return [code for code, crit in self.criteria.items() if crit.passed is not True]
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` earlier; 29 February falls back to 28 February."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Full years at `day` (§5.2)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def is_compulsory_school_age(birth: dt.date, day: dt.date) -> bool:
     """Aged 6–15 inclusive at `day` (§5.2 education)."""
     return 6 <= age_on(birth, day) <= 15
@@ -138,12 +127,6 @@ def housing_passed(grade: str, renovation: str, relocation: str) -> bool | None:
     if grade in (c.HousingGrade.C, c.HousingGrade.D):
         return renovation == c.Renovation.ACCEPTED
     return None  # no grade recorded
-
-
-def per_capita(net: Decimal | None, members: int) -> Decimal | None:
-    if net is None or members == 0:
-        return None
-    return (net / members).quantize(Decimal("0.01"))
 
 
 def evaluate(facts: HouseholdFacts, as_of: dt.date, params: PolicyParams) -> Explanation:

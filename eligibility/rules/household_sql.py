@@ -13,12 +13,13 @@ import datetime as dt
 from django.db import connection
 
 from households import choices as c
+from households.idnumber import years_before
+from households.income import per_capita_sql
 from households.models import Assessment, Household, Income, Member
 from povertymgmt.db import nightly_planner_settings
 
 from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun
 from ..policy import PolicyParams
-from .household import years_before
 
 # What a run computes for a household; a new row is written only when one of these differs.
 RESULT_COLUMNS = [
@@ -139,8 +140,7 @@ FROM (
          COALESCE(m.out_of_school, 0) AS out_of_school,
          COALESCE(m.uninsured, 0) AS uninsured,
          COALESCE(m.sick_without_critical, 0) AS sick_without_critical,
-         CASE WHEN i.net IS NULL OR COALESCE(m.n, 0) = 0 THEN NULL
-              ELSE ROUND(i.net * 1.0 / m.n, 2) END AS per_capita_net,
+         {per_capita_sql("i.net", "m.n")} AS per_capita_net,
          CASE WHEN i.net IS NULL OR COALESCE(m.n, 0) = 0 THEN NULL
               WHEN i.net > CAST(%(line)s AS NUMERIC) * m.n THEN TRUE ELSE FALSE END AS income_passed,
          a.food_secure AS food_passed,

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 
 from households import choices as c
+from households.income import per_capita
 from households.models import Income
 
 from ..models import ACTIVE_STATES, AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
@@ -75,7 +76,7 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
                 village_id,
                 Trigger.LOW_INCOME,
                 {
-                    "per_capita_net": _money(net / size),
+                    "per_capita_net": str(per_capita(net, size)),
                     "threshold": _money(threshold),
                     "poverty_line": _money(params.poverty_line),
                     "multiplier": str(params.monitoring_income_multiplier),
@@ -94,8 +95,8 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
                 village_id,
                 Trigger.INCOME_DROP,
                 {
-                    "per_capita_net": _money(net / size),
-                    "previous_per_capita_net": _money(Decimal(prev) / size),
+                    "per_capita_net": str(per_capita(net, size)),
+                    "previous_per_capita_net": str(per_capita(prev, size)),
                     "drop": str(((Decimal(prev) - net) / Decimal(prev)).quantize(Decimal("0.0001"))),
                     "drop_ratio": str(params.monitoring_drop_ratio),
                 },

@@ -3,8 +3,8 @@ out of school 控辍保学台账, left-behind people 三留守台账, disabled p
 
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.rules.household import years_before
 from households import choices as c
+from households.idnumber import years_before
 from households.models import Member
 
 from .base import (
