@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from households.models import Assessment, Household, Income, Member, StatusEvent
 from tests import factories as f
@@ -157,7 +158,7 @@ def test_another_cause_repeating_the_main_cause_is_refused(api, tree, users, unc
 
 
 def test_an_assessment_in_the_future_is_refused(api, tree, users, homes, unchanged):
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     body = {"assessment": {"assessed_on": tomorrow, "food_secure": True, "clothing_secure": True}}
     response = patch(api, users, homes, body)
     assert response.status_code == 400 and "assessed_on" in response.json()["assessment"]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from households import choices as c
 from households.models import Assessment, Household, Income, Member, MemberEvent
@@ -66,7 +67,7 @@ def test_a_clerk_registers_a_household_with_members_income_and_assessment(client
     assert h.members.count() == 2
     son = h.members.get(relationship="son")
     assert (son.birth_date, son.sex) == (dt.date(2015, 3, 2), "male")
-    assert Income.objects.get(household=h, year=dt.date.today().year).wages == 12000.50
+    assert Income.objects.get(household=h, year=timezone.localdate().year).wages == 12000.50
     a = Assessment.objects.get(household=h)
     assert (a.food_secure, a.clothing_secure) == (True, False)
     assert MemberEvent.objects.get(member=son).kind == "birth"

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from households import choices as c
 from households.models import MemberEvent
@@ -39,7 +40,7 @@ def test_the_services_refusal_is_shown_and_nothing_changes(client, tree, users):
 def test_a_future_date_is_refused(client, tree, users, homes):
     login(client, users.clerk_a)
     m = homes.a.members.get()
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     response = client.post(url(homes.a, m), {"kind": "other", "date": future})
     assert response.status_code == 200 and not MemberEvent.objects.exists()
 
