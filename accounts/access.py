@@ -27,7 +27,8 @@ READ_ONLY_ROLES = frozenset({Role.CITY_OFFICIAL, Role.PROVINCE_STAFF, Role.AUDIT
 # Roles that read the province's run list (§5.6).
 PROVINCE_READERS = frozenset({Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN})
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
-IMPORTERS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
+# Roles that register households, by hand or by import (§6.2, §13).
+REGISTRARS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
 ALERT_DISMISSERS = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER)
 
 
@@ -168,6 +169,12 @@ def may_edit_households(user: User) -> bool:
     return scope_of(user) is not None and user.role in HOUSEHOLD_EDITORS
 
 
+def may_register_households(user: User) -> bool:
+    """§1, §6.2: clerks, township reviewers and county officials register new households in their scope.
+    A helper's scope is their paired households, and a new household is nobody's yet."""
+    return scope_of(user) is not None and user.role in REGISTRARS
+
+
 def may_read_audit_log(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
 
@@ -241,7 +248,7 @@ def may_draw_samples(user: User) -> bool:
 
 def may_import(user: User) -> bool:
     """§13: clerks, township reviewers and county officials import households into their scope."""
-    return user.role in IMPORTERS and scope_of(user) is not None
+    return may_register_households(user)
 
 
 def may_dismiss_alert(user: User) -> bool:

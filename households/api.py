@@ -5,10 +5,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, parsers, permissions, viewsets
+from rest_framework import mixins, parsers, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import access
 from accounts.api import BoundedBodyMixin
 from accounts.services import audit_record
 
@@ -23,7 +24,11 @@ class CanEditHouseholdsOrReadOnly(permissions.BasePermission):
     read. A refusal here depends on the role alone, so it says nothing about any record."""
 
     def has_permission(self, request: Request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(getattr(request.user, "can_edit_households", False))
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if request.method == "POST":  # a new household (§6.2)
+            return access.may_register_households(request.user)
+        return access.may_edit_households(request.user)
 
 
 def households_for_api(user) -> QuerySet[Household]:
@@ -81,7 +86,7 @@ class HouseholdViewSet(
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
-        if request.user.can_view_sensitive:
+        if request.user.is_authenticated and request.user.can_view_sensitive:
             rows = response.data["results"] if "results" in response.data else response.data
             audit_record(
                 user=request.user,
@@ -95,16 +100,16 @@ class HouseholdViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        if request.user.can_view_sensitive:
+        if request.user.is_authenticated and request.user.can_view_sensitive:
             audit_record(
                 user=request.user, action="view_sensitive", object_type="household", object_id=response.data["number"]
             )
         return response
 
-    def perform_create(self, serializer: HouseholdSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Household]) -> None:
         serializer.instance = self._reloaded(serializer.save())
 
-    def perform_update(self, serializer: HouseholdSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Household]) -> None:
         serializer.instance = self._reloaded(serializer.save())
 
     @staticmethod

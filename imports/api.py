@@ -1,7 +1,8 @@
 """The household import through the REST API (§13): upload, status with errors, commit; scoped."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -19,7 +20,9 @@ ERRORS_IN_RESPONSE = 1000
 
 class ImportJobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
-    errors = serializers.SerializerMethodField()
+    # The serializer's metaclass moves declared fields off the class, so this does not shadow the `errors`
+    # property at run time; the stubs cannot know that.
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = ImportJob
@@ -79,7 +82,7 @@ class ImportJobCreate(APIView):
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: ImportJobSerializer})
     def post(self, request):
         if not services.can_import(request.user):
-            raise Http404
+            raise PermissionDenied(_("Your role cannot import households."))
         form = ImportUploadForm(files=request.FILES)
         if not form.is_valid():
             return Response(

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import may_draw_samples, region_for, regions_for
+from accounts import access
+from accounts.access import may_draw_samples, region_for
+from accounts.typing import AuthenticatedHttpRequest
 from eligibility.rules.indicators import sample_rates_of
-from villages.models import Level, VerificationSample
+from villages.models import VerificationSample
 
 from . import samples as sample_services
 from .forms import TRISTATE, SampleDrawForm, tristate
@@ -18,7 +20,7 @@ from .forms import TRISTATE, SampleDrawForm, tristate
 
 def _sample_list_for(user):
     """Samples of the counties in the user's scope (officials read them; province staff also write)."""
-    return VerificationSample.objects.filter(county__in=regions_for(user).filter(level=Level.COUNTY))
+    return access.scoped(VerificationSample.objects.all(), user, "county")
 
 
 def _sample_get_for(user, pk: int) -> VerificationSample:
@@ -29,14 +31,14 @@ def _sample_get_for(user, pk: int) -> VerificationSample:
 
 
 @login_required
-def sample_list(request: HttpRequest) -> HttpResponse:
+def sample_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     samples = _sample_list_for(request.user).select_related("county").annotate(n=Count("entries"))[:200]
     form = SampleDrawForm() if may_draw_samples(request.user) else None
     return render(request, "workflows/sample_list.html", {"samples": samples, "form": form})
 
 
 @login_required
-def sample_draw(request: HttpRequest) -> HttpResponse:
+def sample_draw(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SampleDrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -61,7 +63,7 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The sampled households with their results; province staff record each result in place."""
     sample = _sample_get_for(request.user, pk)
     if request.method == "POST":
