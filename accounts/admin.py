@@ -8,6 +8,7 @@ ScopedAdmin is the base of every ModelAdmin of accounts, villages and households
 """
 
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -34,7 +35,14 @@ def sees_sensitive(user) -> bool:
     return access.may_view_sensitive_in_admin(user)
 
 
-class ScopedPermissions:
+if TYPE_CHECKING:
+    # The mixin's super() calls reach ModelAdmin or InlineModelAdmin: both are a BaseModelAdmin.
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ScopedPermissions(_AdminBase):
     """Permission rules shared by model admins and inlines."""
 
     superuser_only_writes = False
@@ -71,7 +79,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.COUNT_CAP].count()
+        queryset = self.object_list
+        assert isinstance(queryset, QuerySet)  # the admin changelist always pages a queryset
+        return queryset[: self.COUNT_CAP].count()
 
 
 class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
@@ -168,7 +178,7 @@ class UserAdmin(ScopedPermissions, DjangoUserAdmin):
     raw_id_fields = ("scope",)
     search_fields = ("username", "first_name", "last_name")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),  # typed Optional on ModelAdmin; Django's UserAdmin sets it
         (_("Role and scope"), {"fields": ("role", "scope")}),
     )
     add_fieldsets = (

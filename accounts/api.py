@@ -1,5 +1,7 @@
 """Token authentication for API clients (§13)."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,15 @@ from rest_framework.response import Response
 
 from povertymgmt.api import PayloadTooLarge
 
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
-class BoundedBodyMixin:
+    _ViewBase = APIView  # the mixin's super() calls reach the API view it is mixed into
+else:
+    _ViewBase = object
+
+
+class BoundedBodyMixin(_ViewBase):
     """For API views that take a body: one over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413, not Django's
     HTML error page (DRF lets Django's RequestDataTooBig escape its exception handler)."""
 

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from povertymgmt.models import TimeStampedModel
@@ -75,6 +76,12 @@ class AssistanceRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.household} {self.get_category_display()} {self.date}"
+
+    @property
+    def reversed(self) -> bool:
+        """Paid by a disbursement that was reversed (§11): shown, but not added up. Select
+        "disbursement__reversal" with the records to read it without a query each."""
+        return self.disbursement_id is not None and hasattr(self.disbursement, "reversal")
 
 
 class SmallLoan(TimeStampedModel):
@@ -146,7 +153,7 @@ class SmallLoan(TimeStampedModel):
     def status(self) -> str:
         return self.status_on(timezone.localdate())
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str | Promise:
         return LoanStatus(self.status).label
 
 

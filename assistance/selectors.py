@@ -48,8 +48,6 @@ def household_assistance(household: Household) -> dict:
     )
     loans = list(household.small_loans.select_related("member").order_by("-issued_on"))
     visits = list(household.visits.select_related("helper", "visitor").prefetch_related("photos")[:10])
-    for r in records:
-        r.reversed = r.disbursement_id is not None and hasattr(r.disbursement, "reversal")
     return {
         "records": records,
         "totals_by_year": list(by_year),

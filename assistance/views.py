@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import region_for, visible_ancestors
+from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
 from povertymgmt.errors import apply_errors
+from povertymgmt.pagination import page_of
 from projects.selectors import project_list_for
 from villages.models import Level
 
@@ -21,15 +22,15 @@ from .services import assistance_record_create, can_record_assistance, small_loa
 
 
 @login_required
-def assistance_list(request: HttpRequest) -> HttpResponse:
+def assistance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = assistance_list_for(request.user).select_related("household", "project").order_by("-date", "-id")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     visits = visit_list_for(request.user).select_related("household", "helper").order_by("-visited_on", "-id")[:10]
     return render(request, "assistance/assistance_list.html", {"page": page, "visits": visits})
 
 
 @login_required
-def household_assistance(request: HttpRequest, number: str) -> HttpResponse:
+def household_assistance(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     household = household_get_for(request.user, number)
     return render(
         request,
@@ -46,7 +47,7 @@ def _writable_household(request, number):
 
 
 @login_required
-def record_create(request: HttpRequest, number: str) -> HttpResponse:
+def record_create(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     household = _writable_household(request, number)
     projects = project_list_for(request.user).filter(county_id=household.county_id)
     form = AssistanceRecordForm(request.POST or None, household=household, projects=projects)
@@ -62,7 +63,7 @@ def record_create(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def loan_create(request: HttpRequest, number: str) -> HttpResponse:
+def loan_create(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     household = _writable_household(request, number)
     form = SmallLoanForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +78,7 @@ def loan_create(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def visit_new(request: HttpRequest, number: str) -> HttpResponse:
+def visit_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     household = _writable_household(request, number)
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +108,7 @@ def _form(request, form, household, title, multipart=False):
 
 
 @login_required
-def followup(request: HttpRequest, code: str) -> HttpResponse:
+def followup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """§4: households of a village without a helper, or without a visit for N days (default 90)."""
     village = region_for(request.user, code)
     form = FollowupForm(request.GET or None)

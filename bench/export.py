@@ -41,10 +41,11 @@ def setup_django() -> None:
 
 def child(mode: str, table_key: str) -> dict:
     setup_django()
-    from django.db import connection
     from django.utils import translation
 
     from accounts.models import Role, User
+    from povertymgmt.copy import copy_out
+    from povertymgmt.db import no_jit
     from reports import exporters
     from reports.selectors import table_context
     from reports.tables import headers, rows_queryset, table_get
@@ -63,8 +64,8 @@ def child(mode: str, table_key: str) -> dict:
     start = time.perf_counter()
     if mode == "copy_raw":
         raw = table.build(ctx).order_by(*table.order_by).values_list(*[c.path for c in table.columns_for(ctx)])
-        with open(path, "wb") as out, exporters.no_jit(), connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY ({exporters.copy_sql(raw)}) TO STDOUT WITH (FORMAT csv)", out)
+        with open(path, "wb") as out, no_jit():
+            copy_out(raw, out)
         rows = sum(1 for _line in open(path, "rb"))
     elif mode == "csv":
         with open(path, "wb") as out:

@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import itertools
 import random
+from typing import Any
 
 from households import choices as c
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
@@ -135,6 +136,7 @@ class HouseholdGenerator:
         elif status == c.Status.EXITED_NO_POLICY:
             exit_year = rng.randint(max(ident, 2015), max(ident, 2018))
         if status == c.Status.RETURNED:
+            assert exit_year is not None  # a returned household always drew an exit year just above
             return_year = rng.randint(exit_year + 1, 2020)
         if status == c.Status.CLOSED:
             close_date = a_date(rng, rng.randint(max(ident, exit_year + 1 if exit_year else ident), 2020), (1, 8))
@@ -242,7 +244,7 @@ class HouseholdGenerator:
             inherits = is_head or rel in (c.Relationship.SON, c.Relationship.DAUGHTER, c.Relationship.FATHER)
             inherits = inherits or rel in (c.Relationship.GRANDSON, c.Relationship.GRANDDAUGHTER)
             mid = next(self.member_ids)
-            m = {
+            m: dict[str, Any] = {
                 "id": mid,
                 "household_id": hid,
                 "name": (surname if inherits else rng.choice(n.SURNAMES)) + p.given_name(rng, male),
@@ -381,7 +383,7 @@ class HouseholdGenerator:
             prop = remaining * rng.uniform(0, 0.08)
             business_net = remaining - wages - prop
             business = business_net / 0.65 if business_net > 1 else 0.0
-            row = {k: money(v) for k, v in transfers.items()}
+            row: dict[str, object] = {k: money(v) for k, v in transfers.items()}
             row.update(
                 household_id=hid,
                 year=year,

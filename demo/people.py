@@ -130,7 +130,7 @@ STUDYING = {
     c.SchoolStatus.HIGHER_VOCATIONAL,
     c.SchoolStatus.BACHELOR,
 }
-_EDU_BY_STAGE = {
+_EDU_BY_STAGE: dict[str, str] = {
     c.SchoolStatus.PRIMARY: "",
     c.SchoolStatus.GRADE_7: c.Education.PRIMARY,
     c.SchoolStatus.GRADE_8: c.Education.PRIMARY,

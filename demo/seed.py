@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from accounts.models import Role, User
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
@@ -32,7 +32,7 @@ DEMO_USERS = (
     (Role.AUDITOR, "province"),
     (Role.ADMIN, "province"),
 )
-WRITE_ORDER = [Helper, Household, Member, MemberEvent, Income, Assessment, StatusEvent, Pairing]
+WRITE_ORDER: list[type[Model]] = [Helper, Household, Member, MemberEvent, Income, Assessment, StatusEvent, Pairing]
 
 
 @dataclass
@@ -71,14 +71,14 @@ def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
         finally:
             sink.close()
         sink.reset_sequences([Household, Member, Helper])
-        result.counts.update({m._meta.verbose_name_plural: count for m, count in sink.counts.items()})
+        result.counts.update({str(m._meta.verbose_name_plural): count for m, count in sink.counts.items()})
         helper_id = gen.first_helper.get(showcase)
-        counters = {"registered": gen.registered, "poor_now": gen.poor_now, "poor_by_year": gen.poor_by_year}
+        registered, poor_now, poor_by_year = gen.registered, gen.poor_now, gen.poor_by_year
     else:
         zeros = [0] * nv
-        counters = {"registered": zeros, "poor_now": zeros, "poor_by_year": {y: zeros for y in (2018, 2019, 2020)}}
+        registered, poor_now, poor_by_year = zeros, zeros, {y: zeros for y in (2018, 2019, 2020)}
     with transaction.atomic():
-        build_region_years(rng, plan, **counters)
+        build_region_years(rng, plan, registered=registered, poor_now=poor_now, poor_by_year=poor_by_year)
         _users(plan, showcase, helper_id, result)
     if households:
         sink.analyze([Region, RegionYear, AnnualTarget])
@@ -91,9 +91,11 @@ def _users(plan: Plan, showcase: int, helper_id: int | None, result: SeedResult)
     """One demo user per role, scoped along the showcase village's ancestry; `admin` is a superuser."""
     village = Region.objects.select_related("parent__parent__parent__parent").get(pk=plan.villages[showcase].id)
     township = village.parent
+    assert township is not None and township.parent is not None  # a village has all four ancestors (§2)
     county = township.parent
-    scopes = {"village": village, "township": township, "county": county, "city": county.parent}
-    scopes["province"] = county.parent.parent
+    city = county.parent
+    assert city is not None and city.parent is not None
+    scopes = {"village": village, "township": township, "county": county, "city": city, "province": city.parent}
     password = make_password(DEMO_PASSWORD)  # hashed once: eight PBKDF2 runs would dominate a small seed
     existing = set(User.objects.filter(username__in=[r for r, _ in DEMO_USERS]).values_list("username", flat=True))
     new = []

@@ -16,7 +16,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-NULL = "\\N"
+from povertymgmt.copy import NULL, copy_in, copy_in_sql
 
 
 class Sink:
@@ -36,7 +36,7 @@ class Sink:
         now = timezone.now()
         self._defaults: dict[type[models.Model], dict[str, object]] = {}
         for model in order:
-            defaults = {}
+            defaults: dict[str, object] = {}
             for f in model._meta.concrete_fields:
                 if f.generated or f.primary_key:
                     continue
@@ -130,11 +130,8 @@ class Sink:
         write = csv.writer(buf, lineterminator="\n").writerow
         for r in rows:
             write([NULL if (v := r.get(a, d)) is None else v for a, d in items])
-        buf.seek(0)
-        table = connection.ops.quote_name(model._meta.db_table)
-        cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
+        # psycopg2's default 8 kB pieces, as the seeder's timings (bench/seed.py) were taken with.
+        copy_in(copy_in_sql(model._meta.db_table, columns), buf.getvalue(), piece=8192)
 
     def reset_sequences(self, models_with_ids: list[type[models.Model]]) -> None:
         """After explicit ids, move the database's id sequences past them (PostgreSQL)."""

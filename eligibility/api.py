@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import region_for
+from accounts.typing import AuthenticatedRequest
 from households.selectors import household_get_for
 
 from .rules.household import explain_household, explanation_from_check, jsonable
@@ -32,7 +32,7 @@ class ExitCheckView(APIView):
         summary=_("The household's latest exit check, criterion by criterion (§5.2)"),
         responses={200: OpenApiResponse(description=_("as_of, policy_year, eligible, criteria")), 404: None},
     )
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: AuthenticatedRequest, number: str) -> Response:
         household = household_get_for(request.user, number)
         stored = latest_check(household)
         explanation = explanation_from_check(stored) if stored else explain_household(household)
@@ -51,7 +51,7 @@ class RegionIndicatorsView(APIView):
         parameters=[OpenApiParameter("year", int, required=False)],
         responses={200: OpenApiResponse(description=_("Latest snapshot of the year")), 404: None},
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str) -> Response:
         region = region_for(request.user, code)
         query = YearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -5,13 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_list_for
 
 from .models import PolicyParameter, RecomputeRun, RunState
@@ -29,7 +30,7 @@ def _watchers_only(user) -> None:
 
 
 @login_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _watchers_only(request.user)
     runs = RecomputeRun.objects.select_related("only_county", "requested_by")[:RUNS_SHOWN]
     return render(
@@ -40,7 +41,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _watchers_only(request.user)
     run = get_object_or_404(RecomputeRun.objects.select_related("only_county"), pk=pk)
     counties = run.counties.select_related("county").order_by("county__code")
@@ -52,7 +53,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Province staff start a recompute of today; enqueued after commit (§5.6)."""
     if not access.may_start_run(request.user):
         raise Http404
@@ -68,7 +69,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def changes(request: HttpRequest) -> HttpResponse:
+def changes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Households that gained or lost eligibility, or changed a criterion, between the two latest runs."""
     result = changed_checks(household_list_for(request.user))
     return render(request, "eligibility/changes.html", {"changes": result})
@@ -81,7 +82,7 @@ class PolicyParameterForm(forms.ModelForm):
 
 
 @login_required
-def parameter_list(request: HttpRequest) -> HttpResponse:
+def parameter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Parameters by year (§5.1): the province's rows and, for years without one, the national defaults."""
     stored = {p.year: p for p in PolicyParameter.objects.all()}
     this_year = timezone.localdate().year
@@ -100,7 +101,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def parameter_edit(request: HttpRequest, year: int) -> HttpResponse:
+def parameter_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     if not access.may_edit_parameters(request.user):
         raise Http404
     if not 2013 <= year <= 2100:

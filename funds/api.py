@@ -1,6 +1,9 @@
 """Ledger endpoints of /api/v1/ (§11, §13): list, read, post and reverse; never PUT, PATCH or DELETE."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -29,7 +32,7 @@ class PostOnlyViewSet(
     """Posted entries are immutable: only GET and POST are routed (§11)."""
 
     http_method_names = ["get", "post", "head", "options"]
-    reverse_service = None
+    reverse_service: Callable[..., Model] | None = None  # the service that posts a reversal (keyword-only)
     reverse_arg = ""
 
     def perform(self, func, **kwargs):

@@ -6,18 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Member
 from povertymgmt.forms import styled
 from projects.choices import AssistanceCategory, FundSource
+from projects.models import Project
+from villages.models import Region
 
 from .choices import Payee
+from .models import Allocation, Arrangement
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "label": _("Amount (yuan)")}
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _amount() -> forms.DecimalField:
+    return forms.DecimalField(max_digits=14, decimal_places=2, label=_("Amount (yuan)"))
 
 
 class AllocationForm(forms.Form):
     source = forms.ChoiceField(label=_("Fund source"), choices=FundSource.choices)
-    county = forms.ModelChoiceField(label=_("County"), queryset=None)
+    county = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none())  # set by __init__
     document_number = forms.CharField(label=_("Document number"), max_length=100)
-    amount = forms.DecimalField(**AMOUNT)
+    amount = _amount()
     date = forms.DateField(label=_("Date"), widget=DATE)
     year = forms.IntegerField(label=_("Fund year"), required=False, min_value=2013, max_value=2100)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -31,9 +37,9 @@ class AllocationForm(forms.Form):
 
 
 class ArrangementForm(forms.Form):
-    allocation = forms.ModelChoiceField(label=_("Allocation"), queryset=None)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
-    amount = forms.DecimalField(**AMOUNT)
+    allocation = forms.ModelChoiceField(label=_("Allocation"), queryset=Allocation.objects.none())  # set by __init__
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())  # set by __init__
+    amount = _amount()
     date = forms.DateField(label=_("Date"), widget=DATE)
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -49,13 +55,13 @@ class ArrangementForm(forms.Form):
 
 
 class DisbursementForm(forms.Form):
-    arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=None)
+    arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=Arrangement.objects.none())  # set by __init__
     payee = forms.ChoiceField(label=_("Paid to"), choices=Payee.choices, initial=Payee.UNIT)
     payee_unit = forms.CharField(label=_("Receiving unit"), required=False, max_length=200)
     household_number = forms.CharField(label=_("Household number"), required=False, max_length=20)
     member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *AssistanceCategory.choices], required=False)
-    amount = forms.DecimalField(**AMOUNT)
+    amount = _amount()
     date = forms.DateField(label=_("Date"), widget=DATE)
     voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=100)
     record_assistance = forms.BooleanField(

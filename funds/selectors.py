@@ -1,8 +1,10 @@
 """Scoped reads and reports of the fund ledger (§11, §12): aggregate SQL, never per-row loops."""
 
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, DecimalField, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 
@@ -16,7 +18,9 @@ from .choices import EntryKind, Payee
 from .models import Allocation, Arrangement, Disbursement
 
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
+
+_M = TypeVar("_M", bound=Model)
 
 
 def _zero():
@@ -35,10 +39,10 @@ def disbursement_list_for(user: User) -> QuerySet[Disbursement]:
     return access.scoped(Disbursement.objects.all(), user, "arrangement__allocation__county")
 
 
-def _get(qs: QuerySet, pk) -> object:
+def _get(qs: QuerySet[_M], pk) -> _M:
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist is one
         raise Http404 from None
 
 

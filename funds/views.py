@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_list_for
 from povertymgmt.errors import apply_errors, invalid
+from povertymgmt.pagination import page_of
 from projects.choices import AssistanceCategory
 from projects.selectors import county_list_for, managed_counties, project_list_for
 
@@ -30,7 +31,7 @@ def _require_manager(user):
 
 
 @login_required
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Allocations in scope with what is arranged from them (idle funds at a glance)."""
     counties = county_list_for(request.user)
     form = ReportFilterForm(request.GET or None, counties=counties)
@@ -39,7 +40,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         qs = sel.ledger_filter(qs, county=d["county"], source=d["source"], year=d["year"])
     qs = sel.with_allocation_totals(qs).select_related("county", "reverses")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "funds/ledger.html",
@@ -48,7 +49,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def allocation_create(request: HttpRequest) -> HttpResponse:
+def allocation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     counties = _require_manager(request.user)
     form = AllocationForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def allocation_view(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     a = sel.allocation_get_for(request.user, pk)
     arrangements = sel.with_arrangement_totals(a.arrangements.all()).select_related("project")
     return render(
@@ -79,7 +80,7 @@ def allocation_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def arrangement_create(request: HttpRequest) -> HttpResponse:
+def arrangement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     counties = _require_manager(request.user)
     allocations = (
         sel.allocation_list_for(request.user)
@@ -105,7 +106,7 @@ def arrangement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def arrangement_view(request: HttpRequest, pk: int) -> HttpResponse:
+def arrangement_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     arr = sel.arrangement_get_for(request.user, pk)
     disbursements = arr.disbursements.select_related("household", "reversal").order_by("date", "id")
     return render(
@@ -121,7 +122,7 @@ def arrangement_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def disbursement_create(request: HttpRequest) -> HttpResponse:
+def disbursement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     counties = _require_manager(request.user)
     arrangements = (
         sel.arrangement_list_for(request.user)
@@ -169,7 +170,7 @@ def _reverse(request, entry, county, do, redirect_to):
 
 @login_required
 @require_POST
-def allocation_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     a = sel.allocation_get_for(request.user, pk)
     return _reverse(
         request,
@@ -182,7 +183,7 @@ def allocation_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def arrangement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def arrangement_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     arr = sel.arrangement_get_for(request.user, pk)
     return _reverse(
         request,
@@ -195,7 +196,7 @@ def arrangement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def disbursement_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     d = sel.disbursement_get_for(request.user, pk)
     return _reverse(
         request,
@@ -207,7 +208,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """§11 reports: progress by county, source and year; idle funds; payments per household; anomalies."""
     counties = county_list_for(request.user)
     if not counties.exists():

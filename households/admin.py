@@ -5,6 +5,8 @@ one live household per person, identity from the ID number, numbering) are enfor
 households.services, which the UI and the API call. Edit them there.
 """
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +48,8 @@ MEMBER_HEALTH = (
 
 
 def _swap(fields, replacements: dict[str, str | None]) -> list[str]:
-    return [replacements.get(f, f) for f in fields if replacements.get(f, f) is not None]
+    swapped = (replacements.get(f, f) for f in fields)
+    return [f for f in swapped if f is not None]
 
 
 def _form_fields(model) -> list[str]:
@@ -61,8 +64,8 @@ def _form_fields(model) -> list[str]:
 class HouseholdScoped(ScopedAdmin):
     """Records that belong to a household: visible when the household is (household__in the selector)."""
 
-    raw_id_fields = ("household",)
-    list_select_related = ("household",)
+    raw_id_fields: ClassVar[tuple[str, ...]] = ("household",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("household",)
     search_fields = ("=household__number",)
 
     def scope(self, request, qs: QuerySet) -> QuerySet:

@@ -26,6 +26,8 @@ class CanEditHouseholdsOrReadOnly(permissions.BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
+        if not request.user.is_authenticated:  # IsAuthenticated, listed first, has refused already
+            return False
         if request.method == "POST":  # a new household (§6.2)
             return access.may_register_households(request.user)
         return access.may_edit_households(request.user)

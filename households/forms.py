@@ -169,8 +169,10 @@ class HouseholdListFilter(forms.Form):
         scope = user.scope
         # A select of thousands of villages helps nobody: above the county the breadcrumb leads instead.
         if scope is not None and scope.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
-            self.fields["village"].queryset = village_choices_for(user)
-            self.fields["village"].empty_label = _("All villages")
+            village = self.fields["village"]
+            assert isinstance(village, forms.ModelChoiceField)  # declared above; fields is typed as plain Field
+            village.queryset = village_choices_for(user)
+            village.empty_label = _("All villages")
         else:
             del self.fields["village"]
         _style(self)
@@ -190,8 +192,10 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = village_choices_for(user)
-        villages = self.fields["village"].queryset
+        village = self.fields["village"]
+        assert isinstance(village, forms.ModelChoiceField)  # the ForeignKey's form field
+        village.queryset = village_choices_for(user)
+        villages = village.queryset
         if self.instance.pk is None and not self.is_bound and len(villages[:2]) == 1:
             self.initial["village"] = villages[0].pk
         if self.instance.pk is None and not self.initial.get("identification_year"):

@@ -7,6 +7,7 @@ which runs in one transaction.
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -52,7 +53,13 @@ def can_view_sensitive(context: dict) -> bool:
     return bool(request is not None and getattr(request.user, "can_view_sensitive", False))
 
 
-class MaskedRoundTripMixin:
+if TYPE_CHECKING:
+    _SerializerBase = serializers.BaseSerializer[Any]  # the mixin reads the serializer's context
+else:
+    _SerializerBase = object
+
+
+class MaskedRoundTripMixin(_SerializerBase):
     """A client without "view sensitive" receives masked values; when it sends one back unchanged it means
     "keep what is stored", so such values are dropped before validation instead of refused."""
 
@@ -257,12 +264,15 @@ class ScopedVillageField(serializers.SlugRelatedField):
 def attach_current_records(household: Household) -> Household:
     """Set `current_income` and `latest_assessment` from the viewset's prefetched lists (or by query when a
     household was loaded without them), so the serializer reads them without a query per household."""
-    if not hasattr(household, "current_income_list"):
-        household.current_income_list = list(household.incomes.filter(year=current_year()))
-    if not hasattr(household, "assessment_list"):
-        household.assessment_list = list(household.assessments.order_by("-assessed_on", "-id")[:1])
-    household.current_income = household.current_income_list[0] if household.current_income_list else None
-    household.latest_assessment = household.assessment_list[0] if household.assessment_list else None
+    # The lists are the to_attr of households.api.with_api_relations' prefetches, when it loaded the household.
+    incomes: list[Income] | None = getattr(household, "current_income_list", None)
+    if incomes is None:
+        incomes = list(household.incomes.filter(year=current_year()))
+    assessments: list[Assessment] | None = getattr(household, "assessment_list", None)
+    if assessments is None:
+        assessments = list(household.assessments.order_by("-assessed_on", "-id")[:1])
+    household.current_income = incomes[0] if incomes else None
+    household.latest_assessment = assessments[0] if assessments else None
     return household
 
 

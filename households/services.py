@@ -55,12 +55,10 @@ def members_check_composition(members: Iterable[Member]) -> None:
 def members_check_unique_persons(*, user: User, household: Household, members: Iterable[Member]) -> None:
     """One person cannot be a current member of two households (§3.2); the database holds the rule too."""
     current = {m.id_number: m for m in members if m.departure == ""}
-    clash = (
-        Member.objects.filter(id_number__in=current, departure="")
-        .exclude(household_id=household.pk if household.pk else None)
-        .select_related("household")
-        .first()
-    )
+    others = Member.objects.filter(id_number__in=current, departure="")
+    if household.pk:  # a new household has no stored members of its own to leave out
+        others = others.exclude(household_id=household.pk)
+    clash = others.select_related("household").first()
     if clash is not None:
         raise ValidationError(_duplicate_person_message(user, clash))
 
@@ -104,7 +102,9 @@ def household_save(
     members_check_composition(members)
     members_check_unique_persons(user=user, household=household, members=members)
     creating = household.pk is None
-    household.county = household.village.parent.parent  # village → township → county
+    township = household.village.parent
+    assert township is not None and township.parent is not None  # a village has its ancestry (§2)
+    household.county = township.parent  # village → township → county
     if not household.number:
         household.number = household_number_next(household.village)
     if creating:

@@ -9,8 +9,10 @@ import csv
 import io
 
 from django.db import connection, models
+from simple_history.utils import get_history_model_for_model
 
-NULL = "\\N"
+from povertymgmt.copy import NULL, copy_in, copy_in_sql
+
 _defaults: dict[type, dict] = {}
 
 
@@ -36,7 +38,7 @@ def insert(model: type[models.Model], rows: list[dict], *, with_ids: bool = True
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
         return [obj.pk for obj in objs]
     ids = reserve_ids(model, len(rows)) if with_ids else []
-    send(*render(model, rows, ids if with_ids else None))
+    copy_in(*render(model, rows, ids if with_ids else None))
     return ids
 
 
@@ -75,9 +77,7 @@ def render(model: type[models.Model], rows: list[dict], ids: list[int] | None) -
 
 
 def copy_sql(model: type[models.Model], columns: list[str]) -> str:
-    q = connection.ops.quote_name
-    column_list = ", ".join(q(c) for c in columns)
-    return f"COPY {q(model._meta.db_table)} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    return copy_in_sql(model._meta.db_table, columns)
 
 
 class _Lines(list):
@@ -106,22 +106,9 @@ def csv_field(value) -> str:
     return lines[0][:-2]
 
 
-def send(sql: str, data: str) -> None:
-    """Run a COPY ... FROM STDIN with its data, in one piece (see _whole)."""
-    buffer = io.StringIO(data)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, buffer, size=_whole(buffer))
-
-
-def _whole(buffer: io.StringIO) -> int:
-    """Send the batch in one piece: psycopg2 takes the GIL back after every piece (8 kB by default), and
-    while another thread runs Python that costs up to a switch interval (5 ms) each time."""
-    return max(len(buffer.getvalue()), 8192)
-
-
 def history_rows(model: type[models.Model], rows: list[dict], ids: list[int], *, user_id, reason, when, kind="+"):
     """The historical records (django-simple-history) of freshly inserted rows."""
-    historical = model.history.model
+    historical = get_history_model_for_model(model)  # the manager simple_history added to the model
     keep = [name for name in defaults(historical) if name in rows[0] or name == "id"] if rows else []
     out = []
     for pk, row in zip(ids, rows, strict=True):
@@ -150,18 +137,12 @@ def update(model: type[models.Model], rows: list[dict], columns: list[str]) -> N
     tmp = q(f"import_update_{table}")
     buffer = io.StringIO()
     csv.writer(buffer).writerows([NULL if row[c] is None else row[c] for c in cols] for row in rows)
-    buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
         cursor.execute(
             f"CREATE TEMP TABLE {tmp} AS SELECT {', '.join(q(c) for c in cols)} FROM {q(table)} WITH NO DATA"  # noqa: S608 - model metadata, quoted
         )
-        with connection.wrap_database_errors:
-            cursor.cursor.copy_expert(
-                f"COPY {tmp} ({', '.join(q(c) for c in cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                buffer,
-                size=_whole(buffer),
-            )
+        copy_in(copy_in_sql(tmp, cols), buffer.getvalue())
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
         cursor.execute(f"UPDATE {q(table)} AS t SET {assignments} FROM {tmp} AS s WHERE t.{q(pk)} = s.{q(pk)}")  # noqa: S608
         cursor.execute(f"DROP TABLE {tmp}")

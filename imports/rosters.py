@@ -5,7 +5,7 @@ import csv
 import io
 import os
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -104,11 +104,14 @@ def roster_read(*, upload: UploadedFile, field: str) -> tuple[list[list], list[d
     return entries, errors
 
 
-def _match(user: User, roster: Roster) -> tuple[list[Member], list, list, int]:
-    """Members to change, roster lines not registered in the scope, scoped members missing from the roster."""
+def _match(user: User, roster: Roster) -> tuple[list[Member], dict[int, object], list[str], list[list], int]:
+    """Members to change with their values before (by member id), roster lines not registered in the scope,
+    scoped members missing from the roster (the first LIST_LIMIT of them) and how many are missing."""
     wanted = {e[0]: e for e in roster.entries}
     members = member_list_for(user).filter(departure="").select_related("household")
-    found, changes = set(), []
+    found: set[str] = set()
+    changes: list[Member] = []
+    before_of: dict[int, object] = {}
     ids = list(wanted)
     for start in range(0, len(ids), 5000):
         for member in members.filter(id_number__in=ids[start : start + 5000]):
@@ -122,10 +125,11 @@ def _match(user: User, roster: Roster) -> tuple[list[Member], list, list, int]:
                 member.disability_certificate = cert
                 member.disability_category, member.disability_grade = cert[18], cert[19]
             if changed:
-                member._roster_before = before
+                before_of[member.pk] = before
                 changes.append(member)
     not_registered = [idn for idn in ids if idn not in found]
-    missing, missing_count = [], 0
+    missing: list[list] = []
+    missing_count = 0
     for idn, name, number in (
         members.order_by().values_list("id_number", "name", "household__number").iterator(chunk_size=5000)
     ):
@@ -133,16 +137,16 @@ def _match(user: User, roster: Roster) -> tuple[list[Member], list, list, int]:
             missing_count += 1
             if len(missing) < LIST_LIMIT:
                 missing.append([idn, name, number])
-    return changes, not_registered, missing, missing_count
+    return changes, before_of, not_registered, missing, missing_count
 
 
-def _report(roster: Roster, changes, not_registered, missing, missing_count, errors=None) -> dict:
+def _report(roster: Roster, changes, before_of, not_registered, missing, missing_count, errors=None) -> dict:
     return {
         "entries": len(roster.entries),
         "matched": len(roster.entries) - len(not_registered),
         "changes": len(changes),
         "change_list": [
-            [m.id_number, m.name, m.household.number, _text(m._roster_before), _text(getattr(m, roster.field))]
+            [m.id_number, m.name, m.household.number, _text(before_of[m.pk]), _text(getattr(m, roster.field))]
             for m in changes[:LIST_LIMIT]
         ],
         "not_registered_count": len(not_registered),
@@ -164,6 +168,8 @@ def _text(value) -> str:
 
 def roster_create(*, user: User, upload: UploadedFile, field: str, department: str = "") -> Roster:
     """Read a roster and store it with its preview (§13); nothing in the registry changes yet."""
+    if user.scope is None:  # may_import, checked by the pages, requires a scope: the roster is kept for it
+        raise PermissionDenied
     entries, errors = roster_read(upload=upload, field=field)
     roster = Roster.objects.create(
         created_by=user,
@@ -184,7 +190,7 @@ def roster_apply(*, user: User, roster: Roster) -> Roster:
     roster = Roster.objects.select_for_update().get(pk=roster.pk)
     if roster.state != RosterState.PREVIEW:
         raise ValidationError(_("This roster has already been applied."))
-    changes, not_registered, missing, missing_count = _match(user, roster)
+    changes, before_of, not_registered, missing, missing_count = _match(user, roster)
     fields = [roster.field, "updated_at"]
     if roster.field == RosterField.DISABLED:
         fields += ["disability_certificate", "disability_category", "disability_grade"]
@@ -193,7 +199,7 @@ def roster_apply(*, user: User, roster: Roster) -> Roster:
         member.updated_at = now
     reason = _("Department roster #%(id)s (%(field)s)") % {"id": roster.pk, "field": roster.get_field_display()}
     bulk_update_with_history(changes, Member, fields, batch_size=2000, default_user=user, default_change_reason=reason)
-    roster.report = _report(roster, changes, not_registered, missing, missing_count)
+    roster.report = _report(roster, changes, before_of, not_registered, missing, missing_count)
     roster.state, roster.applied_at, roster.applied_by = RosterState.APPLIED, now, user
     roster.save(update_fields=["report", "state", "applied_at", "applied_by", "updated_at"])
     audit_record(

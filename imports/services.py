@@ -7,6 +7,7 @@ import pickle
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,7 +51,7 @@ def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
     job = ImportJob(
         created_by=user,
         scope=user.scope,
-        original_name=os.path.basename(upload.name)[:200],
+        original_name=os.path.basename(upload.name or "")[:200],
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     job.file.save(f"import_{user.pk}.xlsx", upload, save=False)
@@ -258,6 +259,9 @@ def import_job_run_commit(*, job_id: int) -> None:
 
 
 def _commit(job: ImportJob) -> None:
+    user = job.created_by
+    if user is None:  # import_job_create sets it and PROTECT keeps it: the import is written in its name
+        raise ValueError(f"import job {job.pk} has no creator")
     path = stage_path(job)
     if path.exists():
         db = staging.open_stage(str(path))
@@ -270,7 +274,7 @@ def _commit(job: ImportJob) -> None:
         layout = _layout(db)
         numbering = Numbering(_file_max_numbers(db))
         reason = reason_for(job.pk)
-        result = {
+        result: dict[str, Any] = {
             "created": 0,
             "updated": 0,
             "members_created": 0,
@@ -298,14 +302,16 @@ def _commit(job: ImportJob) -> None:
                 issues.clear()
                 good = [p for p in plans if p.valid and p.key not in bad_keys and p.village_id]
                 result["skipped"] += len(plans) - len(good)
-                args = {"user": job.created_by, "plans": good, "layout": layout, "reason": reason}
                 write = None
                 if overlap:
                     prerender(good)
-                    write = prepare_batch(**args, numbering=numbering)
+                    write = prepare_batch(user=user, plans=good, layout=layout, reason=reason, numbering=numbering)
                 alone = write is None  # write_batch locks villages and reads rows: not beside another
                 writer.submit(
-                    write or partial(write_batch, **args, numbering=numbering), partial(tally, good), alone=alone
+                    write
+                    or partial(write_batch, user=user, plans=good, layout=layout, reason=reason, numbering=numbering),
+                    partial(tally, good),
+                    alone=alone,
                 )
         _progress(job, JobState.DONE, result=result)
     finally:
@@ -315,7 +321,7 @@ def _commit(job: ImportJob) -> None:
 
 def _file_max_numbers(db) -> dict[str, int]:
     """The highest village code + 4-digit number each village has in the file, so assigned ones go above."""
-    out = {}
+    out: dict[str, int] = {}
     for key, vals in db.execute("SELECT key, vals FROM h WHERE length(key) = 16"):
         village = staging.unpack(vals)[1] or ""
         if key.isdigit() and key.startswith(village) and len(village) == 12:

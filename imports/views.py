@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.masking import mask_id_number
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from accounts.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import CommitForm, ImportUploadForm, RosterUploadForm
@@ -24,13 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ROWS = 500
 
 
-def _importer(request: HttpRequest) -> None:
+def _importer(request: AuthenticatedHttpRequest) -> None:
     if not services.can_import(request.user):
         raise Http404
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _importer(request)
     response = HttpResponse(build_template(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
@@ -58,14 +59,14 @@ def _issue_rows(request, job):
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for(request.user, pk)
     context = {"job": job, "issues": _issue_rows(request, job) if not job.is_running else [], "limit": REPORT_ROWS}
     return render(request, "imports/job_detail.html", context)
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for(request.user, pk)
     response = render(request, "imports/partials/progress.html", {"job": job})
     if not job.is_running:
@@ -75,7 +76,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def job_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for(request.user, pk)
     if job.created_by_id != request.user.pk:
         raise Http404
@@ -89,7 +90,7 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_annotated(request: HttpRequest, pk: int) -> HttpResponse:
+def job_annotated(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = selectors.import_job_get_for(request.user, pk)
     if job.created_by_id != request.user.pk and not request.user.can_view_sensitive:
         raise Http404  # the copy holds the file's personal data unmasked (§9)
@@ -108,7 +109,7 @@ def job_annotated(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def roster_index(request: HttpRequest) -> HttpResponse:
+def roster_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _importer(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def roster_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roster = selectors.roster_get_for(request.user, pk)
     report = roster.report
     mask = (lambda v: v) if request.user.can_view_sensitive else mask_id_number
@@ -145,7 +146,7 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_apply_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roster = selectors.roster_get_for(request.user, pk)
     _importer(request)
     try:

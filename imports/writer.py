@@ -16,10 +16,11 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import User
 from households import choices as c
 from households.models import Household, Member, StatusEvent
+from povertymgmt.copy import copy_in
 from villages.models import Region
 
 from . import copy
-from .xlsx.validate import HouseholdPlan, Layout
+from .xlsx.validate import HouseholdPlan, Layout, MemberPlan
 
 # bulk_update writes one CASE per field with a WHEN per row, evaluated for every row: quadratic in the
 # batch size, so updates go in small batches.
@@ -170,7 +171,7 @@ def prepare_batch(
         try:
             with transaction.atomic():
                 for sql, data in copies:
-                    copy.send(sql, data)
+                    copy_in(sql, data)
             return counts
         except IntegrityError:
             return _one_by_one(user, plans, layout, reason, numbering)  # as write_batch, fresh ids
@@ -233,7 +234,8 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
             household.updated_at = now
         _update(user, Household, instances, fields, reason, when)
 
-    new_members, old_members = [], []
+    new_members: list[tuple[HouseholdPlan, MemberPlan]] = []
+    old_members: list[tuple[HouseholdPlan, MemberPlan]] = []
     for plan in plans:
         for member in plan.members:
             (old_members if member.target_id else new_members).append((plan, member))
@@ -248,13 +250,13 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
         )
     if old_members:
         fields = sorted((layout.m_present - {"household"}) | {"birth_date", "sex", "id_type", "updated_at"})
-        instances = Member.objects.in_bulk([m.target_id for _p, m in old_members])
+        member_instances = Member.objects.in_bulk([m.target_id for _p, m in old_members])
         for _plan, member in old_members:
-            obj = instances[member.target_id]
+            obj = member_instances[member.target_id]
             for name, value in _member_values(member).items():
                 setattr(obj, name, value)
             obj.updated_at = now
-        _update(user, Member, instances, fields, reason, when)
+        _update(user, Member, member_instances, fields, reason, when)
     counts["created"] += len(created)
     counts["updated"] += len(old_plans)
     counts["members_created"] += len(new_members)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.access import region_for
 from accounts.masking import mask_id_number
 from accounts.services import audit_record
+from accounts.typing import AuthenticatedRequest
 
 from .models import AlertCategory, AlertState, AlertTrigger, MonitoringAlert, QualityCode, QualityFinding
 from .selectors import alert_list_for, alert_page_rows, finding_list_for, finding_page_rows
@@ -89,7 +90,7 @@ class AlertFilterSet(django_filters.FilterSet):
         fields = ["state", "category"]
 
 
-def _region(request: Request):
+def _region(request: AuthenticatedRequest):
     code = request.query_params.get("region", "")
     return region_for(request.user, code) if code else None
 
@@ -98,6 +99,7 @@ def _region(request: Request):
 class QualityFindingList(generics.ListAPIView):
     serializer_class = QualityFindingSerializer
     filterset_class = FindingFilter
+    request: AuthenticatedRequest  # behind IsAuthenticated, the project default
 
     def get_queryset(self) -> QuerySet[QualityFinding]:
         as_of = None
@@ -112,7 +114,7 @@ class QualityFindingList(generics.ListAPIView):
         response = super().list(request, *args, **kwargs)
         rows = response.data.get("results", []) if isinstance(response.data, dict) else response.data
         shown = [row["member"]["id_number"] for row in rows if row.get("member")]
-        if request.user.can_view_sensitive and shown:
+        if request.user.is_authenticated and request.user.can_view_sensitive and shown:
             audit_record(
                 user=request.user,
                 action="view_sensitive",
@@ -127,6 +129,7 @@ class QualityFindingList(generics.ListAPIView):
 class MonitoringAlertList(generics.ListAPIView):
     serializer_class = MonitoringAlertSerializer
     filterset_class = AlertFilterSet
+    request: AuthenticatedRequest  # behind IsAuthenticated, the project default
 
     def get_queryset(self) -> QuerySet[MonitoringAlert]:
         if getattr(self, "swagger_fake_view", False):

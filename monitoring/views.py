@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import may_dismiss_alert, region_for, scope_of, visible_ancestors
+from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.pagination import page_of
 from villages.models import Region
 
 from .forms import AlertFilter, DismissForm, QualityFilter
@@ -29,7 +30,7 @@ from .services import alert_dismiss
 PAGE_SIZE = 50
 
 
-def _region(request: HttpRequest, code: str) -> Region:
+def _region(request: AuthenticatedHttpRequest, code: str) -> Region:
     """The region asked for (404 outside the scope), else the user's scope."""
     if code:
         return region_for(request.user, code)
@@ -46,14 +47,8 @@ def _valid_values(form, *names: str) -> dict[str, str]:
     return {name: cleaned.get(name) or "" for name in names}
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
-def quality_list(request: HttpRequest) -> HttpResponse:
+def quality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cadres: their findings one by one, linked to the household; officials: counts per child region
     and per check, each child a link one level down (§8.2, §12)."""
     form = QualityFilter(request.GET or None)
@@ -63,13 +58,12 @@ def quality_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "region": region,
         "codes": QualityCode.choices,
-        "query": _query_without_page(request),
         "breadcrumb": visible_ancestors(request.user, region),
     }
     context["show_list"] = shows_list(request.user, region)
     if context["show_list"]:
         qs = finding_page_rows(finding_list_for(request.user, region=region, code=data["code"]))
-        context["page"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page_of(request, qs, per_page=PAGE_SIZE)
     else:
         context["rows"], totals = finding_counts_for(request.user, region, code=data["code"])
         context["totals"] = [totals[c] for c in QualityCode.values]
@@ -78,7 +72,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The monitoring alerts of the scope with their triggers and values; dismissal for the village (§7)."""
     form = AlertFilter(request.GET or None)
     data = _valid_values(form, "region", "state", "category")
@@ -87,8 +81,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "region": region,
-        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "page": page_of(request, qs, per_page=PAGE_SIZE),
         "breadcrumb": visible_ancestors(request.user, region),
         "can_dismiss": may_dismiss_alert(request.user),
         "dismiss_form": DismissForm(),
@@ -98,7 +91,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_dismiss_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alert = alert_get_for(request.user, pk)
     form = DismissForm(request.POST)
     if not form.is_valid():

@@ -22,7 +22,9 @@ from .services import project_save, project_transition
 
 
 class BudgetSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=FundSource.choices)
+    # The serializer's metaclass moves declared fields off the class, so this does not shadow Field.source at
+    # run time; the stubs cannot know that.
+    source = serializers.ChoiceField(choices=FundSource.choices)  # type: ignore[assignment]
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
 
 

@@ -82,4 +82,7 @@ class NoticeKind(models.TextChoices):
 
 
 # Transitions that publish a notice (§10, §12).
-NOTICE_ON = {ProjectStatus.APPROVED: NoticeKind.APPROVAL, ProjectStatus.COMPLETED: NoticeKind.COMPLETION}
+NOTICE_ON: dict[str, str] = {
+    ProjectStatus.APPROVED: NoticeKind.APPROVAL,
+    ProjectStatus.COMPLETED: NoticeKind.COMPLETION,
+}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -92,8 +92,11 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-TargetFormSet = inlineformset_factory(
-    Project, PerformanceTarget, fields=["indicator", "unit", "planned", "achieved"], extra=2, can_delete=False
+# Quoted: the stubs make these classes generic, Django's own do not subscript.
+TargetFormSet: "type[BaseInlineFormSet[PerformanceTarget, Project, forms.ModelForm[PerformanceTarget]]]" = (
+    inlineformset_factory(
+        Project, PerformanceTarget, fields=["indicator", "unit", "planned", "achieved"], extra=2, can_delete=False
+    )
 )
 
 
@@ -104,7 +107,9 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS.get(project.status, set())
-        self.fields["to_status"].choices = [(v, lbl) for v, lbl in ProjectStatus.choices if v in allowed]
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)  # declared above; fields is typed as plain Field
+        to_status.choices = [(v, lbl) for v, lbl in ProjectStatus.choices if v in allowed]
         styled(self)
 
 

@@ -1,5 +1,8 @@
 """Scoped reads of the project library (§1, §10): a record is visible when its county lies in the user's scope."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -11,6 +14,18 @@ from villages.models import Level, Region
 from .choices import ProjectStatus
 from .figures import with_registered_figures
 from .models import Project, ProjectBudget
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a development dependency: for mypy only
+
+
+class ProjectTotals(TypedDict):
+    """The totals with_totals annotates on each project (§10, §11)."""
+
+    budget_total: Decimal
+    arranged_total: Decimal  # registered by funds through projects.figures
+    disbursed_total: Decimal  # likewise
+
 
 # Statuses shown on the public notice pages (§12): a reserve project is not yet public.
 PUBLIC_STATUSES = [
@@ -81,11 +96,14 @@ def project_detail(user: User, pk: int) -> Project:
         raise Http404 from None
 
 
-def public_projects(county: Region) -> QuerySet[Project]:
-    """§12: the projects of a county that are public; no personal data is selected."""
-    return with_totals(
+def public_projects(county: Region) -> "QuerySet[WithAnnotations[Project, ProjectTotals]]":
+    """§12: the projects of a county that are public, with their totals; no personal data is selected."""
+    qs = with_totals(
         Project.objects.filter(county=county, status__in=PUBLIC_STATUSES).prefetch_related("villages", "notices")
     )
+    # The arranged and disbursed totals come from the figures funds registers (projects.figures) at start-up,
+    # which mypy cannot follow.
+    return cast("QuerySet[WithAnnotations[Project, ProjectTotals]]", qs)
 
 
 def managed_counties(user: User) -> QuerySet[Region]:

@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.errors import apply_errors
+from povertymgmt.pagination import page_of
+from povertymgmt.spreadsheet import guard
 from villages.models import Level, Region
 
 from .forms import ProjectFilterForm, ProjectForm, TargetFormSet, TransitionForm
@@ -33,14 +35,14 @@ from .services import project_save, project_transition
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     counties = county_list_for(request.user)
     form = ProjectFilterForm(request.GET or None, counties=counties)
     qs = project_list_for(request.user)
     if form.is_valid():
         qs = project_filter(qs, **{k: v for k, v in form.cleaned_data.items() if v})
     qs = with_totals(qs.select_related("county"))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "projects/project_list.html",
@@ -49,7 +51,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_view(request: HttpRequest, pk: int) -> HttpResponse:
+def project_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = project_detail(request.user, pk)
     can_manage = access.may_manage_county(request.user, project.county)
     return render(
@@ -64,7 +66,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _edit(request: HttpRequest, project: Project) -> HttpResponse:
+def _edit(request: AuthenticatedHttpRequest, project: Project) -> HttpResponse:
     counties = managed_counties(request.user)
     if not counties.exists():
         raise PermissionDenied
@@ -99,12 +101,12 @@ def _copy_target(t: PerformanceTarget) -> PerformanceTarget:
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _edit(request, Project())
 
 
 @login_required
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = project_get_for(request.user, pk)
     if not access.may_manage_county(request.user, project.county):
         raise PermissionDenied
@@ -113,7 +115,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+def project_transition_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = project_get_for(request.user, pk)
     if not access.may_manage_county(request.user, project.county):
         raise PermissionDenied
@@ -155,12 +157,6 @@ def public_county(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _cell(value) -> str:
-    # §12: a cell that begins with = + - @ would run as a spreadsheet formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def public_county_csv(request: HttpRequest, code: str) -> HttpResponse:
     """§12: the public project list of a county as CSV, with no personal identifiers."""
     county = get_object_or_404(Region, code=code, level=Level.COUNTY)
@@ -184,7 +180,7 @@ def public_county_csv(request: HttpRequest, code: str) -> HttpResponse:
     for p in public_projects(county).order_by("-year", "id"):
         writer.writerow(
             [
-                _cell(v)
+                guard(v)  # §12: never a spreadsheet formula
                 for v in (
                     p.name,
                     p.year,

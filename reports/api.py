@@ -2,9 +2,10 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.typing import AuthenticatedRequest
 
 from . import selectors
 
@@ -18,7 +19,7 @@ class ReportSummary(APIView):
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request, code: str | None = None) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str | None = None) -> Response:
         region = selectors.report_region(request.user, code)
         dates = selectors.snapshot_dates()
         as_of, _explicit, error = selectors.resolve_as_of(request.query_params.get("as_of"), dates)
@@ -39,5 +40,5 @@ class RegionReportSummary(ReportSummary):
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request, code: str | None = None) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str | None = None) -> Response:
         return super().get(request, code)

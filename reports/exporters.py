@@ -9,34 +9,20 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import xlsxwriter
 from django.db import connection
 from django.db.models import QuerySet
 
+from povertymgmt.copy import copy_out
+from povertymgmt.db import no_jit
+
 from . import xlsx_stream
 
 CHUNK = 5000
 BOM = "\ufeff"  # Excel opens a UTF-8 CSV with Chinese headers correctly only with a byte-order mark
 Progress = Callable[[int], None]
-
-
-@contextmanager
-def no_jit():
-    """PostgreSQL's JIT compiles every label and mask expression of an export query: over 6 s of
-    compiling for a 200,000-row roster whose execution takes 2 s (bench/export.py). Exports go without."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
 
 
 def _csv_line(values) -> str:
@@ -85,20 +71,13 @@ def can_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def copy_sql(qs: QuerySet) -> str:
-    """The queryset's SELECT with its parameters bound, for COPY (psycopg2's mogrify quotes them)."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        return cursor.cursor.mogrify(sql, params).decode("utf-8")
-
-
 def csv_write_copy(qs: QuerySet, header: list[str], out, *, progress: Progress | None = None) -> int:
     """Write the CSV with COPY (SELECT …) TO STDOUT: the same values as csv_chunks, at COPY's speed."""
     first = BOM + _csv_line(header)
     out.write(first if isinstance(out, io.TextIOBase) else first.encode("utf-8"))
     writer = _CountingWriter(out, progress)
-    with no_jit(), connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY ({copy_sql(qs)}) TO STDOUT WITH (FORMAT csv)", writer)
+    with no_jit():  # exports go without JIT (povertymgmt.db)
+        copy_out(qs, writer)
     if progress:
         progress(writer.lines)
     return writer.lines

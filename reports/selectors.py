@@ -7,6 +7,7 @@ GROUP BY per block; they never walk households one by one, so their query count 
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -178,14 +179,16 @@ def exit_counts(region: Region, as_of: dt.date | None) -> dict:
     )
 
 
-def trend(region: Region) -> list[dict]:
+def trend(region: Region) -> list[Mapping[str, Any]]:
     """The region's figures over the nightly snapshots, oldest first."""
     rows = (
         RegionIndicator.objects.filter(region=region)
         .order_by("-as_of")
         .values("as_of", "remaining_poor", "exited_people", "incidence", "comprehensive_incidence")[:SNAPSHOTS_SHOWN]
     )
-    return list(reversed(rows))
+    oldest_first: list[Mapping[str, Any]] = list(rows)
+    oldest_first.reverse()
+    return oldest_first
 
 
 def target_for(region: Region, year: int) -> AnnualTarget | None:

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.access import regions_for, visible_ancestors
 from accounts.services import audit_record
+from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.pagination import page_of
 from villages.models import AnnualTarget, Level
 
 from . import exporters, selectors, services
@@ -43,7 +45,7 @@ def _children(user, region):
 
 
 @login_required
-def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     """§12 dashboard of the user's scope or of a region inside it (404 outside)."""
     region = selectors.report_region(request.user, code)
     dates = selectors.snapshot_dates()
@@ -89,13 +91,13 @@ def _table_groups() -> list[tuple[str, list]]:
 
 
 @login_required
-def table_index(request: HttpRequest) -> HttpResponse:
+def table_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = selectors.report_region(request.user, request.GET.get("region"))
     return render(request, "reports/table_index.html", {"region": region, "groups": _table_groups()})
 
 
 @login_required
-def table_page(request: HttpRequest, key: str) -> HttpResponse:
+def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One standard table with its filters and export buttons; the rows are the export's rows."""
     table = table_get(key)
     ctx, form, errors, dates = selectors.table_context(request.user, table, request.GET)
@@ -103,7 +105,7 @@ def table_page(request: HttpRequest, key: str) -> HttpResponse:
     for error in errors:
         messages.warning(request, error)
     qs = rows_queryset(table, ctx)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, per_page=PAGE_SIZE)
     if has_personal_columns(table, ctx) and request.user.can_view_sensitive and page.object_list:
         audit_record(
             user=request.user,
@@ -135,13 +137,13 @@ def table_page(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_start(request: HttpRequest, key: str) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBase:
     """Small exports stream at once; large ones become a background job with a progress bar (§12)."""
     table = table_get(key)
     fmt = request.POST.get("format", "")
     if fmt not in ExportFormat.values:
         raise Http404
-    params = {k: v for k, v in request.GET.items() if k != "page"}
+    params = {k: v for k, v in request.GET.dict().items() if k != "page"}
     ctx, _form, _errors, _dates = selectors.table_context(request.user, table, params)
     qs = rows_queryset(table, ctx)
     total = row_count(table, ctx)
@@ -166,13 +168,13 @@ def export_start(request: HttpRequest, key: str) -> HttpResponse:
     return response
 
 
-def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+def _own_job(request: AuthenticatedHttpRequest, pk: int) -> ExportJob:
     """A user sees only their own export files (§9): anybody else's is 404."""
     return get_object_or_404(ExportJob, pk=pk, user=request.user)
 
 
 @login_required
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at")[:50]
     return render(
         request, "reports/export_list.html", {"jobs": jobs, "titles": {k: t.title for k, t in REGISTRY.items()}}
@@ -180,7 +182,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     table = REGISTRY.get(job.table)
     done = services.job_rows_done(job)
@@ -201,7 +203,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if job.state != ExportState.DONE or not job.file:
         raise Http404
@@ -217,7 +219,7 @@ class TargetForm(forms.Form):
 
 
 @login_required
-def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def target_edit(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """§2: province staff set the year's targets of a region; others get 404."""
     region = selectors.report_region(request.user, code)
     if not access.may_set_targets(request.user, region) or region.level == Level.VILLAGE:

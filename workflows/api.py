@@ -7,10 +7,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.typing import AuthenticatedRequest
 from monitoring.models import AlertCategory
 
 from . import definitions as d
@@ -99,6 +99,7 @@ class CaseFilter(django_filters.FilterSet):
 class CaseList(generics.ListAPIView):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
+    request: AuthenticatedRequest  # behind IsAuthenticated, the project default
 
     def get_queryset(self) -> QuerySet[Case]:
         if getattr(self, "swagger_fake_view", False):
@@ -109,6 +110,7 @@ class CaseList(generics.ListAPIView):
 @extend_schema(summary=_("One case with its steps and the steps the user may take now"))
 class CaseDetail(generics.RetrieveAPIView):
     serializer_class = CaseDetailSerializer
+    request: AuthenticatedRequest  # behind IsAuthenticated, the project default
 
     def get_object(self) -> Case:
         return case_get_for(self.request.user, self.kwargs["pk"])
@@ -130,7 +132,7 @@ class CaseTransition(APIView):
         responses={200: CaseDetailSerializer},
         summary=_("Take a step of a case; refused by role, scope, state and the step's conditions"),
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = case_get_for(request.user, pk)
         data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -7,8 +7,10 @@ in workflows.services with the selectors), and the case is in one of the transit
 """
 
 import dataclasses
+from collections.abc import Sequence
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,7 +64,7 @@ SET_STATUS = "set_status"  # the case type's target status via households.servic
 @dataclasses.dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str | Promise  # a lazy translation: rendered in the user's language
     sources: tuple[str, ...]
     target: str
     roles: tuple[str, ...]
@@ -117,7 +119,7 @@ def _t(name, label, sources, target, roles, level, needs=(), effects=()) -> Tran
     return Transition(name, label, tuple(sources), target, roles, level, tuple(needs), tuple(effects))
 
 
-def _back(states: list[str], roles_levels: list[tuple[tuple[str, ...], str]], resubmit_to: str, opener, level):
+def _back(states: list[str], roles_levels: Sequence[tuple[tuple[str, ...], str]], resubmit_to: str, opener, level):
     """Send back to the opener with a reason from any open step (§6.1), and resubmit from there."""
     backs = tuple(
         Transition(f"send_back_{lvl}", _("Send back"), tuple(states), State.SENT_BACK, roles, lvl, send_back=True)

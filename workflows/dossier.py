@@ -90,6 +90,9 @@ def _local(moment) -> str | None:
 def dossier_content(case: Case) -> dict:
     """Everything §6.1 asks the dossier to hold, as of now (five queries plus the live exit test)."""
     h = case.household
+    if h is None:
+        # Village and county cases have no household and so no exit dossier (§6.1 is per household).
+        raise ValueError(f"case {case.pk} is not a household case and has no dossier")
     today = timezone.localdate()
     approval = household_snapshot_live(h, today)
     proposal = case.proposal_snapshot or {}
@@ -132,7 +135,7 @@ def dossier_content(case: Case) -> dict:
                 **{f: getattr(h, f) for f in HOUSEHOLD_FIELDS},
                 "village": village.name,
                 "village_code": village.code,
-                "township": village.parent.name if village.parent_id else "",
+                "township": village.parent.name if village.parent is not None else "",
                 "county": h.county.name,
             },
             "members": members,

@@ -150,19 +150,24 @@ def case_open(
 def _check_open_preconditions(case: Case) -> None:
     """What each case type needs of its household or region, and the eligibility snapshot (§6.1, §6.3)."""
     t, h = case.case_type, case.household
-    if t == d.CaseType.HOUSEHOLD_EXIT:
-        if h.status not in hc.POOR_STATUSES:
-            raise ValidationError(_("Only a household that has not exited can be proposed for exit."), code="status")
-        case.proposal_snapshot = household_snapshot_nightly(h)
-    elif t == d.CaseType.RETURN and h.status not in (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY):
-        raise ValidationError(_("Only an exited household can return to poverty."), code="status")
-    elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
-        raise ValidationError(_("This household is already registered as poor."), code="status")
-    elif t == d.CaseType.RISK_REMOVAL:
-        monitored = _monitoring_case(h)
-        if monitored is None:
-            raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
-        case.alert_id, case.category = monitored.alert_id, monitored.category
+    if d.WORKFLOWS[d.CaseType(t)].on_household:
+        if h is None:  # case_open has loaded it; this keeps the checks below from running without one
+            raise field_error("household", _("Choose the household."), "required")
+        if t == d.CaseType.HOUSEHOLD_EXIT:
+            if h.status not in hc.POOR_STATUSES:
+                raise ValidationError(
+                    _("Only a household that has not exited can be proposed for exit."), code="status"
+                )
+            case.proposal_snapshot = household_snapshot_nightly(h)
+        elif t == d.CaseType.RETURN and h.status not in (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY):
+            raise ValidationError(_("Only an exited household can return to poverty."), code="status")
+        elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
+            raise ValidationError(_("This household is already registered as poor."), code="status")
+        elif t == d.CaseType.RISK_REMOVAL:
+            monitored = _monitoring_case(h)
+            if monitored is None:
+                raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
+            case.alert_id, case.category = monitored.alert_id, monitored.category
     elif t == d.CaseType.VILLAGE_EXIT and case.region.level != Level.VILLAGE:
         raise field_error("region", _("Choose a village."), "level")
     elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
@@ -316,15 +321,16 @@ def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, catego
 
 
 # The household statuses a case may still change at announcement (someone may have changed it meanwhile).
-STATUS_BEFORE = {
+STATUS_BEFORE: dict[str, tuple[str, ...]] = {
     d.CaseType.HOUSEHOLD_EXIT: hc.POOR_STATUSES,
     d.CaseType.RETURN: (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY),
     d.CaseType.IDENTIFICATION: tuple(v for v in hc.Status if v not in hc.POOR_STATUSES),
 }
 
 
-def _check_status_still_fits(case: Case, wf: d.Workflow) -> None:
-    status = Household.objects.filter(pk=case.household_id).values_list("status", flat=True).get()
+def _check_status_still_fits(household: Household, wf: d.Workflow) -> None:
+    # Read from the database: the household may have been changed since the case was loaded.
+    status = Household.objects.filter(pk=household.pk).values_list("status", flat=True).get()
     if status not in STATUS_BEFORE.get(wf.case_type, (status,)):
         raise field_error(
             "transition", _("The household's status changed meanwhile; send the case back."), "status_changed"
@@ -345,7 +351,7 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             close_reason=(reason or _("Risk removed"))[:500],
         )
     if d.SET_STATUS in t.effects and case.household is not None:
-        _check_status_still_fits(case, wf)
+        _check_status_still_fits(case.household, wf)
         household_status_change(
             user=user,
             household=case.household,

@@ -4,7 +4,7 @@ actions, evidence, objections and the exit dossier (print view and PDF). Scoped 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.access import region_for
 from accounts.services import audit_record
+from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
-from monitoring.models import AlertState
+from monitoring.models import AlertState, MonitoringAlert
 from monitoring.selectors import alert_get_for, alert_list_for, alert_page_rows
+from povertymgmt.pagination import page_of
 
 from . import definitions as d
 from . import services
@@ -47,12 +49,12 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """待我处理 (§1): what waits for the user's role in the scope, oldest first, with counts."""
     user = request.user
     rows = case_rows(inbox_for(user))[:INBOX_ROWS]
     counts = inbox_counts(user)
-    alerts = []
+    alerts: list[MonitoringAlert] | QuerySet[MonitoringAlert] = []
     if access.may_dismiss_alert(user):
         alerts = alert_page_rows(alert_list_for(user, state=AlertState.OPEN)).order_by("opened_on", "id")[:INBOX_ROWS]
     return render(
@@ -71,7 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = case_list_for(request.user)
     case_type, state = request.GET.get("type", ""), request.GET.get("state", "")
     if case_type in d.CaseType.values:
@@ -80,7 +82,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if request.GET.get("household"):
         qs = qs.filter(household__number=request.GET["household"])
-    page = Paginator(case_rows(qs).order_by("-state_since", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, case_rows(qs).order_by("-state_since", "-id"), per_page=PAGE_SIZE)
     return render(
         request,
         "workflows/case_list.html",
@@ -89,7 +91,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_open(request: HttpRequest) -> HttpResponse:
+def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Propose an exit, apply for identification or return, propose risk removal, a village or a county exit."""
     form = CaseOpenForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
@@ -130,7 +132,7 @@ def _add_form_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The timeline of one case with the steps the user may take now."""
     case = case_get_for(request.user, pk)
     wf = d.WORKFLOWS[case.case_type]
@@ -160,7 +162,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_step(request: HttpRequest, pk: int) -> HttpResponse:
+def case_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for(request.user, pk)
     form = StepForm(request.POST)
     if not form.is_valid():
@@ -188,7 +190,7 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for(request.user, pk)
     form = ObjectionForm(request.POST)
     if form.is_valid():
@@ -203,7 +205,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+def objection_resolve(request: AuthenticatedHttpRequest, pk: int, objection_pk: int) -> HttpResponse:
     case = case_get_for(request.user, pk)
     objection = get_object_or_404(case.objections, pk=objection_pk)
     form = ResolveForm(request.POST)
@@ -221,7 +223,7 @@ def objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> HttpR
 
 @login_required
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -239,13 +241,13 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     case = case_get_for(request.user, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name)
 
 
-def _dossier_case(request: HttpRequest, pk: int) -> Case:
+def _dossier_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     case = case_get_for(request.user, pk)
     if case.case_type != d.CaseType.HOUSEHOLD_EXIT:
         raise Http404
@@ -255,7 +257,7 @@ def _dossier_case(request: HttpRequest, pk: int) -> Case:
 
 
 @login_required
-def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """§6.1: the exit dossier, both snapshots side by side, with the seal verified on every view."""
     case = _dossier_case(request, pk)
     wf = d.WORKFLOWS[case.case_type]
@@ -265,12 +267,12 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier_print(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(dossier_html(_dossier_case(request, pk), request.user))
 
 
 @login_required
-def dossier_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _dossier_case(request, pk)
     response = HttpResponse(dossier_pdf(case, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dossier-{case.pk}.pdf"'
@@ -279,7 +281,7 @@ def dossier_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """§7: confirm an open alert, which opens the household's monitoring case."""
     alert = alert_get_for(request.user, pk)
     form = ConfirmAlertForm(request.POST)
@@ -293,7 +295,7 @@ def alert_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inbox_badge(request: HttpRequest) -> HttpResponse:
+def inbox_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The top bar's inbox link with its count, loaded after the page so every page stays cheap."""
     from .templatetags.workflows import inbox_count
 

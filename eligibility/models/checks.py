@@ -20,6 +20,11 @@ def held_on(day, prefix: str = "") -> models.Q:
     )
 
 
+def held_on_sql(alias: str, day: str = "%(as_of)s") -> str:
+    """held_on() for raw SQL: the row `alias` held on the date bound at the placeholder `day`."""
+    return f"{alias}.since <= {day} AND ({alias}.until IS NULL OR {alias}.until > {day})"
+
+
 class HouseholdCheckQuerySet(models.QuerySet):
     def on(self, day) -> "HouseholdCheckQuerySet":
         """The results that held on `day`: one row per household tested by the run of that date."""

@@ -4,6 +4,7 @@ Its tables keep the names they had when the model lived in households (db_table,
 table_name): the move to this app changed only the migration state (eligibility migration 0001)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from povertymgmt.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -88,6 +92,8 @@ class PolicyParameter(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"], table_name="households_historicalpolicyparameter")
+    # simple-history's hook: set before save() and the history row records who made the change.
+    _history_user: "User | None"
 
     class Meta:
         db_table = "households_policyparameter"

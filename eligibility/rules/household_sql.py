@@ -18,7 +18,7 @@ from households.income import per_capita_sql
 from households.models import Assessment, Household, Income, Member
 from povertymgmt.db import nightly_planner_settings
 
-from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun
+from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun, held_on_sql
 from ..policy import PolicyParams
 
 # What a run computes for a household; a new row is written only when one of these differs.
@@ -181,11 +181,6 @@ def _same_year_sql(params: PolicyParams) -> str:
     return "(h.identification_year = %(year)s)" if params.same_year_exit_forbidden else "FALSE"
 
 
-def _held_on(alias: str) -> str:
-    """The row held on the run's date (HouseholdCheck.objects.on)."""
-    return f"{alias}.since <= %(as_of)s AND ({alias}.until IS NULL OR {alias}.until > %(as_of)s)"
-
-
 def _same_result(vendor: str) -> str:
     """True when the stored row k says what the new result n says (NULL equal to NULL)."""
     op = "IS NOT DISTINCT FROM" if vendor == "postgresql" else "IS"
@@ -328,7 +323,7 @@ def county_household_test(
         cur.execute(
             f"""CREATE TEMPORARY TABLE {CHANGED} AS
             WITH n AS ({source}),
-                 k AS (SELECT * FROM {t["check"]} k WHERE k.county_id = %(county)s AND {_held_on("k")})
+                 k AS (SELECT * FROM {t["check"]} k WHERE k.county_id = %(county)s AND {held_on_sql("k")})
             SELECT {n_cols}, k.id AS held_id, k.until AS held_until
               FROM n LEFT JOIN k ON k.household_id = n.household_id
              WHERE k.id IS NULL OR NOT ({_same_result(vendor)})
@@ -350,7 +345,7 @@ def county_household_test(
             )
 
         cur.execute(f"DELETE FROM {t['check']} WHERE id IN ({moved('k.since = %(as_of)s')})", p)  # noqa: S608
-        cur.execute(f"UPDATE {t['check']} SET until = %(as_of)s WHERE id IN ({moved(_held_on('k'))})", p)  # noqa: S608
+        cur.execute(f"UPDATE {t['check']} SET until = %(as_of)s WHERE id IN ({moved(held_on_sql('k'))})", p)  # noqa: S608
         # Different or gone: the held row ends on the date. New or different: a new row starts on it.
         cur.execute(
             f"UPDATE {t['check']} SET until = %(as_of)s WHERE id IN (SELECT held_id FROM {CHANGED})",  # noqa: S608

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 
 from households.models import Household
 
-from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState
+from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, held_on_sql
 
 
 def latest_check(household: Household) -> HouseholdCheck | None:
@@ -45,8 +45,8 @@ def _changed_sql(extra: str = "") -> str:
         for code in CRITERIA
     )
     sql = f"SELECT cur.id FROM {t} cur JOIN {t} prev ON prev.household_id = cur.household_id "  # noqa: S608
-    sql += "AND prev.since <= %s AND (prev.until IS NULL OR prev.until > %s) "
-    sql += "WHERE cur.since > %s AND cur.since <= %s AND (cur.until IS NULL OR cur.until > %s) "
+    sql += f"AND {held_on_sql('prev', '%s')} "
+    sql += f"WHERE cur.since > %s AND {held_on_sql('cur', '%s')} "
     sql += f"AND (cur.eligible <> prev.eligible OR {differs}) {extra}"
     return sql
 

@@ -1,6 +1,8 @@
 """Template tags of the exit-eligibility pages: the household exit check (§5.2) and region indicators
 (§5.3–§5.5), with the labels of criteria and reasons, and masking of health details (§9)."""
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from households import choices as c
 
 from ..rules.household import CRITERIA, explain_household, explanation_from_check
 from ..rules.reads import latest_check
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # dev-only package: annotations only
 
 register = template.Library()
 
@@ -116,12 +121,12 @@ def region_indicators(region, year=None):
 
 
 @register.filter
-def criterion_label(code: str) -> str:
+def criterion_label(code: str) -> "StrOrPromise":
     return CRITERION_LABELS.get(code, code)
 
 
 @register.filter
-def value_label(code: str) -> str:
+def value_label(code: str) -> "StrOrPromise":
     return VALUE_LABELS.get(code, code)
 
 
@@ -143,12 +148,12 @@ def value_text(value, name: str):
 
 
 @register.filter
-def reason_label(code: str) -> str:
+def reason_label(code: str) -> "StrOrPromise":
     return REASON_LABELS.get(code, code)
 
 
 @register.filter
-def failing_label(code: str) -> str:
+def failing_label(code: str) -> "StrOrPromise":
     return FAILING_LABELS.get(code, code)
 
 

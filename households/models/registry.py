@@ -1,6 +1,7 @@
 """The registered household and its members (§3)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -13,17 +14,20 @@ from povertymgmt.models import TimeStampedModel
 
 from .. import choices as c
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # dev-only package: annotations only
+
 ZERO = Decimal("0")
 not_negative = MinValueValidator(ZERO, _("This value cannot be negative."))
 phone_validator = RegexValidator(r"^[0-9+\- ]{5,20}$", _("Enter a valid phone number."))
 account_validator = RegexValidator(r"^[0-9 ]{8,32}$", _("A bank account number has 8 to 32 digits."))
 
 
-def area_field(label: str) -> models.DecimalField:
+def area_field(label: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(label, max_digits=10, decimal_places=2, null=True, blank=True, validators=[not_negative])
 
 
-def money_field(label: str) -> models.DecimalField:
+def money_field(label: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(label, max_digits=12, decimal_places=2, default=ZERO, validators=[not_negative])
 
 
@@ -99,6 +103,10 @@ class Household(TimeStampedModel):
     led_by_entrepreneur = models.BooleanField(_("led by a local entrepreneur"), default=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # Not columns: set per instance by the API serializer (serializers.attach_current_records).
+    current_income: "Income | None"
+    latest_assessment: "Assessment | None"
 
     class Meta:
         verbose_name = _("household")
@@ -267,6 +275,9 @@ class Income(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "transfer", "net", "rigid_expenditure"])
+
+    # Not a column: set by households.views.household_detail for the page (per-capita net, §3.1).
+    per_capita: Decimal | None
 
     class Meta:
         verbose_name = _("income record")

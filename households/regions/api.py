@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import viewsets
 
 from accounts.access import regions_for
+from accounts.typing import AuthenticatedRequest
 from villages.models import Level, Region
 
 from .serializers import RegionSerializer
@@ -35,6 +36,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[0-9]{12}"
     queryset = Region.objects.none()  # for the schema; every request uses get_queryset()
+    request: AuthenticatedRequest  # behind IsAuthenticated, the project default
 
     def get_queryset(self) -> QuerySet[Region]:
         return (

@@ -7,7 +7,11 @@ from villages.models import Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The parent's code"))
+    # The stubs give every Field a `parent` (the serializer it is bound to); at runtime DRF's metaclass
+    # pops declared fields off the class, so a field named after the model's `parent` clashes only there.
+    parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, help_text=_("The parent's code")
+    )
     children_count = serializers.IntegerField(read_only=True, help_text=_("Number of direct children"))
 
     class Meta:

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import may_record_region_figures, region_for, scope_of, visible_ancestors
+from accounts.typing import AuthenticatedHttpRequest
 from villages.models import Level, Region, RegionYear
 
 from .. import choices as c
@@ -27,7 +28,7 @@ VILLAGE_PREVIEW = 20
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if scope is None:
         raise Http404
@@ -60,7 +61,7 @@ def empty_counts() -> dict:
 
 
 @login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     user = request.user
     region = region_for(user, code)
     counts = child_counts(user, region)
@@ -92,7 +93,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_year_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def region_year_edit(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """County officials record a region's yearly figures (§2); anyone else gets 404 (§1)."""
     region = region_for(request.user, code)
     if not may_record_region_figures(request.user, region) or not 2013 <= year <= timezone.localdate().year + 1:

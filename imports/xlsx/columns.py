@@ -166,7 +166,7 @@ def read_cell(col: Column, raw: str | None):
         if word in FALSE_WORDS:
             return False
         raise CellError(_("Choose 是 or 否."))
-    if kind == "choice":
+    if kind == "choice" and col.choices is not None:  # a choice column without choices ends at the AssertionError
         code = lookup(col.choices).get(norm(raw))
         if code is None:
             raise CellError(_("Choose one of the values of the drop-down list."))
@@ -181,25 +181,25 @@ def read_cell(col: Column, raw: str | None):
     if kind == "int":
         if not _INTEGRAL.match(raw.strip()):
             raise CellError(_("Enter a whole number."))
-        value = int(Decimal(raw.strip()))
-        if (col.min_value is not None and value < col.min_value) or (
-            col.max_value is not None and value > col.max_value
+        number = int(Decimal(raw.strip()))
+        if (col.min_value is not None and number < col.min_value) or (
+            col.max_value is not None and number > col.max_value
         ):
             raise CellError(_("Enter a number from %(lo)d to %(hi)d.") % {"lo": col.min_value, "hi": col.max_value})
-        return value
+        return number
     if kind == "decimal":
         try:
-            value = Decimal(raw.strip())
+            amount = Decimal(raw.strip())
         except InvalidOperation:
             raise CellError(_("Enter a number.")) from None
-        if not value.is_finite():
+        if not amount.is_finite():
             raise CellError(_("Enter a number."))
-        if value < 0:
+        if amount < 0:
             raise CellError(_("This value cannot be negative."))
-        value = value.quantize(Decimal(1).scaleb(-col.decimal_places))
-        if value >= Decimal(10) ** (col.max_digits - col.decimal_places):
+        amount = amount.quantize(Decimal(1).scaleb(-col.decimal_places))
+        if amount >= Decimal(10) ** (col.max_digits - col.decimal_places):
             raise CellError(_("This number is too large."))
-        return value
+        return amount
     if kind == "date":
         text = raw.strip()
         if _INTEGRAL.match(text):  # an Excel date serial

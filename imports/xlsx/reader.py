@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
+from typing import IO
 from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
@@ -99,7 +100,7 @@ def _number(text: str) -> str:
 class Workbook:
     """An open XLSX file: its sheet names and a streaming row iterator per sheet."""
 
-    def __init__(self, path_or_file):
+    def __init__(self, path_or_file: str | IO[bytes]) -> None:
         try:
             self.zip = zipfile.ZipFile(path_or_file)
         except (zipfile.BadZipFile, OSError, ValueError):
@@ -124,13 +125,15 @@ class Workbook:
 
     def _sheet_paths(self) -> dict[str, str]:
         rels = ET.fromstring(self._xml("xl/_rels/workbook.xml.rels"))  # noqa: S314 - no DTD, see _refuse_dtd
-        targets = {}
+        targets: dict[str | None, str] = {}
         for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             targets[rel.get("Id")] = target
         book = ET.fromstring(self._xml("xl/workbook.xml"))  # noqa: S314 - no DTD, see _refuse_dtd
-        return {sheet.get("name"): targets.get(sheet.get(f"{NS_REL}id"), "") for sheet in book.iter(f"{NS_MAIN}sheet")}
+        return {
+            sheet.get("name", ""): targets.get(sheet.get(f"{NS_REL}id"), "") for sheet in book.iter(f"{NS_MAIN}sheet")
+        }
 
     def shared_strings(self) -> list[str]:
         if self._shared is None:

@@ -96,11 +96,11 @@ def stage_file(
     return db, issues, None
 
 
-def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> int:
+def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> tuple[int, list[int | None]]:
     positions, header_row = _header(book, sheet, columns, issues)
     id_pos = next(i for i, col in enumerate(columns) if col.field == "id_number") if table == "m" else None
     insert = "INSERT INTO h VALUES (?, ?, ?)" if table == "h" else "INSERT INTO m VALUES (?, ?, ?, ?)"
-    batch = []
+    batch: list[tuple[int, str, str] | tuple[int, str, str, str]] = []  # (row, key[, id number], values)
     # The reader hands over just the template's columns, in the template's order, "" for an empty cell.
     for row_number, picked, formulas in book.rows(sheet, pick=positions, empty=""):
         if row_number <= header_row:

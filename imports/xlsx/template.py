@@ -3,6 +3,7 @@ drop-down lists of every choice (from a hidden sheet 选项), an instructions sh
 
 import io
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -93,10 +94,10 @@ def instructions() -> list[str]:
 
 def _choice_lists(ws) -> dict:
     """Write every list of choices to the hidden sheet; return the range formula of each."""
-    lists = {}
-    classes = []
+    lists: dict[type, str] = {}  # keyed by the choices class, and by bool for the yes/no list
+    classes: list[type[TextChoices]] = []
     for col in HOUSEHOLD_COLUMNS + MEMBER_COLUMNS:
-        if col.kind == "choice" and col.choices not in classes:
+        if col.kind == "choice" and col.choices is not None and col.choices not in classes:
             classes.append(col.choices)
     for i, cls in enumerate(classes, start=1):
         letter = get_column_letter(i)

@@ -325,7 +325,9 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
     others = set(keys) - set(in_scope)
     elsewhere = set(Household.objects.filter(_one_of("number", others)).values_list("number", flat=True))
     idns = {m.fields["id_number"] for p in plans for m in p.members if m.fields.get("id_number")}
-    current = {}
+    # id number -> (member, household, relationship, household number, in scope); looked up with a row's
+    # id number, which is None when the cell is empty.
+    current: dict[str | None, tuple[int, int, str, str, bool]] = {}
     for idn, pk, hh, rel, number, vcode in Member.objects.filter(_one_of("id_number", idns), departure="").values_list(
         "id_number", "pk", "household_id", "relationship", "household__number", "household__village__code"
     ):

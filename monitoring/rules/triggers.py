@@ -151,7 +151,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
             "id", "household_id"
         )
     )
-    dismissed = set()
+    dismissed: set[tuple[int, str]] = set()  # (household id, trigger)
     for ids in _chunks(list(dismissed_alerts)):
         dismissed.update(
             (dismissed_alerts[alert_id], trigger)
@@ -202,7 +202,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     alert_of = {**{hid: a.pk for hid, a in active.items()}, **{a.household_id: a.pk for a in created}}
 
     # Only alerts that were already active can have triggers; only those of tonight's households matter.
-    existing = {}
+    existing: dict[tuple[int, str], AlertTrigger] = {}
     columns = ("id", "alert_id", "trigger", "values", "last_on")
     for ids in _chunks([a.pk for hid, a in active.items() if hid in fired]):
         rows = AlertTrigger.objects.filter(alert_id__in=ids).only(*columns)

@@ -25,9 +25,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, Combinable
 from django.db.models.functions import Concat, Left, Length, NullIf, Repeat, Replace, Right
-from django.db.models.lookups import In, LessThan, LessThanOrEqual
+from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -35,10 +35,8 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.masking import MASKED
 from accounts.models import User
+from povertymgmt.spreadsheet import guard_expr
 from villages.models import Region
-
-# Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), plus tab and CR.
-FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 
 TEXT, NUMBER, DATE, CHOICE, BOOL = "text", "number", "date", "choice", "bool"
 
@@ -127,20 +125,11 @@ def scoped(qs: QuerySet, ctx: Context, *, prefix: str = "", household: str = "pk
 # --- Column expressions. ---
 
 
-def _text(expr: Expression) -> Expression:
+def _text(expr: Combinable) -> Expression:
     return NullIf(expr, Value(""))
 
 
-def neutralise(expr: Expression) -> Expression:
-    """§12: a text cell that begins with = + - @ gets a leading apostrophe, so no spreadsheet runs it."""
-    return Case(
-        When(In(Left(expr, 1), FORMULA_STARTS), then=Concat(Value("'"), expr, output_field=CharField())),
-        default=expr,
-        output_field=CharField(),
-    )
-
-
-def mask_id_expr(expr: Expression) -> Expression:
+def mask_id_expr(expr: Combinable) -> Expression:
     """2112**********123X, as accounts.masking.mask_id_number."""
     n = Length(expr)
     return Case(
@@ -150,7 +139,7 @@ def mask_id_expr(expr: Expression) -> Expression:
     )
 
 
-def mask_phone_expr(expr: Expression) -> Expression:
+def mask_phone_expr(expr: Combinable) -> Expression:
     """138****5678, as accounts.masking.mask_phone."""
     n = Length(expr)
     return Case(
@@ -160,7 +149,7 @@ def mask_phone_expr(expr: Expression) -> Expression:
     )
 
 
-def mask_bank_expr(expr: Expression) -> Expression:
+def mask_bank_expr(expr: Combinable) -> Expression:
     """Only the last four digits, as accounts.masking.mask_bank_account."""
     digits = Replace(expr, Value(" "), Value(""))
     return Concat(Repeat(Value("*"), Length(digits) - 4), Right(digits, 4), output_field=CharField())
@@ -186,7 +175,7 @@ def labels(path: str, choices: Sequence[tuple[Any, Any]]) -> Expression:
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
-def column_expression(col: Column, *, sensitive_ok: bool) -> Expression:
+def column_expression(col: Column, *, sensitive_ok: bool) -> Combinable:
     if col.mask == "sensitive" and not sensitive_ok:
         return Value(MASKED, output_field=CharField())
     if col.kind == BOOL:
@@ -195,12 +184,12 @@ def column_expression(col: Column, *, sensitive_ok: bool) -> Expression:
         return labels(col.path, col.choices)
     if col.kind in (NUMBER, DATE):
         return F(col.path)
-    expr: Expression = F(col.path)
+    expr: Combinable = F(col.path)  # F is no Expression, but resolves to one
     if not sensitive_ok:
         masker = {"id": mask_id_expr, "phone": mask_phone_expr, "bank": mask_bank_expr}.get(col.mask)
         if masker is not None:
             expr = masker(expr)
-    return _text(neutralise(expr))
+    return _text(guard_expr(expr))  # §12: never a formula (povertymgmt.spreadsheet)
 
 
 # --- Building the rows. ---

@@ -40,6 +40,8 @@ LEVELS = [
 
 def incidence(ctx: Context):
     """The snapshot's indicators of every region below the chosen one, one level at a time."""
+    if ctx.as_of is None:  # no nightly run has finished yet: there is no snapshot to show
+        return RegionIndicator.objects.none()
     level = ctx.filters.get("level") or Level.VILLAGE
     return RegionIndicator.objects.filter(access.region_q(ctx.region, "region"), as_of=ctx.as_of, level=level).exclude(
         region=ctx.region

@@ -204,3 +204,16 @@ def test_public_csv_has_no_personal_data_and_neutralises_formulas(client, users,
     body = resp.content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in body
     assert homes.a.number not in body and homes.a.members.first().id_number not in body
+
+
+def test_public_csv_neutralises_every_formula_start(client, users, tree):
+    from povertymgmt.spreadsheet import FORMULA_STARTS
+
+    names = [f"{start}1+1" for start in FORMULA_STARTS]
+    assert {"=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"} <= set(FORMULA_STARTS)
+    for name in names:
+        project(tree.county, users.county, name=name)
+    resp = client.get(reverse("projects:public_county_csv", args=[tree.county.code]))
+    body = resp.content.decode("utf-8-sig")
+    for name in names:
+        assert body.count("'" + name) == body.count(name) == 1, repr(name)

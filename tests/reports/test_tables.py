@@ -210,3 +210,30 @@ def test_postgresql_copy_writes_the_same_csv_as_the_python_writer(world, key):
         out = io.BytesIO()
         exporters.csv_write_copy(qs, head, out)
         assert out.getvalue().decode("utf-8") == "".join(exporters.csv_chunks(qs, head))
+
+
+def test_every_formula_start_arrives_as_text_in_the_csv_and_the_xlsx(client, world):
+    from households.models import Member
+    from povertymgmt.spreadsheet import FORMULA_STARTS
+    from tests import factories as f
+
+    head = world.a.members.get(relationship=c.Relationship.HEAD)
+    names = [f"{start}1+1" for start in FORMULA_STARTS]
+    assert {"=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"} <= set(FORMULA_STARTS)
+    for name in names:
+        Member.objects.create(
+            household=world.a,
+            relationship=c.Relationship.OTHER,
+            name=name,
+            id_number=f.id_number(),
+            birth_date=head.birth_date,
+            sex=head.sex,
+        )
+    client.force_login(world.users.clerk_a)
+    # Read as text: the Python CSV writer leaves a bare CR unquoted, which a CSV reader takes for a row end.
+    body = response_bytes(export(client, "members", "csv")).decode("utf-8")
+    for name in names:
+        assert body.count("'" + name) == body.count(name) == 1, repr(name)
+    written = {row[4] for row in xlsx_rows(response_bytes(export(client, "members", "xlsx")))[1:]}
+    # XML reads a raw CR in the sheet as a line feed.
+    assert {("'" + name).replace("\r", "\n") for name in names} <= written

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ def inbox_count(context) -> str:
 
 
 @register.filter
-def state_label(value: str) -> str:
+def state_label(value: str) -> str | Promise:
     try:
         return d.State(value).label
     except ValueError:
@@ -38,7 +39,7 @@ def state_label(value: str) -> str:
 
 
 @register.filter
-def case_type_label(value: str) -> str:
+def case_type_label(value: str) -> str | Promise:
     try:
         return d.CaseType(value).label
     except ValueError:
@@ -46,7 +47,7 @@ def case_type_label(value: str) -> str:
 
 
 @register.filter
-def role_label(value: str) -> str:
+def role_label(value: str) -> str | Promise:
     try:
         return Role(value).label
     except ValueError:
@@ -95,7 +96,7 @@ def lookup(mapping, key):
 
 
 @register.filter
-def evidence_kind(value: str) -> str:
+def evidence_kind(value: str) -> str | Promise:
     from workflows.models import AttachmentKind
 
     try:

@@ -1,0 +1,29 @@
+"""The one way a list page is paged: page_of() here, templates/includes/pagination.html for the links."""
+
+from typing import Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PER_PAGE = 25
+
+
+class QueryPage(Page):
+    """A page that knows the request's other query parameters, so that its links keep the filters."""
+
+    query = ""  # url-encoded, without "page"
+
+
+class _Paginator(Paginator):
+    def _get_page(self, *args: Any, **kwargs: Any) -> QueryPage:
+        return QueryPage(*args, **kwargs)
+
+
+def page_of(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE) -> QueryPage:
+    """The page of `items` (a queryset or a list) that ?page= asks for; the last one when it asks for too
+    much, the first when it is not a number (Paginator.get_page)."""
+    page = cast(QueryPage, _Paginator(items, per_page).get_page(request.GET.get("page")))
+    params = request.GET.copy()
+    params.pop("page", None)
+    page.query = params.urlencode()
+    return page
