@@ -344,16 +344,15 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         errors: dict = {}
-        causes = ("main_cause", "other_cause_1", "other_cause_2")
-        merged = {name: attrs.get(name, getattr(self.instance, name, "")) for name in causes}
-        if merged["main_cause"] and merged["main_cause"] in (merged["other_cause_1"], merged["other_cause_2"]):
-            errors["other_cause_1"] = [_("Another cause cannot repeat the main cause.")]
-        elif merged["other_cause_2"] and merged["other_cause_2"] == merged["other_cause_1"]:
-            errors["other_cause_2"] = [_("The two other causes must differ.")]
-        arable = attrs.get("arable_land", getattr(self.instance, "arable_land", None))
-        irrigated = attrs.get("irrigated_land", getattr(self.instance, "irrigated_land", None))
-        if arable is not None and irrigated is not None and irrigated > arable:
-            errors["irrigated_land"] = [_("The irrigated land cannot exceed the arable land.")]
+        # The model's own constraints decide (their messages and fields), on the merged values.
+        checked = ("main_cause", "other_cause_1", "other_cause_2", "arable_land", "irrigated_land")
+        candidate = Household(**{name: attrs.get(name, getattr(self.instance, name, None)) for name in checked})
+        candidate.other_cause_1 = candidate.other_cause_1 or ""
+        candidate.other_cause_2 = candidate.other_cause_2 or ""
+        try:
+            candidate.validate_constraints()
+        except DjangoValidationError as exc:
+            errors.update(exc.message_dict)
         if self.instance is None:
             members = attrs.get("members") or []
             if not members:

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -120,18 +121,43 @@ class Household(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(other_cause_1=F("main_cause")) & ~Q(other_cause_2=F("main_cause")),
                 name="household_other_causes_differ_from_main",
+                violation_error_code="repeated_main_cause",
+                violation_error_message=_("Another cause cannot repeat the main cause."),
             ),
             models.CheckConstraint(
                 condition=Q(other_cause_2="") | ~Q(other_cause_2=F("other_cause_1")),
                 name="household_other_causes_differ",
+                violation_error_code="repeated_other_cause",
+                violation_error_message=_("The two other causes must differ."),
             ),
             models.CheckConstraint(
                 condition=Q(irrigated_land__isnull=True)
                 | Q(arable_land__isnull=True)
                 | Q(irrigated_land__lte=F("arable_land")),
                 name="household_irrigated_within_arable",
+                violation_error_code="irrigated_beyond_arable",
+                violation_error_message=_("The irrigated land cannot exceed the arable land."),
             ),
         ]
+
+    # The field each constraint's error belongs next to (by its violation code), in forms and the API.
+    CONSTRAINT_FIELDS = {
+        "repeated_main_cause": "other_cause_1",
+        "repeated_other_cause": "other_cause_2",
+        "irrigated_beyond_arable": "irrigated_land",
+    }
+
+    def validate_constraints(self, exclude=None) -> None:
+        """The database's constraints (the one definition of these rules), reported on their fields."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors: dict[str, list[ValidationError]] = {}
+            for field, field_errors in exc.error_dict.items():
+                for error in field_errors:
+                    target = self.CONSTRAINT_FIELDS.get(error.code or "", field) if field == NON_FIELD_ERRORS else field
+                    errors.setdefault(target, []).append(error)
+            raise ValidationError(errors) from None
 
     def __str__(self) -> str:
         return self.number

@@ -201,3 +201,21 @@ def test_an_editor_without_view_sensitive_neither_sees_nor_changes_identifiers(c
     head.refresh_from_db()
     homes.a.refresh_from_db()
     assert (head.name, head.id_number, homes.a.phone) == ("改名", head.id_number, "13812345678")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"main_cause": "illness", "other_cause_1": "illness"}, "other_cause_1", "其他致贫原因不能与主要致贫原因相同"),
+        ({"arable_land": "1", "irrigated_land": "2"}, "irrigated_land", "有效灌溉面积不能大于耕地面积"),
+    ],
+)
+def test_the_models_constraints_show_their_message_next_to_their_field(client, tree, users, fields, field, message):
+    """The form and the API report the database constraints with the model's one message (§3.1)."""
+    login(client, users.clerk_a)
+    data = form_data(tree.village_a, [member_data(0)], **fields)
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'data-field-error="{field}"' in page and message in page
+    assert not Household.objects.exists()
