@@ -47,9 +47,6 @@ class Plan:
     villages: list[Village]
     township_ids: dict[int, int]  # township id -> county index
 
-    def village_by_code(self, code: str) -> Village:
-        return next(v for v in self.villages if v.code == code)
-
 
 def _place_name(rng: random.Random, used: set[str], suffix: str) -> str:
     for _attempt in range(50):

@@ -40,10 +40,6 @@ class PolicyParams:
     same_year_exit_forbidden: bool = False  # §5.2, optional provincial rule
     monitoring_notice_days: int = 5  # §7
 
-    @property
-    def is_default(self) -> bool:
-        return self.version == 0
-
 
 PARAM_FIELDS = [f.name for f in dataclasses.fields(PolicyParams) if f.name not in ("year", "version")]
 

@@ -53,13 +53,6 @@ def recompute_finish_task(run_id: int) -> None:
     recompute_finish(run_id=run_id)
 
 
-def recompute_enqueue(*, as_of: dt.date, user) -> None:
-    """Start a run on demand, after the current transaction commits (province staff's button)."""
-    transaction.on_commit(
-        lambda: nightly_recompute.delay(as_of.isoformat(), RunTrigger.ON_DEMAND, getattr(user, "pk", None))
-    )
-
-
 def _user(user_id: int):
     from django.contrib.auth import get_user_model
 

@@ -18,7 +18,7 @@ from households.selectors import household_list_for
 from .models import PolicyParameter, RecomputeRun, RunState
 from .policy import PARAM_FIELDS, default_parameters, parameters_for, policy_parameter_save
 from .rules.reads import changed_checks
-from .tasks import recompute_enqueue
+from .services import recompute_enqueue, recompute_running
 
 RUNS_SHOWN = 30
 
@@ -58,9 +58,7 @@ def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.may_start_run(request.user):
         raise Http404
     today = timezone.localdate()
-    # A second click while today's run is going would only race it; a crashed run is resumed by the
-    # nightly schedule or `manage.py recompute_eligibility`.
-    if RecomputeRun.objects.filter(as_of=today, state__in=(RunState.PENDING, RunState.RUNNING)).exists():
+    if recompute_running(as_of=today):
         messages.info(request, _("A recompute of today is already running."))
         return redirect("eligibility:runs")
     recompute_enqueue(as_of=today, user=request.user)

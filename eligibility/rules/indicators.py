@@ -22,7 +22,6 @@ from .regions import SampleRates, county_exit_failures, incidence, sample_rates,
 
 POOR = [str(s) for s in c.POOR_STATUSES]
 EXITED = [str(c.Status.EXITED), str(c.Status.EXITED_NO_POLICY)]
-LEVEL_DIGITS = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
 
 
 def ancestor_codes(code: str) -> list[str]:
