@@ -193,3 +193,24 @@ def test_the_checks_of_this_file_find_what_they_look_for(tmp_path):
     )
     assert len(_region_prefix_filters(sample)) == 2
     assert len(_role_comparisons(sample)) == 1
+
+
+# The specification and the style guide the project is built to, kept beside the repository
+# (docs/README.md says where).
+OUTSIDE_DOCUMENTS = {"domain.md", "style.md"}
+
+
+def test_every_referenced_document_exists():
+    """Comments, docstrings, templates and docs name documents of this repository that exist."""
+    import re
+
+    texts = [*modules(), *(ROOT / "docs").glob("*.md"), ROOT / "README.md", *(ROOT / "templates").rglob("*.html")]
+    texts += [p for p in (ROOT / "tests").rglob("*.py")] + [ROOT / "tests" / "README.md"]
+    missing = []
+    for path in texts:
+        for ref in re.findall(r"(?<![\w./-])((?:[\w-]+/)*[\w-]+\.md)\b", path.read_text(encoding="utf-8")):
+            if Path(ref).name in OUTSIDE_DOCUMENTS:
+                continue
+            if not any((base / ref).exists() for base in (ROOT, ROOT / "docs", path.parent)):
+                missing.append(f"{path.relative_to(ROOT)}: {ref}")
+    assert missing == []
