@@ -159,6 +159,19 @@ def may_view_sensitive(user: User) -> bool:
     return bool(user.is_authenticated and user.role in settings.SENSITIVE_ROLES)
 
 
+def may_view_health(user: User) -> bool:
+    """§9: health and disability facts (illness, disability, its category, grade and certificate, and what
+    is derived from them) are sensitive: a masked role sees neither the values nor a page, filter or
+    finding that would reveal them."""
+    return may_view_sensitive(user)
+
+
+def may_view_birth_date(user: User) -> bool:
+    """§9: the birth date with the county and the masked ID number (first four, last four) rebuilds the
+    whole ID number, so a masked role sees the age in years instead."""
+    return may_view_sensitive(user)
+
+
 def may_view_sensitive_in_admin(user: User) -> bool:
     """The Django admin also unmasks for superusers: they maintain the raw records."""
     return bool(user.is_superuser or may_view_sensitive(user))

@@ -19,8 +19,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import access
+from .forms import AdminLoginForm
 from .masking import MASKED, mask_id_number, mask_phone
 from .models import AuditAction, AuditLog, User
+
+# The admin's login is throttled like the login page (§9).
+admin.site.login_form = AdminLoginForm
 
 # The user of the current admin request, for display methods that only receive the object (thread-safe,
 # unlike an attribute on the shared ModelAdmin instance). Unset means: mask.

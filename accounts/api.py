@@ -7,12 +7,17 @@ from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from povertymgmt.api import PayloadTooLarge
+
+from . import throttle
+from .authentication import is_expired
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -39,11 +44,43 @@ class BoundedBodyMixin(_ViewBase):
         return super().handle_exception(exc)
 
 
+class ThrottledAuthTokenSerializer(AuthTokenSerializer):
+    """DRF's username and password check, throttled like the login page (accounts.throttle)."""
+
+    def validate(self, attrs):
+        request = self.context.get("request")
+        username = attrs.get("username") or ""
+        try:
+            throttle.guard(request, username)
+        except throttle.LoginLocked as locked:
+            refused = Throttled(detail=str(locked))  # the message names the wait already
+            refused.wait = locked.wait  # → Retry-After
+            raise refused from None
+        try:
+            attrs = super().validate(attrs)
+        except serializers.ValidationError:
+            if username and attrs.get("password") and not _password_was_right(attrs):
+                throttle.failed(request, username)
+            raise
+        throttle.succeeded(request, username)
+        return attrs
+
+
+def _password_was_right(attrs) -> bool:
+    """Whether a refusal was for an inactive account (the password matched) rather than a guess."""
+    from .models import User
+
+    user = User.objects.filter(username=attrs["username"]).first()
+    return user is not None and not user.is_active and user.check_password(attrs["password"])
+
+
 class TokenObtainView(BoundedBodyMixin, ObtainAuthToken):
-    """Exchange a username and password for the user's API token (sent as `Authorization: Token <key>`)."""
+    """Exchange a username and password for the user's API token (sent as `Authorization: Token <key>`).
+    The token lasts TOKEN_TTL_DAYS; once it has expired the exchange gives a new one."""
 
     # Open to anonymous clients, and free of the session's CSRF check: the password is the credential.
     authentication_classes: list = []
+    serializer_class = ThrottledAuthTokenSerializer
 
     @extend_schema(
         summary=_("Exchange a username and password for an API token"),
@@ -52,9 +89,17 @@ class TokenObtainView(BoundedBodyMixin, ObtainAuthToken):
             200: inline_serializer("TokenResponse", fields={"token": serializers.CharField()}),
             400: OpenApiResponse(description=_("Wrong username or password, or an inactive account")),
             413: OpenApiResponse(description=_("The request body is too large")),
+            429: OpenApiResponse(description=_("Too many failed attempts for this username or address")),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        if is_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})

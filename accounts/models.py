@@ -33,6 +33,20 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args, **kwargs):
+        # A new password revokes the user's API tokens (§9): a token must not outlive the password that
+        # obtained it. Compared with the stored hash, so every path that changes it is covered.
+        update_fields = kwargs.get("update_fields")
+        changed = False
+        if self.pk is not None and (update_fields is None or "password" in update_fields):
+            stored = type(self).objects.filter(pk=self.pk).values_list("password", flat=True).first()
+            changed = stored is not None and stored != self.password
+        super().save(*args, **kwargs)
+        if changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     # Templates ask these; the rules are in accounts.access.
     @property
     def can_view_sensitive(self) -> bool:
@@ -51,6 +65,7 @@ class AuditAction(models.TextChoices):
     VIEW_SENSITIVE = "view_sensitive", _("Viewed personal data")
     EXPORT = "export", _("Exported")
     CHANGE = "change", _("Changed")
+    LOGIN_LOCKED = "login_locked", _("Login locked after failed attempts")
 
 
 class AuditLogQuerySet(models.QuerySet):

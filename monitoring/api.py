@@ -16,7 +16,7 @@ from accounts.services import audit_record
 from accounts.typing import AuthenticatedRequest
 
 from .models import AlertCategory, AlertState, AlertTrigger, MonitoringAlert, QualityCode, QualityFinding
-from .selectors import alert_list_for, alert_page_rows, finding_list_for, finding_page_rows
+from .selectors import alert_list_for, alert_page_rows, finding_hides_health, finding_list_for, finding_page_rows
 
 REGION = OpenApiParameter("region", str, description=_("Region code (12 digits) inside the user's scope; 404 outside"))
 
@@ -40,6 +40,14 @@ class QualityFindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = QualityFinding
         fields = ["id", "as_of", "code", "kind", "severity", "household", "village", "member", "detail"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if finding_hides_health(instance, request.user if request is not None else None):
+            # §9: the kind (e.g. "healthy_no_labour") and its detail are a health fact about the member.
+            data["kind"], data["detail"] = "", {}
+        return data
 
 
 class AlertTriggerSerializer(serializers.ModelSerializer):

@@ -14,6 +14,18 @@ from villages.models import PREFIX_LENGTH, Level, Region
 
 from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, QualityRun
 
+# Findings whose kind itself is a health or disability fact: a named member is healthy (DQ07), or no
+# current member is ill or disabled (DQ05). Roles that may not see health data see neither the kind nor
+# its detail (§9).
+HEALTH_FINDING_KINDS = frozenset({("DQ05", "illness"), ("DQ05", "disability"), ("DQ07", "healthy_no_labour")})
+
+
+def finding_hides_health(finding: QualityFinding, user: User | None) -> bool:
+    """Whether the finding's kind and detail are withheld from the user (no user: withheld)."""
+    if (str(finding.code), finding.kind) not in HEALTH_FINDING_KINDS:
+        return False
+    return user is None or not access.may_view_health(user)
+
 
 def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     """Limit rows carrying county and village columns to a region's subtree (indexed columns first)."""

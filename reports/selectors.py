@@ -67,7 +67,7 @@ def table_context(user: User, table: Table, params: Mapping[str, str]) -> tuple[
     region = report_region(user, params.get("region"))
     dates = snapshot_dates()
     as_of, explicit, as_of_error = resolve_as_of(params.get("as_of"), dates)
-    form = filter_form_class(table)(data={k: v for k, v in params.items() if v != ""} or None)
+    form = filter_form_class(table, user)(data={k: v for k, v in params.items() if v != ""} or None)
     errors = [as_of_error] if as_of_error else []
     filters = {}
     if form.is_bound:

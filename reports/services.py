@@ -91,7 +91,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     if job.state == ExportState.DONE:
         return job
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.RUNNING)
-    table = table_get(job.table)
+    table = table_get(job.table, job.user)
     fd, tmp = tempfile.mkstemp(suffix=f".{job.format}")
     os.close(fd)
     try:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.access import regions_for, visible_ancestors
+from accounts.models import User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.pagination import page_of
@@ -26,7 +27,7 @@ from villages.models import AnnualTarget, Level
 
 from . import exporters, selectors, services
 from .models import ExportFormat, ExportJob, ExportState
-from .tables import REGISTRY, has_personal_columns, headers, row_count, rows_queryset, table_get
+from .tables import REGISTRY, has_personal_columns, headers, row_count, rows_queryset, table_get, tables_for
 
 PAGE_SIZE = 50
 
@@ -65,7 +66,7 @@ def dashboard(request: AuthenticatedHttpRequest, code: str | None = None) -> Htt
             "chart_data": selectors.dashboard_json(data, region) | {"labels": _chart_labels()},
             "can_edit_targets": access.may_set_targets(request.user, region) and region.level != Level.VILLAGE,
             "map_level": region.level if region.level in (Level.PROVINCE, Level.CITY) else "",
-            "tables": _table_groups(),
+            "tables": _table_groups(request.user),
         },
     )
 
@@ -83,9 +84,9 @@ def _chart_labels() -> dict[str, str]:
     }
 
 
-def _table_groups() -> list[tuple[str, list]]:
+def _table_groups(user: User) -> list[tuple[str, list]]:
     groups: dict[str, list] = {}
-    for table in REGISTRY.values():
+    for table in tables_for(user):
         groups.setdefault(str(table.group), []).append(table)
     return list(groups.items())
 
@@ -93,13 +94,13 @@ def _table_groups() -> list[tuple[str, list]]:
 @login_required
 def table_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = selectors.report_region(request.user, request.GET.get("region"))
-    return render(request, "reports/table_index.html", {"region": region, "groups": _table_groups()})
+    return render(request, "reports/table_index.html", {"region": region, "groups": _table_groups(request.user)})
 
 
 @login_required
 def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One standard table with its filters and export buttons; the rows are the export's rows."""
-    table = table_get(key)
+    table = table_get(key, request.user)
     ctx, form, errors, dates = selectors.table_context(request.user, table, request.GET)
     ctx.paged = True
     for error in errors:
@@ -139,7 +140,7 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 @require_POST
 def export_start(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBase:
     """Small exports stream at once; large ones become a background job with a progress bar (§12)."""
-    table = table_get(key)
+    table = table_get(key, request.user)
     fmt = request.POST.get("format", "")
     if fmt not in ExportFormat.values:
         raise Http404

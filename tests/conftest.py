@@ -75,6 +75,15 @@ def _tasks_in_process(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
+@pytest.fixture(autouse=True)
+def _login_throttle_per_test(monkeypatch):
+    """Each test counts failed logins afresh (accounts.throttle): its own cache key prefix rather than a
+    cache.clear(), which in the CI pass with REDIS_URL would also flush the Celery broker's queues."""
+    import uuid
+
+    monkeypatch.setattr("accounts.throttle._PREFIX", f"login-throttle-test-{uuid.uuid4().hex}")
+
+
 def pytest_configure(config):
     from django.conf import settings
 

@@ -3,6 +3,7 @@ with a SHA-256 of its canonical encoding, verified on every view and by `verify_
 masked per §9, printed as HTML and PDF."""
 
 import base64
+import datetime as dt
 import hashlib
 import json
 
@@ -12,9 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import access
 from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from eligibility.policy import parameters_for
+from households.idnumber import age_on
 from households.income import per_capita
 from households.models import Income
 
@@ -66,6 +69,8 @@ INCOME_FIELDS = [
     "net",
 ]
 SENSITIVE_MEMBER = ("has_chronic_disease", "has_serious_illness", "is_disabled")
+# What the exit test's medical criterion looked at that counts ill people: a health fact (§9).
+SENSITIVE_CRITERION_VALUES = {"medical": ("sick_without_critical",)}
 
 
 def canonical(content: dict) -> dict:
@@ -199,18 +204,52 @@ def dossier_verify(dossier: Dossier) -> bool:
     return content_hash(dossier.content) == dossier.sha256
 
 
+def _age_day(content: dict) -> dt.date:
+    """The day ages are counted to: the sealing day of a sealed dossier, else today."""
+    sealed_at = (content.get("sealed") or {}).get("at") or ""
+    try:
+        return dt.date.fromisoformat(sealed_at[:10])
+    except ValueError:
+        return timezone.localdate()
+
+
+def _mask_criteria(snapshot: dict) -> None:
+    """A failed medical criterion says why (someone ill without insurance): all its values and the
+    reason are hidden; passed or not, the count of ill members is."""
+    for code, keys in SENSITIVE_CRITERION_VALUES.items():
+        crit = (snapshot.get("criteria") or {}).get(code)
+        if not crit:
+            continue
+        values = crit.get("values") or {}
+        if crit.get("passed") is False:
+            crit["values"] = dict.fromkeys(values, MASKED)
+            crit["reason"] = "failed"
+        else:
+            crit["values"] = {k: MASKED if k in keys else v for k, v in values.items()}
+
+
 def masked(content: dict, user: User) -> dict:
-    """§9: identifiers and health details hidden from roles without view-sensitive."""
-    if user.can_view_sensitive:
+    """§9: identifiers and health details hidden from roles without view-sensitive; the birth date (which
+    with the masked ID number rebuilds it) becomes the age in years."""
+    if access.may_view_sensitive(user):
         return content
     out = json.loads(json.dumps(content))
     hh = out.get("household", {})
     hh["phone"] = mask_phone(hh.get("phone") or "")
     hh["bank_account"] = mask_bank_account(hh.get("bank_account") or "")
+    day = _age_day(content)
     for m in out.get("members", []):
         m["id_number"] = mask_id_number(m.get("id_number") or "")
-        for f in SENSITIVE_MEMBER:
-            m[f] = MASKED
+        if not access.may_view_birth_date(user):
+            born = m.pop("birth_date", None)
+            m["age"] = age_on(dt.date.fromisoformat(born), day) if born else None
+        if not access.may_view_health(user):
+            for f in SENSITIVE_MEMBER:
+                m[f] = MASKED
+    if not access.may_view_health(user):
+        for snapshot in (out.get("eligibility") or {}).values():
+            if isinstance(snapshot, dict):
+                _mask_criteria(snapshot)
     return out
 
 
@@ -257,6 +296,7 @@ def dossier_context(case: Case, user: User, *, embed: bool = False) -> dict:
         "valid": valid,
         "criteria": criteria,
         "images": evidence_images(case, embed=embed),
+        "birth_dates_shown": access.may_view_birth_date(user),
     }
 
 

@@ -3,9 +3,12 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import masking
+
+from ..idnumber import age_on
 
 register = template.Library()
 
@@ -34,6 +37,12 @@ def bank_account(value: str, user) -> str:
 def sensitive(value, user):
     """Health and disability details: shown only to roles that may see them."""
     return value if _may_see(user) else masking.MASKED
+
+
+@register.filter
+def age(birth_date) -> int | None:
+    """{{ member.birth_date|age }}: whole years today, shown to masked roles instead of the birth date (§9)."""
+    return None if birth_date is None else age_on(birth_date, timezone.localdate())
 
 
 @register.filter

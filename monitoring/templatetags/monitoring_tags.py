@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from households import choices as c
 
+from ..selectors import finding_hides_health
+
 register = template.Library()
 
 FINDING_MESSAGES = {
@@ -89,8 +91,15 @@ def _label(name: str, value):
     return value
 
 
+# What a role that may not see health data reads for a finding whose kind is a health fact (§9).
+HEALTH_HIDDEN_MESSAGE = _("An inconsistency in health-related data; only roles that may see health data see it.")
+
+
 @register.filter
-def finding_message(finding) -> str:
+def finding_message(finding, user=None) -> str:
+    """{{ finding|finding_message:user }}: the finding in words, neutral when it reveals health (§9)."""
+    if finding_hides_health(finding, user):
+        return str(HEALTH_HIDDEN_MESSAGE)
     template_text = FINDING_MESSAGES.get((finding.code, finding.kind))
     if template_text is None:
         return finding.get_code_display()

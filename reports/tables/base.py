@@ -20,17 +20,19 @@ from django.db.models import (
     Expression,
     F,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.expressions import Col, Combinable
-from django.db.models.functions import Concat, Left, Length, NullIf, Repeat, Replace, Right
+from django.db.models.functions import Cast, Concat, ExtractYear, Left, Length, NullIf, Repeat, Replace, Right
 from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from accounts.masking import MASKED
@@ -39,6 +41,7 @@ from povertymgmt.spreadsheet import guard_expr
 from villages.models import Region
 
 TEXT, NUMBER, DATE, CHOICE, BOOL = "text", "number", "date", "choice", "bool"
+AGE = "age"  # whole years on the report date, computed from a birth date: shown to masked roles instead
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,9 @@ class Column:
     path: str
     kind: str = TEXT
     choices: Sequence[tuple[Any, Any]] = ()
-    # "", "id" (ID and certificate numbers), "phone", "bank", "sensitive" (health and disability details).
+    # "", "id" (ID and certificate numbers), "phone", "bank", "sensitive" (health and disability details),
+    # "birth" (a birth date: with the masked ID number it rebuilds the whole number, so masked roles see the
+    # age in years instead).
     mask: str = ""
 
 
@@ -57,6 +62,8 @@ class Filter:
     name: str
     field: Callable[[], forms.Field]
     apply: Callable[[QuerySet, Any], QuerySet]
+    # As Column.mask: a filter on a hidden value would reveal it (?grade=2), so it is ignored and not offered.
+    mask: str = ""
 
 
 @dataclass
@@ -90,9 +97,23 @@ class Table:
     filters: Sequence[Filter] = ()
     description: Promise | str = ""
     group: Promise | str = ""
+    # A table whose very rows are a health or disability fact (the disabled people's ledger): only for roles
+    # that may see health data; to others it does not exist (§9).
+    health: bool = False
 
     def columns_for(self, ctx: Context) -> Sequence[Column]:
-        return self.columns(ctx) if callable(self.columns) else self.columns
+        columns = self.columns(ctx) if callable(self.columns) else self.columns
+        if access.may_view_birth_date(ctx.user):
+            return columns
+        return [
+            replace(c, key="age", header=AGE_HEADER, kind=AGE, mask="") if c.mask == "birth" else c for c in columns
+        ]
+
+    def visible_to(self, user: User) -> bool:
+        return not self.health or access.may_view_health(user)
+
+
+AGE_HEADER = gettext_lazy("Age")
 
 
 REGISTRY: dict[str, Table] = {}
@@ -175,6 +196,15 @@ def labels(path: str, choices: Sequence[tuple[Any, Any]]) -> Expression:
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
+def age_expr(path: str, day: dt.date) -> Expression:
+    """Whole years from the date at `path` to `day` (households.idnumber.age_on, in SQL)."""
+    not_yet = Q(**{f"{path}__month__gt": day.month}) | Q(**{f"{path}__month": day.month, f"{path}__day__gt": day.day})
+    # Cast: PostgreSQL's EXTRACT gives a numeric, and an age is a whole number in every format.
+    return Cast(
+        Value(day.year) - ExtractYear(path) - Case(When(not_yet, then=Value(1)), default=Value(0)), IntegerField()
+    )
+
+
 def column_expression(col: Column, *, sensitive_ok: bool) -> Combinable:
     if col.mask == "sensitive" and not sensitive_ok:
         return Value(MASKED, output_field=CharField())
@@ -206,8 +236,25 @@ class ByColumns(Func):
         return [e for e in self.flatten() if isinstance(e, Col)]
 
 
+def hidden(mask: str, user: User) -> bool:
+    """Whether a value of this mask kind is withheld from the user altogether (not just shortened)."""
+    if mask == "sensitive":
+        return not access.may_view_health(user)
+    if mask == "birth":
+        return not access.may_view_birth_date(user)
+    return False
+
+
+def filters_for(table: Table, user: User) -> list[Filter]:
+    """The table's filters the user may use: none on a hidden value, declared on the filter or on the
+    column of the same key (a filter on a masked column would reveal what the column hides)."""
+    static = table.columns if not callable(table.columns) else ()
+    masks = {c.key: c.mask for c in static}
+    return [f for f in table.filters if not hidden(f.mask or masks.get(f.name, ""), user)]
+
+
 def apply_filters(table: Table, qs: QuerySet, ctx: Context) -> QuerySet:
-    for flt in table.filters:
+    for flt in filters_for(table, ctx.user):
         value = ctx.filters.get(flt.name)
         if value not in (None, "", []):
             qs = flt.apply(qs, value)
@@ -224,6 +271,8 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
         **{
             n: F(c.path)
             if c.kind in (NUMBER, DATE)
+            else age_expr(c.path, ctx.day)
+            if c.kind == AGE
             else ByColumns(column_expression(c, sensitive_ok=sensitive_ok), output_field=CharField())
             for n, c in zip(names, columns, strict=True)
         }
@@ -244,9 +293,11 @@ def has_personal_columns(table: Table, ctx: Context) -> bool:
     return any(c.mask for c in table.columns_for(ctx))
 
 
-def filter_form_class(table: Table) -> type[forms.Form]:
-    """A form of the table's filters plus the year (every table has a report period)."""
-    fields: dict[str, forms.Field] = {flt.name: flt.field() for flt in table.filters}
+def filter_form_class(table: Table, user: User | None = None) -> type[forms.Form]:
+    """A form of the table's filters (those the user may use, when given) plus the year (every table has a
+    report period)."""
+    shown = table.filters if user is None else filters_for(table, user)
+    fields: dict[str, forms.Field] = {flt.name: flt.field() for flt in shown}
     return type(f"{table.key.title()}Filters", (forms.Form,), fields)
 
 
@@ -262,9 +313,9 @@ def choice_field(label, choices) -> Callable[[], forms.Field]:
     )
 
 
-def choice_filter(name: str, label, choices, lookup: str) -> Filter:
+def choice_filter(name: str, label, choices, lookup: str, *, mask: str = "") -> Filter:
     """A drop-down filter on one field: the rows whose `lookup` equals the value chosen."""
-    return Filter(name, choice_field(label, choices), lambda qs, v: qs.filter(**{lookup: v}))
+    return Filter(name, choice_field(label, choices), lambda qs, v: qs.filter(**{lookup: v}), mask=mask)
 
 
 def year_field(label) -> Callable[[], forms.Field]:

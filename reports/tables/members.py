@@ -39,7 +39,7 @@ PERSON = [
     Column("name", _("Name"), "name"),
     Column("id_number", _("ID number"), "id_number", mask="id"),
     Column("sex", _("Sex"), "sex", CHOICE, c.Sex.choices),
-    Column("birth_date", _("Birth date"), "birth_date", DATE),
+    Column("birth_date", _("Birth date"), "birth_date", DATE, mask="birth"),
     Column("relationship", _("Relationship to head"), "relationship", CHOICE, c.Relationship.choices),
 ]
 HOUSEHOLD_STATUS = Column("status", _("Household status"), "household__status", CHOICE, c.Status.choices)
@@ -128,6 +128,8 @@ register(
         title=_("Disabled poor people"),
         group=_("Ledgers"),
         description=_("Current disabled members of registered households (policy part 7)."),
+        # Every row says that a named person is disabled: a health fact (§9).
+        health=True,
         build=lambda ctx: members(ctx).filter(is_disabled=True),
         columns=[
             *PERSON,
@@ -148,7 +150,9 @@ register(
         ],
         order_by=ORDER,
         filters=(
-            choice_filter("grade", _("Disability grade"), c.DisabilityGrade.choices, "disability_grade"),
+            choice_filter(
+                "grade", _("Disability grade"), c.DisabilityGrade.choices, "disability_grade", mask="sensitive"
+            ),
             choice_filter("status", _("Household status"), c.Status.choices, "household__status"),
         ),
     )
