@@ -66,6 +66,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     CHANGE = "change", _("Changed")
     LOGIN_LOCKED = "login_locked", _("Login locked after failed attempts")
+    DOWNLOAD = "download", _("Downloaded a file")
 
 
 class AuditLogQuerySet(models.QuerySet):

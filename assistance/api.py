@@ -1,6 +1,7 @@
 """Assistance endpoints of /api/v1/ (§4, §13): scoped by households.selectors; list, read and create."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -74,7 +75,10 @@ class VisitSerializer(ScopedHouseholdMixin, serializers.ModelSerializer):
         read_only_fields = ["helper", "visitor"]
 
     def get_photos(self, obj) -> list[str]:
-        return [p.file.url for p in obj.photos.all()]
+        # The scoped, audited view: nothing under MEDIA_ROOT has a public URL (§9).
+        request = self.context.get("request")
+        urls = [reverse("assistance:visit_photo", args=[p.pk]) for p in obj.photos.all()]
+        return [request.build_absolute_uri(u) for u in urls] if request is not None else urls
 
 
 class CreateListRetrieve(

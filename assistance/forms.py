@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from povertymgmt.dates import policy_date_validator
 from povertymgmt.forms import styled
 
 from .models import AssistanceRecord, SmallLoan
@@ -50,7 +51,9 @@ class SmallLoanForm(forms.ModelForm):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE, initial=timezone.localdate)
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=DATE, initial=timezone.localdate, validators=[policy_date_validator]
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
     photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_photo])
 

@@ -1,6 +1,7 @@
 """Assistance received by households (§4): records, small poverty loans, visits."""
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from povertymgmt.dates import policy_date_validator, policy_due_date_validator
+from povertymgmt.files import PrivateUploadTo
 from povertymgmt.models import TimeStampedModel
 from projects.choices import AssistanceCategory
 
@@ -43,7 +46,7 @@ class AssistanceRecord(TimeStampedModel):
         related_name="assistance",
     )
     category = models.CharField(_("category"), max_length=20, choices=AssistanceCategory.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[policy_date_validator])
     content = models.CharField(_("content"), max_length=500)
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[not_negative]
@@ -114,10 +117,10 @@ class SmallLoan(TimeStampedModel):
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
-    issued_on = models.DateField(_("issued on"))
-    due_on = models.DateField(_("due on"))
-    extended_to = models.DateField(_("extended to"), null=True, blank=True)
-    repaid_on = models.DateField(_("repaid on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), validators=[policy_date_validator])
+    due_on = models.DateField(_("due on"), validators=[policy_due_date_validator])
+    extended_to = models.DateField(_("extended to"), null=True, blank=True, validators=[policy_due_date_validator])
+    repaid_on = models.DateField(_("repaid on"), null=True, blank=True, validators=[policy_date_validator])
 
     class Meta:
         verbose_name = _("small poverty loan")
@@ -174,7 +177,7 @@ class Visit(TimeStampedModel):
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("visitor"), on_delete=models.PROTECT, null=True, related_name="+"
     )
-    visited_on = models.DateField(_("visited on"))
+    visited_on = models.DateField(_("visited on"), validators=[policy_date_validator])
     findings = models.TextField(_("findings"))
 
     class Meta:
@@ -189,7 +192,7 @@ class Visit(TimeStampedModel):
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("photo"), upload_to="visits/%Y/%m/", validators=[validate_photo])
+    file = models.FileField(_("photo"), upload_to=PrivateUploadTo("visits"), validators=[validate_photo])
 
     class Meta:
         verbose_name = _("visit photo")
@@ -198,3 +201,8 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+    @property
+    def extension(self) -> str:
+        """The stored file's extension (".jpg"): photos are served under a name of their own (§9)."""
+        return os.path.splitext(self.file.name)[1].lower()

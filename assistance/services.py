@@ -12,6 +12,7 @@ from accounts import access
 from accounts.models import User
 from households.models import Household, Member
 from households.selectors import household_list_for
+from povertymgmt.dates import check_policy_dates
 from povertymgmt.errors import invalid
 
 from .models import AssistanceRecord, SmallLoan, Visit, VisitPhoto
@@ -62,6 +63,7 @@ def visit_create(
     _require(user, household, None)
     if visited_on > timezone.localdate():
         raise invalid("visited_on", _("A visit cannot be in the future."))
+    check_policy_dates(visited_on=visited_on)
     if not (findings or "").strip():
         raise invalid("findings", _("Write down what you found."), "required")
     helper = getattr(user, "helper_profile", None)

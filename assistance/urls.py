@@ -10,4 +10,5 @@ urlpatterns = [
     path("households/<str:number>/loans/new/", views.loan_create, name="loan_create"),
     path("households/<str:number>/visits/new/", views.visit_new, name="visit_create"),
     path("followup/<str:code>/", views.followup, name="followup"),
+    path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
 ]

@@ -3,20 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import region_for, visible_ancestors
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
 from povertymgmt.errors import apply_errors
+from povertymgmt.files import serve_file
 from povertymgmt.pagination import page_of
 from projects.selectors import project_list_for
 from villages.models import Level
 
 from .forms import AssistanceRecordForm, FollowupForm, SmallLoanForm, VisitForm
-from .models import visit_overdue_days
+from .models import VisitPhoto, visit_overdue_days
 from .selectors import assistance_list_for, followup_list, visit_list_for
 from .services import assistance_record_create, can_record_assistance, small_loan_save, visit_create
 
@@ -129,3 +132,17 @@ def followup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "breadcrumb": visible_ancestors(request.user, village),
         },
     )
+
+
+@login_required
+def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """A visit's photo (§4, §9): only through a visit of a household the user sees (404 outside), audited."""
+    photo = get_object_or_404(VisitPhoto.objects.filter(visit__in=visit_list_for(request.user)), pk=pk)
+    audit_record(
+        user=request.user,
+        action=AuditAction.DOWNLOAD,
+        object_type="visit_photo",
+        object_id=photo.pk,
+        visit=photo.visit_id,
+    )
+    return serve_file(photo.file, filename=f"visit_{photo.visit_id}_{photo.pk}{photo.extension}", as_attachment=False)

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
+from povertymgmt.tasks import Enqueued, enqueue
 
 from .models import RecomputeRun, RunState, RunTrigger
 from .tasks import nightly_recompute
@@ -16,6 +18,18 @@ def recompute_running(*, as_of: dt.date) -> bool:
     return RecomputeRun.objects.filter(as_of=as_of, state__in=(RunState.PENDING, RunState.RUNNING)).exists()
 
 
-def recompute_enqueue(*, as_of: dt.date, user: User) -> None:
-    """Start a run on demand (province staff's button), enqueued after the transaction commits."""
-    transaction.on_commit(lambda: nightly_recompute.delay(as_of.isoformat(), RunTrigger.ON_DEMAND, user.pk))
+def recompute_enqueue(*, as_of: dt.date, user: User) -> Enqueued:
+    """Start a run on demand (province staff's button), enqueued after the transaction commits.
+
+    If the task cannot be queued (broker down) the run is recorded as failed with the reason, so the
+    runs page shows it; its counties stay to do, and the next start (or the nightly schedule) resumes it."""
+
+    def not_queued(message: str) -> None:
+        from .rules.run import recompute_start
+
+        with transaction.atomic():
+            run = recompute_start(as_of=as_of, trigger=RunTrigger.ON_DEMAND, user=user)
+            run.state, run.error, run.finished_at = RunState.FAILED, message, timezone.now()
+            run.save(update_fields=["state", "error", "finished_at"])
+
+    return enqueue(nightly_recompute, as_of.isoformat(), RunTrigger.ON_DEMAND, user.pk, on_failure=not_queued)

@@ -61,8 +61,11 @@ def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if recompute_running(as_of=today):
         messages.info(request, _("A recompute of today is already running."))
         return redirect("eligibility:runs")
-    recompute_enqueue(as_of=today, user=request.user)
-    messages.success(request, _("The recompute has been started; progress appears below."))
+    queued = recompute_enqueue(as_of=today, user=request.user)
+    if queued and queued.error:
+        messages.error(request, queued.error)
+    else:
+        messages.success(request, _("The recompute has been started; progress appears below."))
     return redirect("eligibility:runs")
 
 

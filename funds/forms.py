@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Member
+from povertymgmt.dates import policy_date_validator, policy_year_validator
 from povertymgmt.forms import styled
 from projects.choices import AssistanceCategory, FundSource
 from projects.models import Project
@@ -24,8 +25,8 @@ class AllocationForm(forms.Form):
     county = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none())  # set by __init__
     document_number = forms.CharField(label=_("Document number"), max_length=100)
     amount = _amount()
-    date = forms.DateField(label=_("Date"), widget=DATE)
-    year = forms.IntegerField(label=_("Fund year"), required=False, min_value=2013, max_value=2100)
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[policy_date_validator])
+    year = forms.IntegerField(label=_("Fund year"), required=False, validators=[policy_year_validator])
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, counties, **kwargs):
@@ -40,7 +41,7 @@ class ArrangementForm(forms.Form):
     allocation = forms.ModelChoiceField(label=_("Allocation"), queryset=Allocation.objects.none())  # set by __init__
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())  # set by __init__
     amount = _amount()
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[policy_date_validator])
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -62,7 +63,7 @@ class DisbursementForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *AssistanceCategory.choices], required=False)
     amount = _amount()
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[policy_date_validator])
     voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=100)
     record_assistance = forms.BooleanField(
         label=_("Also record the assistance on the household's page"), required=False, initial=True

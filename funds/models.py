@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
+from povertymgmt.dates import policy_date_validator, policy_year_validator
 from projects.choices import AssistanceCategory, FundSource
 
 from .choices import EntryKind, Payee
@@ -44,7 +45,7 @@ class LedgerEntry(models.Model):
         output_field=models.DecimalField(max_digits=14, decimal_places=2),
         db_persist=True,
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[policy_date_validator])
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -88,7 +89,7 @@ class Allocation(LedgerEntry):
         "villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="fund_allocations"
     )
     document_number = models.CharField(_("document number"), max_length=100)
-    year = models.PositiveSmallIntegerField(_("fund year"))
+    year = models.PositiveSmallIntegerField(_("fund year"), validators=[policy_year_validator])
     reverses = models.OneToOneField(
         "self", verbose_name=_("reverses"), on_delete=models.PROTECT, null=True, blank=True, related_name="reversal"
     )

@@ -16,6 +16,7 @@ from accounts.services import audit_record
 from assistance.models import AssistanceRecord
 from households import choices as hc
 from households.models import Household, Member
+from povertymgmt.dates import check_policy_dates
 from povertymgmt.errors import invalid
 from projects.choices import AssistanceCategory, FundSource, ProjectStatus
 from projects.models import Project
@@ -82,6 +83,7 @@ def allocation_create(
         raise invalid("source", _("Choose a fund source."))
     if not (document_number or "").strip():
         raise invalid("document_number", _("Enter the document number."), "required")
+    check_policy_dates(date=date, year=year or date.year)
     return Allocation.objects.create(
         source=source,
         county=county,
@@ -131,6 +133,7 @@ def arrangement_create(
     """Arrange allocated funds of a county to one of its projects; arranged ≤ allocated (§11)."""
     project_require_manager(user, allocation.county)
     amount = money(amount)
+    check_policy_dates(date=date)
     parent = _lock(Allocation, allocation.pk)
     _require_original(parent)
     project = Project.objects.get(pk=project.pk)  # its current status, not the caller's copy
@@ -238,6 +241,7 @@ def disbursement_create(
     A household payment may also record the assistance the household received (§4)."""
     project_require_manager(user, arrangement.allocation.county)
     amount = money(amount)
+    check_policy_dates(date=date)
     parent = _lock(Arrangement, arrangement.pk)
     _require_original(parent)
     flags: list[str] = []

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import regions_for
 from accounts.models import User
+from povertymgmt.dates import policy_date_validator
 from villages.models import Level, Region
 
 from . import choices as c
@@ -339,7 +340,9 @@ class MemberChangeForm(forms.Form):
             )
         ],
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), validators=[policy_date_validator]
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

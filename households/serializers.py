@@ -284,6 +284,17 @@ def new_member_errors(item: dict) -> dict:
     return {name: [_("This field is required.")] for name in required if not item.get(name)}
 
 
+def _new_number_errors(number: str, village: Region) -> dict:
+    """A number given for a new household must be one of its own village (village code + sequence, §3.1):
+    so the "already used" answer can only concern a household of the user's own village, and a number of
+    another county gets the same answer whether it exists or not (§1, no existence answer across scopes)."""
+    if not number.startswith(village.code):
+        return {"number": [_("A household number starts with the code of its village.")]}
+    if Household.objects.filter(number=number).exists():
+        return {"number": [_("Household number %(number)s is already used.") % {"number": number}]}
+    return {}
+
+
 class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
     """A registered household (§3.1) with its members, the current-year income and the latest assessment."""
 
@@ -315,7 +326,9 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
         model = Household
         exclude = ["id", "created_by"]
         read_only_fields = ["status", "exit_year", "return_year", "return_reason", "created_at", "updated_at"]
-        extra_kwargs = {"number": {"required": False}}
+        # No UniqueValidator: it would answer "exists" for a number of another county (§1); `validate`
+        # checks the number within the household's own village instead.
+        extra_kwargs = {"number": {"required": False, "validators": []}}
 
     # --- reading ---
 
@@ -353,6 +366,8 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
             candidate.validate_constraints()
         except DjangoValidationError as exc:
             errors.update(exc.message_dict)
+        if self.instance is None and attrs.get("number") and attrs.get("village") is not None:
+            errors.update(_new_number_errors(attrs["number"], attrs["village"]))
         if self.instance is None:
             members = attrs.get("members") or []
             if not members:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from povertymgmt.dates import check_policy_dates
 from villages.models import Level, Region
 
 from . import choices as c
@@ -155,6 +156,7 @@ def member_change_record(*, user: User, member: Member, kind: str, date: dt.date
     member = Member.objects.select_for_update().get(pk=member.pk)
     if date > timezone.localdate():
         raise ValidationError(_("The date of a change cannot be in the future."))
+    check_policy_dates(date=date)
     departure = c.DEPARTING_EVENTS.get(c.MemberEventKind(kind))
     if departure is not None:
         if member.departure:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from povertymgmt.files import PrivateUploadTo
 from povertymgmt.models import TimeStampedModel
 
 
@@ -25,7 +26,7 @@ class ImportJob(TimeStampedModel):
     """One uploaded household file: its dry run, its report and the result of the import (§13)."""
 
     scope = models.ForeignKey("villages.Region", verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("imports"))
     original_name = models.CharField(_("file name"), max_length=200)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     state = models.CharField(_("state"), max_length=12, choices=JobState.choices, default=JobState.PENDING)

@@ -1,5 +1,6 @@
 """Writes of the imports app (§13): upload, dry run, commit of household files; department rosters."""
 
+import datetime as dt
 import json
 import logging
 import os
@@ -13,13 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from povertymgmt.tasks import enqueue
 
-from .models import ImportIssue, ImportJob, JobState
+from .models import RUNNING_STATES, ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
 from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
 from .writer import Numbering, prepare_batch, prerender, reason_for, write_batch
@@ -38,10 +40,14 @@ def can_import(user: User) -> bool:
     return access.may_import(user)
 
 
-def stage_path(job: ImportJob) -> Path:
+def stage_path_folder() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports" / "staging"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"job_{job.pk}.sqlite"
+    return folder
+
+
+def stage_path(job: ImportJob) -> Path:
+    return stage_path_folder() / f"job_{job.pk}.sqlite"
 
 
 def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
@@ -56,7 +62,12 @@ def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
     )
     job.file.save(f"import_{user.pk}.xlsx", upload, save=False)
     job.save()
-    transaction.on_commit(lambda: import_validate.delay(job.pk))
+
+    def not_queued(message: str) -> None:  # the user uploads the file again to retry
+        job.state, job.message = JobState.FAILED, message[:500]
+        ImportJob.objects.filter(pk=job.pk).update(state=job.state, message=job.message)
+
+    enqueue(import_validate, job.pk, on_failure=not_queued)
     return job
 
 
@@ -74,9 +85,15 @@ def import_job_commit(*, user: User, job: ImportJob, valid_only: bool) -> Import
             )
         if job.households_valid == 0:
             raise ValidationError(_("No household of this file is valid."))
-        job.state, job.valid_only, job.rows_done = JobState.COMMITTING, valid_only, 0
-        job.save(update_fields=["state", "valid_only", "rows_done", "updated_at"])
-    transaction.on_commit(lambda: import_commit.delay(job.pk))
+        job.state, job.valid_only, job.rows_done, job.message = JobState.COMMITTING, valid_only, 0, ""
+        job.save(update_fields=["state", "valid_only", "rows_done", "message", "updated_at"])
+
+    def not_queued(message: str) -> None:
+        # Back to checked, with the reason: nothing was written, the user may press import again.
+        job.state, job.message = JobState.VALIDATED, message[:500]
+        ImportJob.objects.filter(pk=job.pk).update(state=job.state, message=job.message)
+
+    enqueue(import_commit, job.pk, on_failure=not_queued)
     return job
 
 
@@ -103,6 +120,31 @@ def _every_second(job: ImportJob):
 
 def _fail(job: ImportJob, message: str) -> None:
     _progress(job, JobState.FAILED, message=message[:500])
+    # The staging database holds every member row of the file unmasked: it goes as soon as the job ends.
+    stage_path(job).unlink(missing_ok=True)
+
+
+STAGING_KEEP = dt.timedelta(days=1)
+
+
+def import_staging_clean(*, now: dt.datetime | None = None) -> int:
+    """The daily clean-up (§9, §13): delete the staging databases left a day after their job last moved
+    (checked and never imported, or orphaned by a crash), and any staging file without a job. A running
+    job keeps its file. The uploaded workbook stays (the annotated copy is built from it, and a commit
+    re-stages from it). Returns the number of files deleted."""
+    cutoff = (now or timezone.now()) - STAGING_KEEP
+    folder = stage_path_folder()
+    running = set(ImportJob.objects.filter(state__in=RUNNING_STATES).values_list("pk", flat=True))
+    deleted = 0
+    for path in folder.glob("job_*.sqlite*"):
+        job_id = path.name.removeprefix("job_").split(".", 1)[0]
+        if job_id.isdigit() and int(job_id) in running:
+            continue
+        if dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) >= cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        deleted += 1
+    return deleted
 
 
 def _layout(db) -> Layout:

@@ -15,3 +15,11 @@ def import_commit(job_id: int) -> None:
     from .services import import_job_run_commit
 
     import_job_run_commit(job_id=job_id)
+
+
+@shared_task(name="imports.tasks.staging_clean")
+def staging_clean() -> int:
+    """Daily (settings.CELERY_BEAT_SCHEDULE): staging databases of jobs that ended or stalled a day ago."""
+    from .services import import_staging_clean
+
+    return import_staging_clean()

@@ -17,6 +17,7 @@ from accounts.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import CommitForm, ImportUploadForm, RosterUploadForm
+from .models import JobState
 from .rosters import roster_apply, roster_create
 from .xlsx.annotate import annotated_copy
 from .xlsx.template import build_template
@@ -36,6 +37,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        if job.state == JobState.FAILED:  # not queued: the job page shows the reason
+            messages.error(request, job.message)
         return redirect("imports:job", pk=job.pk)
     jobs = selectors.import_job_list_for(request.user)[:20]
     return render(request, "imports/job_list.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
@@ -83,9 +86,14 @@ def job_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CommitForm(request.POST)
     form.is_valid()
     try:
-        services.import_job_commit(user=request.user, job=job, valid_only=form.cleaned_data.get("valid_only", False))
+        job = services.import_job_commit(
+            user=request.user, job=job, valid_only=form.cleaned_data.get("valid_only", False)
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
+    else:
+        if job.state == JobState.VALIDATED and job.message:  # not queued: nothing written, press again
+            messages.error(request, job.message)
     return redirect("imports:job", pk=job.pk)
 
 

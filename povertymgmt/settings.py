@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "povertymgmt.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,6 +139,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Nothing under MEDIA_ROOT is public: files go out only through views that check scope and audit. With
+# MEDIA_ACCEL_REDIRECT on, those views answer with `X-Accel-Redirect: /protected/<name>` and nginx sends
+# the file from its `internal` location (README); off, Django streams it.
+MEDIA_ACCEL_REDIRECT = envbool("MEDIA_ACCEL_REDIRECT", False)
 
 # API tokens expire this many days after they were issued; a password change revokes them at once.
 TOKEN_TTL_DAYS = envint("TOKEN_TTL_DAYS", 30)
@@ -183,6 +188,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True  # a killed worker's task is redelivered, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis down must not hold a request (issue 12): connecting and publishing wait a few seconds at most,
+# then povertymgmt.tasks.enqueue records the job as failed. The worker itself keeps retrying its broker.
+BROKER_WAIT_SECONDS = envint("BROKER_WAIT_SECONDS", 3)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_WAIT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_WAIT_SECONDS,
+    "socket_timeout": 30,  # a live broker answers well within this; never an endless read
+    "max_retries": 1,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_WAIT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "nightly-recompute": {
         "task": "eligibility.tasks.nightly_recompute",
@@ -192,13 +212,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.exports_expire",
         "schedule": crontab(hour=4, minute=30),
     },
+    "imports-clean-staging": {
+        "task": "imports.tasks.staging_clean",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
 # Background export files are deleted this many days after they were written; the export log stays.
 EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Passed to redis-py's pool: a cache outage fails fast (callers that can do without the
+            # cache use povertymgmt.cache) instead of holding the request.
+            "OPTIONS": {"socket_connect_timeout": BROKER_WAIT_SECONDS, "socket_timeout": BROKER_WAIT_SECONDS},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -213,6 +243,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS only where the site is served over TLS: a browser that saw it could not reach a plain-HTTP install.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if BEHIND_TLS_PROXY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = BEHIND_TLS_PROXY and envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

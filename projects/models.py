@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from povertymgmt.dates import policy_date_validator, policy_plan_end_validator, policy_year_validator
 from povertymgmt.models import TimeStampedModel
 
 from .choices import PROJECT_CATEGORIES, BenefitLinkage, FundSource, NoticeKind, ProjectStatus
@@ -23,12 +24,12 @@ class Project(TimeStampedModel):
     villages = models.ManyToManyField(
         "villages.Region", verbose_name=_("villages"), blank=True, related_name="village_projects"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2013)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[policy_year_validator])
     category = models.CharField(_("category"), max_length=20, choices=PROJECT_CATEGORIES)
     content = models.TextField(_("content"), blank=True)
     implementing_unit = models.CharField(_("implementing unit"), max_length=200)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[policy_date_validator])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[policy_plan_end_validator])
     beneficiary_households = models.ManyToManyField(
         "households.Household", verbose_name=_("beneficiary households"), blank=True, related_name="projects"
     )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from povertymgmt.files import PrivateUploadTo
+
 
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
@@ -31,7 +33,7 @@ class ExportJob(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=ExportState.choices, default=ExportState.PENDING)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("exports"), max_length=200, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

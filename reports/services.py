@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from accounts.services import audit_record
+from povertymgmt.cache import cache_get, cache_set
+from povertymgmt.tasks import enqueue
 from villages.models import AnnualTarget, Level, Region
 
 from . import exporters
@@ -79,7 +80,12 @@ def export_job_create(*, user: User, table: Table, fmt: str, params: Mapping, ro
         language=translation.get_language() or settings.LANGUAGE_CODE,
         rows_total=rows_total,
     )
-    transaction.on_commit(lambda: export_run_task.delay(job.pk))
+
+    def not_queued(message: str) -> None:  # the user starts the export again from the table
+        job.state, job.error, job.finished_at = ExportState.FAILED, message, timezone.now()
+        ExportJob.objects.filter(pk=job.pk).update(state=job.state, error=job.error, finished_at=job.finished_at)
+
+    enqueue(export_run_task, job.pk, on_failure=not_queued)
     return job
 
 
@@ -102,7 +108,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
                 ctx=ctx,
                 fmt=job.format,
                 out_path=tmp,
-                progress=lambda n: cache.set(progress_key(job.pk), n, 3600),
+                progress=lambda n: cache_set(progress_key(job.pk), n, 3600),
             )
             job.filename = export_filename(table, ctx, job.format)
         with open(tmp, "rb") as fh:
@@ -136,7 +142,7 @@ def exports_expire(*, now=None) -> int:
 def job_rows_done(job: ExportJob) -> int:
     if job.state == ExportState.DONE:
         return job.rows_done
-    return int(cache.get(progress_key(job.pk)) or job.rows_done)
+    return int(cache_get(progress_key(job.pk)) or job.rows_done)  # the cache only speeds progress up
 
 
 def annual_target_save(

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.access import regions_for, visible_ancestors
-from accounts.models import User
+from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.files import serve_file
 from povertymgmt.pagination import page_of
 from villages.models import AnnualTarget, Level
 
@@ -150,6 +151,8 @@ def export_start(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBas
     total = row_count(table, ctx)
     if total > services.sync_max_rows():
         job = services.export_job_create(user=request.user, table=table, fmt=fmt, params=params, rows_total=total)
+        if job.state == ExportState.FAILED:  # not queued (broker down): say why; the user may start again
+            messages.error(request, job.error)
         return redirect("reports:export_detail", pk=job.pk)
     filename = services.export_filename(table, ctx, fmt)
     head = headers(table, ctx)
@@ -204,13 +207,15 @@ def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """A background export's file (§9, §12): only its owner's, each download (re-downloads too) audited."""
     job = _own_job(request, pk)
     if job.state != ExportState.DONE or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename or os.path.basename(job.file.name)
+    audit_record(
+        user=request.user, action=AuditAction.DOWNLOAD, object_type="export", object_id=job.pk, table=job.table
     )
+    return serve_file(job.file, filename=job.filename or os.path.basename(job.file.name))
 
 
 class TargetForm(forms.Form):

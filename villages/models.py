@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from povertymgmt.dates import policy_year_validator
 from povertymgmt.models import TimeStampedModel
 
 
@@ -87,7 +88,7 @@ class RegionYear(TimeStampedModel):
     """Per-year figures of a region (§2): the incidence denominator and the village exit indicators."""
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="years")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2013)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[policy_year_validator])
     rural_population = models.PositiveIntegerField(_("rural registered population"), null=True, blank=True)
     has_hard_road = models.BooleanField(_("hard-surfaced road"), null=True, blank=True)
     has_safe_water = models.BooleanField(_("safe drinking water"), null=True, blank=True)
@@ -123,7 +124,7 @@ class AnnualTarget(TimeStampedModel):
     """Poverty-reduction targets of a region for a year (§2)."""
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[policy_year_validator])
     people = models.PositiveIntegerField(_("people to exit"), default=0)
     villages = models.PositiveIntegerField(_("villages to exit"), default=0)
     counties = models.PositiveIntegerField(_("counties to exit"), default=0)

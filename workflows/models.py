@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import AlertCategory
+from povertymgmt.files import PrivateUploadTo
 
 from .definitions import CaseType, State
 
@@ -166,7 +167,7 @@ class Attachment(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
-    file = models.FileField(_("file"), upload_to="workflows/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("workflows"))
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))

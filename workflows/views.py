@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.access import region_for
+from accounts.models import AuditAction
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
 from monitoring.models import AlertState, MonitoringAlert
 from monitoring.selectors import alert_get_for, alert_list_for, alert_page_rows
+from povertymgmt.files import serve_file
 from povertymgmt.pagination import page_of
 
 from . import definitions as d
@@ -241,10 +243,16 @@ def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse | FileResponse:
+    """A case's evidence (§6.1, §9): only through the case in the user's scope, each download audited."""
     case = case_get_for(request.user, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name)
+    audit_record(
+        user=request.user, action=AuditAction.DOWNLOAD, object_type="attachment", object_id=attachment.pk, case=case.pk
+    )
+    return serve_file(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type, as_attachment=False
+    )
 
 
 def _dossier_case(request: AuthenticatedHttpRequest, pk: int) -> Case:

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from povertymgmt.dates import policy_date_validator, policy_year_validator
 from povertymgmt.models import TimeStampedModel
 
 from .. import choices as c
@@ -44,9 +45,7 @@ class Household(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=32, blank=True, validators=[account_validator])
-    identification_year = models.PositiveSmallIntegerField(
-        _("identification year"), validators=[MinValueValidator(2013), MaxValueValidator(2100)]
-    )
+    identification_year = models.PositiveSmallIntegerField(_("identification year"), validators=[policy_year_validator])
     identification_standard = models.CharField(
         _("identification standard"),
         max_length=12,
@@ -64,8 +63,12 @@ class Household(TimeStampedModel):
     is_two_daughters = models.BooleanField(_("two-daughter household"), default=False)
 
     status = models.CharField(_("poverty status"), max_length=20, choices=c.Status.choices, default=c.Status.POOR)
-    exit_year = models.PositiveSmallIntegerField(_("exit year"), null=True, blank=True)
-    return_year = models.PositiveSmallIntegerField(_("return year"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(
+        _("exit year"), null=True, blank=True, validators=[policy_year_validator]
+    )
+    return_year = models.PositiveSmallIntegerField(
+        _("return year"), null=True, blank=True, validators=[policy_year_validator]
+    )
     return_reason = models.CharField(_("return reason"), max_length=200, blank=True)
 
     # Living conditions (§3.1).
@@ -253,7 +256,7 @@ class Income(TimeStampedModel):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="incomes"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2013), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[policy_year_validator])
     wages = money_field(_("wage income"))
     business = money_field(_("production and business income"))
     property = money_field(_("property income"))
@@ -429,7 +432,7 @@ class MemberEvent(TimeStampedModel):
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("change"), max_length=14, choices=c.MemberEventKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[policy_date_validator])
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

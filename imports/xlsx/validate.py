@@ -28,6 +28,9 @@ from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_
 from .reader import column_letter
 from .staging import Issue
 
+# The form of a registry household number: a 12-digit village code and a 4-digit sequence (§3.1).
+HOUSEHOLD_NUMBER = re.compile(r"\d{16}")
+
 
 @dataclass
 class MemberPlan:
@@ -350,16 +353,19 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
                 )
             else:
                 plan.village_id, plan.county_id, plan.village_code = found[0], found[1], code
+        own_number = bool(code) and re.fullmatch(re.escape(str(code)) + r"\d{4}", plan.key) is not None
         if plan.key in in_scope:
             plan.target_id, plan.number = in_scope[plan.key], plan.key
-        elif plan.key in elsewhere:
+        elif plan.key in elsewhere or (not own_number and HOUSEHOLD_NUMBER.fullmatch(plan.key)):
+            # A registry number that is not the user's: the same answer whether it exists in another
+            # county or nowhere, so the check cannot be used to learn what is registered elsewhere (§1).
             issues.append(
                 _hissue(
                     plan,
                     layout,
                     "number",
                     "household_not_in_scope",
-                    _("This household number belongs to a household outside your area."),
+                    _("No household with this number in your area."),
                     plan.key,
                 )
             )
@@ -371,7 +377,7 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
                     hit[1],
                     hit[3],
                 )  # re-import of a household numbered by the system: keyed by the head
-            elif code and re.fullmatch(re.escape(code) + r"\d{4}", plan.key):
+            elif own_number:
                 plan.number = plan.key
         for member in plan.members:
             hit = current.get(member.fields.get("id_number"))
