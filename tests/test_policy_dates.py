@@ -57,7 +57,8 @@ def _errors(model, name, value) -> list[str]:
 
 @pytest.mark.parametrize(("model", "name"), YEAR_FIELDS, ids=lambda v: getattr(v, "__name__", v))
 def test_policy_years_are_bounded(model, name):
-    assert _errors(model, name, 7954641) == [YEAR_MESSAGE]
+    # PostgreSQL also adds its integer range's own message for a number this large.
+    assert YEAR_MESSAGE in _errors(model, name, 7954641)
     assert _errors(model, name, 2012) == [YEAR_MESSAGE]
     assert _errors(model, name, NEXT_YEAR + 1) == [YEAR_MESSAGE]
     assert _errors(model, name, POLICY_FIRST_YEAR) == []
@@ -174,6 +175,6 @@ def test_api_refuses_dates_and_years_out_of_the_policy(client, users, tree, home
     before = {m: m.objects.count() for m in (Allocation, AssistanceRecord, Visit, Project)}
     resp = client.post(url, body | bad, content_type="application/json")
     assert resp.status_code == 400, resp.content
-    (message,) = resp.json()[field]
-    assert message in (YEAR_MESSAGE, DATE_MESSAGE)
+    messages = resp.json()[field]  # on PostgreSQL a huge year also breaks the integer range
+    assert YEAR_MESSAGE in messages or DATE_MESSAGE in messages
     assert before == {m: m.objects.count() for m in (Allocation, AssistanceRecord, Visit, Project)}
