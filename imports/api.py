@@ -9,6 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from accounts.masking import mask_id_number
 
 from . import selectors, services
@@ -81,7 +82,7 @@ class ImportJobCreate(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: ImportJobSerializer})
     def post(self, request):
-        if not services.can_import(request.user):
+        if not access.may_import(request.user):
             raise PermissionDenied(_("Your role cannot import households."))
         form = ImportUploadForm(files=request.FILES)
         if not form.is_valid():

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import access
 from accounts.models import User
 from povertymgmt.tasks import enqueue
 
@@ -33,11 +32,6 @@ log = logging.getLogger(__name__)
 
 BATCH = int(getattr(settings, "IMPORT_BATCH_SIZE", 1000))
 MAX_ISSUES_STORED = 100_000  # the report keeps this many; the count is always complete
-
-
-def can_import(user: User) -> bool:
-    """Who may import households: the roles that register them, inside their scope (§1, §13)."""
-    return access.may_import(user)
 
 
 def stage_path_folder() -> Path:

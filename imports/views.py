@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.masking import mask_id_number
 from accounts.models import AuditAction
 from accounts.services import audit_record
@@ -27,7 +28,7 @@ REPORT_ROWS = 500
 
 
 def _importer(request: AuthenticatedHttpRequest) -> None:
-    if not services.can_import(request.user):
+    if not access.may_import(request.user):
         raise Http404
 
 
