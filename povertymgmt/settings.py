@@ -235,6 +235,10 @@ CACHES = {
 }
 
 # §9: roles that may see ID numbers, phones, bank accounts and health details unmasked.
+# The working year on a database where province staff never opened one (issue 13, villages.working_year):
+# 2020, the last year of the three-year action the system serves.
+WORKING_YEAR_DEFAULT = envint("WORKING_YEAR_DEFAULT", 2020)
+
 SENSITIVE_ROLES = envlist("SENSITIVE_ROLES", "village_clerk,county_official,auditor")
 
 # Security headers for production behind a TLS-terminating web server.

@@ -231,3 +231,27 @@ class SampledHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample_id} {self.kind} {self.household_id or self.label}"
+
+
+class WorkingYear(models.Model):
+    """The province's working year 工作年度 (issue 13): the policy year that "current" means.
+
+    One row per opening of a year, never updated: the newest row is the working year, the rows before it
+    are its history. Opening year Y+1 is an explicit act of province staff (年度切换); the calendar never
+    turns it. See `villages.working_year`.
+    """
+
+    year = models.PositiveSmallIntegerField(_("working year"), unique=True, validators=[policy_year_validator])
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("opened by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("working year")
+        verbose_name_plural = _("working years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
