@@ -154,7 +154,7 @@ class MemberAdmin(SensitiveAdmin):
             return queryset.filter(id_number=term.upper()), False
         if term.isdigit():
             return queryset.filter(household__number=term), False
-        return queryset.filter(name=term), False
+        return queryset.filter(name__startswith=term), False
 
     @admin.display(description=_("ID number"))
     def id_number_shown(self, member: Member) -> str:

@@ -34,4 +34,4 @@ class HouseholdFilter(django_filters.FilterSet):
         return households_in_region(queryset, region)
 
     def filter_search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
-        return household_search(queryset, value)
+        return household_search(queryset, value, self.request.user)

@@ -62,16 +62,27 @@ def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
     return qs.annotate(head_name=Subquery(head.values("name")[:1]), member_count=current_member_count())
 
 
-def household_search(qs: QuerySet[Household], term: str) -> QuerySet[Household]:
-    """Search by a member's ID number (18 characters), a household number (digits) or a member's name (§13)."""
+def household_search(qs: QuerySet[Household], term: str, user: User | None = None) -> QuerySet[Household]:
+    """Search by what a cadre has at hand (§13, issue 15 item 7), each an indexed prefix lookup:
+    - a whole ID number (18 characters): its member's household;
+    - digits: household numbers beginning with them, and, for users who may see ID numbers unmasked,
+      members' ID numbers beginning with them (for a masked role a prefix search would rebuild a
+      masked number digit by digit, §9);
+    - anything else: members whose name begins with it ("邱", "夏彩" find 夏彩雅).
+    Prefix lookups use the `member_name_prefix` and `member_id_prefix` indexes (pattern operators on
+    PostgreSQL, so any collation works), and stay fast at a million members."""
     term = (term or "").strip()
     if not term:
         return qs
     if len(term) == 18 and term[:17].isdigit():
         return qs.filter(pk__in=Member.objects.filter(id_number=term.upper()).values("household_id"))
     if term.isdigit():
-        return qs.filter(number__startswith=term)
-    return qs.filter(pk__in=Member.objects.filter(name=term).values("household_id"))
+        by_number = qs.filter(number__startswith=term)
+        if user is None or not access.may_view_sensitive(user) or len(term) < 6:
+            return by_number
+        by_id = qs.filter(pk__in=Member.objects.filter(id_number__startswith=term).values("household_id"))
+        return by_number | by_id
+    return qs.filter(pk__in=Member.objects.filter(name__startswith=term).values("household_id"))
 
 
 def member_list_for(user: User) -> QuerySet[Member]:

@@ -229,7 +229,13 @@ class Member(TimeStampedModel):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["household_id", "id"]
-        indexes = [models.Index(fields=["household", "relationship"], name="member_household_relationship")]
+        indexes = [
+            models.Index(fields=["household", "relationship"], name="member_household_relationship"),
+            # Prefix search by name and ID number (households.selectors.household_search): LIKE 'x%' uses
+            # a pattern-operator index on PostgreSQL whatever the database's collation.
+            models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["id_number"], name="member_id_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             # One person cannot be a current member of two households (§3.2, DQ01).
             models.UniqueConstraint(
