@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import may_record_region_figures, region_for, scope_of, visible_ancestors
+from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from villages.models import Level, Region, RegionYear
 
@@ -56,6 +57,17 @@ def child_counts(user, region: Region) -> dict[int, dict]:
     return counts
 
 
+def own_counts(user: User, region: Region) -> dict:
+    """A village's own households by status and its people: the totals of a region without children."""
+    households = households_in_region(households_for_aggregates(user), region).order_by()
+    counts = empty_counts()
+    for row in households.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+        counts["total"] += row["n"]
+    counts["people"] = households.aggregate(n=Count("members", filter=Q(members__departure="")))["n"] or 0
+    return counts
+
+
 def empty_counts() -> dict:
     return {"total": 0, "people": 0, **{s.value: 0 for s in c.Status}}
 
@@ -68,7 +80,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     children = list(region.children.order_by("code"))
     empty = empty_counts()
     rows = [(child, counts.get(child.pk, empty)) for child in children]
-    totals = {k: sum(r[k] for _child, r in rows) for k in empty}
+    totals = {k: sum(r[k] for _child, r in rows) for k in empty} if children else own_counts(user, region)
     years = list(region.years.order_by("-year")[:10])
     households = None
     if region.level == Level.VILLAGE:

@@ -87,3 +87,13 @@ def test_a_village_page_lists_its_households_and_links_to_the_list(client, tree,
     html = client.get(url(tree.village_a)).content.decode()
     assert homes.a.number in html
     assert f"/households/?region={tree.village_a.code}" in html
+
+
+def test_a_village_page_counts_its_own_households(client, tree, users, homes):
+    """A village has no children: its button and totals count its own households (issue 15, item 6)."""
+    f.household(tree.village_a, by=users.admin, members=[f.member(), f.member(c.Relationship.SON)])
+    login(client, users.clerk_a)
+    response = client.get(url(tree.village_a))
+    totals = response.context["totals"]
+    assert (totals["total"], totals["poor"], totals["people"]) == (2, 2, 3)
+    assert "(2)" in response.content.decode().split('data-testid="region-households"')[1][:200]
