@@ -1,8 +1,10 @@
 """Readable messages for findings (§8.2) and trigger values (§7); codes stay in the data, words here."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from households import choices as c
@@ -116,5 +118,15 @@ def trigger_values(trigger) -> list[tuple[str, str]]:
             continue
         if isinstance(value, list):
             value = "、".join(str(GUARANTEE_LABELS.get(v, v)) for v in value) or "—"
+        elif key in PERCENT_VALUES and value not in (None, ""):
+            value = floatformat(Decimal(str(value)) * 100, "2g") + "%"
+        elif key in MONEY_VALUES and value not in (None, ""):
+            value = floatformat(value, "2g")
         rows.append((VALUE_LABELS.get(key, key), value))
     return rows
+
+
+# One number format on every page (issue 15, item 9): ratios as percentages with two decimals, yuan
+# with thousands separators and two decimals.
+PERCENT_VALUES = {"drop", "drop_ratio"}
+MONEY_VALUES = {"per_capita_net", "previous_per_capita_net", "threshold", "poverty_line", "rigid_expenditure", "net"}
