@@ -18,8 +18,9 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --households $(DEMO_HOUSEHOLDS) --seed 1 --if-empty
-	# The demo province is the situation of 2020, the last year of the three-year action (2018–2020).
-	$(BIN)/python manage.py recompute_eligibility --as-of 2020-12-31
+	# The demo province's working year is 2020, the last year of the three-year action (2018–2020): on any
+	# later date the run evaluates 2020 as of 31 December 2020 (villages.working_year), as the nightly one does.
+	$(BIN)/python manage.py recompute_eligibility
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

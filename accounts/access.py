@@ -18,7 +18,7 @@ from django.utils import timezone
 from villages.models import Level, Region
 from villages.selectors import ancestors
 
-from .models import Role, User
+from .models import AuditLog, Role, User
 
 # Roles that change household records in their scope (§1). Helpers visit and record assistance.
 HOUSEHOLD_EDITORS = frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
@@ -30,6 +30,18 @@ AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
 # Roles that register households, by hand or by import (§6.2, §13).
 REGISTRARS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
 ALERT_DISMISSERS = (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER)
+# Member fields that are health facts (§3.2, §9): illness, disability and its category, grade and
+# certificate. Insurance (resident medical, critical-illness 大病保险) says who is insured, not who is ill.
+HEALTH_MEMBER_FIELDS = frozenset(
+    {
+        "has_chronic_disease",
+        "has_serious_illness",
+        "is_disabled",
+        "disability_category",
+        "disability_grade",
+        "disability_certificate",
+    }
+)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -189,7 +201,24 @@ def may_register_households(user: User) -> bool:
 
 
 def may_read_audit_log(user: User) -> bool:
+    """§9: auditors and administrators read the audit log (its page, its export, its admin); nobody edits it."""
     return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
+
+
+def audit_log_for(user: User) -> QuerySet[AuditLog]:
+    """The audit entries a reader sees (§1, §9): those placed in the subtree of their scope. Entries placed
+    nowhere (policy parameters, users, logins, working years) are read only at the root of the tree — a
+    reader whose scope is the province — and by superusers, who see every entry (docs/audit.md)."""
+    if not may_read_audit_log(user):
+        return AuditLog.objects.none()
+    if user.is_superuser:
+        return AuditLog.objects.all()
+    scope = scope_of(user)
+    if scope is None:
+        return AuditLog.objects.none()
+    if scope.parent_id is None:
+        return AuditLog.objects.filter(region_q(scope, "region") | Q(region__isnull=True))
+    return AuditLog.objects.filter(region_q(scope, "region"))
 
 
 def may_use_admin(user: User) -> bool:
@@ -205,6 +234,11 @@ def may_write_in_admin(user: User) -> bool:
 def may_manage_users(user: User) -> bool:
     """§1: only administrators manage users, their roles and scopes."""
     return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def may_revoke_token(user: User, owner: User) -> bool:
+    """§9: an API token is revoked by its owner or by an administrator (who also lists every token)."""
+    return bool(user.is_authenticated and user.is_active and (user.pk == owner.pk or may_manage_users(user)))
 
 
 def users_for(user: User) -> QuerySet[User]:
@@ -249,9 +283,25 @@ def may_view_runs(user: User) -> bool:
     return user.role in PROVINCE_READERS
 
 
+def may_read_county_reports(user: User) -> bool:
+    """§11, §12: county-level reports (the fund reports) for users whose scope holds whole counties."""
+    return user_level(user) in (Level.PROVINCE, Level.CITY, Level.COUNTY)
+
+
 def may_start_run(user: User) -> bool:
     """§5.6: province staff start a recompute on demand."""
     return user.role == Role.PROVINCE_STAFF
+
+
+def may_view_working_year(user: User) -> bool:
+    """§5.2, §5.6: the working year's page with its history, beside the runs (province staff, auditors,
+    the administrator). Every "current" page says which year it shows, for everyone."""
+    return user.role in PROVINCE_READERS
+
+
+def may_open_working_year(user: User) -> bool:
+    """§5.2: opening the next working year (年度切换) is an act of province staff scoped to the province."""
+    return user.role == Role.PROVINCE_STAFF and user_level(user) == Level.PROVINCE
 
 
 def may_draw_samples(user: User) -> bool:
@@ -262,6 +312,19 @@ def may_draw_samples(user: User) -> bool:
 def may_import(user: User) -> bool:
     """§13: clerks, township reviewers and county officials import households into their scope."""
     return may_register_households(user)
+
+
+def may_use_roster_field(user: User, field: str) -> bool:
+    """§9, §13: a department roster of a health fact (the disabled persons' federation's roster sets
+    is_disabled and the certificate) is uploaded, listed, shown and applied only for a role that may view
+    health data: its matches, before and after values and gaps all say who is disabled."""
+    return field not in HEALTH_MEMBER_FIELDS or may_view_health(user)
+
+
+def may_apply_roster(user: User, roster_scope: Region) -> bool:
+    """§1, §13: a roster is applied by an importer whose scope holds the scope it was read in (its
+    author's at upload): the application then matches the very members its preview listed."""
+    return may_import(user) and in_scope(user, roster_scope)
 
 
 def may_dismiss_alert(user: User) -> bool:

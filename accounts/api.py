@@ -6,18 +6,22 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from povertymgmt.api import PayloadTooLarge
 
 from . import throttle
 from .authentication import is_expired
+from .services import token_revoke
+from .typing import AuthenticatedRequest
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -76,11 +80,41 @@ def _password_was_right(attrs) -> bool:
 
 class TokenObtainView(BoundedBodyMixin, ObtainAuthToken):
     """Exchange a username and password for the user's API token (sent as `Authorization: Token <key>`).
-    The token lasts TOKEN_TTL_DAYS; once it has expired the exchange gives a new one."""
+    The token lasts TOKEN_TTL_DAYS; once it has expired the exchange gives a new one. DELETE revokes the
+    caller's own token (audited, accounts.services.token_revoke)."""
 
-    # Open to anonymous clients, and free of the session's CSRF check: the password is the credential.
+    # POST is open to anonymous clients, and free of the session's CSRF check: the password is the
+    # credential. DELETE is signed in like every other API call (the token itself, or the session).
     authentication_classes: list = []
     serializer_class = ThrottledAuthTokenSerializer
+
+    def _revoking(self) -> bool:
+        return getattr(getattr(self, "request", None), "method", "") == "DELETE"
+
+    def get_authenticators(self):
+        if self._revoking():
+            return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self._revoking():
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary=_("Revoke the caller's API token"),
+        request=None,
+        responses={
+            204: OpenApiResponse(description=_("The token was revoked: requests with it now get 401")),
+            401: OpenApiResponse(description=_("Not signed in, or the token is unknown or has expired")),
+            404: OpenApiResponse(description=_("The caller holds no API token")),
+        },
+        tags=["auth"],
+    )
+    def delete(self, request: AuthenticatedRequest, *args, **kwargs) -> Response:
+        if not token_revoke(user=request.user, owner=request.user, via="api"):
+            raise NotFound(_("You hold no API token."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary=_("Exchange a username and password for an API token"),

@@ -1,7 +1,7 @@
 """API token authentication with an expiry (§9): DRF's TokenAuthentication, refusing tokens older than
 TOKEN_TTL_DAYS. The token endpoint (accounts.api) replaces an expired token with a new one."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,8 +11,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 
+def expires_on(token: Token) -> datetime:
+    """When the token stops authenticating (TOKEN_TTL_DAYS after it was issued)."""
+    return token.created + timedelta(days=settings.TOKEN_TTL_DAYS)
+
+
 def is_expired(token: Token) -> bool:
-    return token.created < timezone.now() - timedelta(days=settings.TOKEN_TTL_DAYS)
+    return expires_on(token) < timezone.now()
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):

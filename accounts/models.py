@@ -62,6 +62,8 @@ class User(AbstractUser):
 
 
 class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    DELETE = "delete", _("Deleted")
     VIEW_SENSITIVE = "view_sensitive", _("Viewed personal data")
     EXPORT = "export", _("Exported")
     CHANGE = "change", _("Changed")
@@ -87,6 +89,11 @@ class AuditLog(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=50, blank=True)
     object_id = models.CharField(_("object"), max_length=50, blank=True)
+    object_repr = models.CharField(_("object description"), max_length=200, blank=True)
+    # The region the entry belongs to, for the reader's scope (§1); none for parameters, users, logins.
+    region = models.ForeignKey(
+        "villages.Region", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = AuditLogQuerySet.as_manager()

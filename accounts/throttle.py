@@ -6,9 +6,16 @@ Redis in production, so every web process shares the counts). After MAX_FAILURES
 seconds of the first, that username or address is refused for a wait that starts at BASE_WAIT and
 doubles with each further lock-out, up to MAX_WAIT. A successful login clears the username's count;
 the address's count stays, so one known password does not reopen guessing at every other account.
+
+With the shared cache unreachable (Redis down, issue 12) logins keep working and stay throttled: the
+counts are kept in the web process's own memory until the shared cache answers again (so per process
+rather than across them), and after a failed call the shared cache is left alone for RETRY_SHARED
+seconds, so an outage costs a login at most one connect timeout (BROKER_WAIT_SECONDS) per process and
+period, never one per cache call.
 """
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -16,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
@@ -27,6 +35,35 @@ MAX_WAIT = 60 * 60
 MEMORY = 24 * 60 * 60
 
 _PREFIX = "login-throttle"
+RETRY_SHARED = 30
+
+log = logging.getLogger(__name__)
+# The counts while the shared cache is unreachable: this process only, bounded in size.
+_local = LocMemCache("login-throttle-fallback", {"TIMEOUT": MEMORY, "OPTIONS": {"MAX_ENTRIES": 10_000}})
+# Until when (on _clock) the shared cache is left alone after a failed call, for the whole process.
+_shared_down = {"until": 0.0}
+
+
+def _clock() -> float:
+    """The clock of the outage pause: monotonic, unlike the wall clock of now()."""
+    return time.monotonic()
+
+
+def _cache_call(op: str, *args: Any) -> Any:
+    """cache.<op>(*args) on the shared cache, or on the process's own memory while that is unreachable."""
+    if _clock() >= _shared_down["until"]:
+        try:
+            return getattr(cache, op)(*args)
+        except Exception:  # any backend's connection error: RedisCache raises redis-py's own
+            log.warning("login throttle: shared cache unavailable, counting in this process", exc_info=True)
+            _shared_down["until"] = _clock() + RETRY_SHARED
+    return getattr(_local, op)(*args)
+
+
+def forget_outage() -> None:
+    """Try the shared cache again at the next call and drop the process's own counts (tests)."""
+    _shared_down["until"] = 0.0
+    _local.clear()
 
 
 class LoginLocked(Exception):
@@ -86,12 +123,12 @@ def _digest(text: str) -> str:
 
 
 def _load(key: str) -> _State:
-    raw = cache.get(key)
+    raw = _cache_call("get", key)
     return _State(**raw) if isinstance(raw, dict) else _State()
 
 
 def _store(key: str, state: _State) -> None:
-    cache.set(key, state.__dict__, timeout=MEMORY)
+    _cache_call("set", key, state.__dict__, MEMORY)
 
 
 def remaining(*, username: str, address: str) -> int:
@@ -139,9 +176,9 @@ def failed(request: HttpRequest | None, username: str) -> None:
 def succeeded(request: HttpRequest | None, username: str) -> None:
     """A successful login clears the username's failures and lock-outs."""
     del request
-    cache.delete_many(_keys(username, ""))
+    _cache_call("delete_many", _keys(username, ""))
 
 
 def reset(*, username: str = "", address: str = "") -> None:
     """Forget the failures and lock-outs of a username and/or an address (administrators, tests)."""
-    cache.delete_many(_keys(username, address))
+    _cache_call("delete_many", _keys(username, address))

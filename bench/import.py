@@ -2,8 +2,9 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_imp_bench .venv/bin/python bench/import.py [households]
 
-Generates an XLSX of N households (default 100,000) with 3 members each (BENCH_REUSE=1 keeps a file
-generated before for the same N), then in the same run and on the same database: (1) the import as
+Generates an XLSX of N households (default 100,000) with 3 members each and the working year's income
+record of each (the survey sheet 收入情况, issue 13) (BENCH_REUSE=1 keeps a file generated before for
+the same N), then in the same run and on the same database: (1) the import as
 users run it — dry run (read, stage, validate every row) and commit (re-check against the database,
 bulk write with history and status events); (2) a reference bulk insert of the same rows read with the
 same reader, without any validation or history. Each phase runs in its own process so its peak memory
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertymgmt.settings")
 VILLAGES = 100
+WORKING_YEAR = int(os.environ.get("WORKING_YEAR_DEFAULT", 2020))  # no year opened on the bench database
 FILE = Path(os.environ.get("BENCH_DIR", "/tmp")) / "bench_import.xlsx"
 
 
@@ -42,12 +44,13 @@ def generate(n: int) -> None:
     import xlsxwriter
 
     from households.idnumber import check_char
-    from imports.xlsx.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+    from imports.xlsx.columns import HOUSEHOLD_COLUMNS, INCOME_COLUMNS, MEMBER_COLUMNS
 
     wb = xlsxwriter.Workbook(str(FILE), {"constant_memory": True})
     h, m = wb.add_worksheet("户信息"), wb.add_worksheet("家庭成员")
     h.write_row(0, 0, [c.header for c in HOUSEHOLD_COLUMNS])
     m.write_row(0, 0, [c.header for c in MEMBER_COLUMNS])
+    incomes = []  # written after the members: constant_memory writes one sheet's rows in order
     start = dt.date(1950, 1, 1)
     person = 0
     for i in range(n):
@@ -95,6 +98,8 @@ def generate(n: int) -> None:
                 "否",
             ],
         )
+        # The working year's survey (2020 unless WORKING_YEAR_DEFAULT says otherwise): open, no reason.
+        incomes.append([key, WORKING_YEAR, 9000 + i % 7000, 2000, 0, 0, 1800, 0, 600, 0, 0, 1000, 300, 0, 0, ""])
         for j, rel in enumerate(("户主", "配偶", "之子")):
             birth = start + dt.timedelta(days=person // 500)
             seq = f"{(person % 500) * 2 + (0 if j == 1 else 1):03d}"
@@ -138,6 +143,10 @@ def generate(n: int) -> None:
                     "",
                 ],
             )
+    s = wb.add_worksheet("收入情况")
+    s.write_row(0, 0, [c.header for c in INCOME_COLUMNS])
+    for i, row in enumerate(incomes, start=1):
+        s.write_row(i, 0, row)
     wb.close()
 
 
@@ -152,7 +161,8 @@ def prepare_db() -> None:
     with connection.cursor() as cur:
         cur.execute(
             "TRUNCATE households_member, households_household, households_historicalmember, "
-            "households_historicalhousehold, households_statusevent, imports_importissue, imports_importjob CASCADE"
+            "households_historicalhousehold, households_statusevent, households_income, "
+            "households_historicalincome, imports_importissue, imports_importjob CASCADE"
         )
     province, _c = Region.objects.get_or_create(
         code="210000000000", defaults={"name": "辽宁省", "level": Level.PROVINCE}
@@ -198,6 +208,7 @@ def run_import() -> dict:
         "commit": t2 - t1,
         "created": job.result["created"],
         "members": job.result["members_created"],
+        "incomes": job.result["incomes_created"],
     }
 
 
@@ -370,7 +381,7 @@ def main() -> None:
     total = imp["dry_run"] + imp["commit"]
     print(
         f"import: dry run {imp['dry_run']:.1f} s, commit {imp['commit']:.1f} s, total {total:.1f} s; "
-        f"{imp['created']:,} households, {imp['members']:,} members"
+        f"{imp['created']:,} households, {imp['members']:,} members, {imp['incomes']:,} income records"
     )
     print(
         f"import: {n / total:,.0f} households/s end to end (dry run + commit), "

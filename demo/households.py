@@ -1,4 +1,5 @@
-"""Demo households (§3.1): members, status history, conditions, incomes, assessments, helpers and pairings.
+"""Demo households (§3.1): members, status history, conditions, incomes, assessments, helpers and pairings,
+and the assistance they received (§4, demo.assistance).
 
 Rows go to a writer.Sink as dicts with explicit ids for households, members and helpers, so nothing has
 to be read back; numbers follow households.services.household_number_next (village code + 4 digits).
@@ -15,11 +16,15 @@ from households.models import Assessment, Helper, Household, Income, Member, Mem
 
 from . import names as n
 from . import people as p
+from .assistance import AssistanceRows
 from .regions import Plan
 
 LINE = {2018: 2995, 2019: 3218, 2020: 4000}  # §5.1 poverty lines, yuan per person
 YEARS = (2018, 2019, 2020)
 SHOWCASE_HOUSEHOLDS = 25  # the demo clerk's village gets the first households, so it is never empty
+# The showcase village's first households are poor at the end of the working year and meet every §5.2
+# criterion: demo.cases proposes them for exit and walks them along the §6.1 chain (issue 15).
+EXIT_READY = 12
 CAUSE_WEIGHTS = {
     c.Cause.ILLNESS: 34,
     c.Cause.DISABILITY: 15,
@@ -56,8 +61,11 @@ def a_date(rng: random.Random, year: int, months: tuple[int, int] = (1, 12)) -> 
 class HouseholdGenerator:
     """Generates households one at a time into the sink; keeps only per-village counters in memory."""
 
-    def __init__(self, rng: random.Random, plan: Plan, sink, *, first_ids: dict[str, int]) -> None:
+    def __init__(
+        self, rng: random.Random, plan: Plan, sink, *, first_ids: dict[str, int], year: int = YEARS[-1]
+    ) -> None:
         self.rng, self.plan, self.sink = rng, plan, sink
+        self.assistance = AssistanceRows(rng, sink, year)
         self.household_ids = itertools.count(first_ids["household"])
         self.member_ids = itertools.count(first_ids["member"])
         self.helper_ids = itertools.count(first_ids["helper"])
@@ -76,7 +84,7 @@ class HouseholdGenerator:
     def run(self, count: int, *, showcase: int, batch: int = 2000) -> None:
         self.showcase_index = showcase
         for i in range(count):
-            self.household(showcase if i < SHOWCASE_HOUSEHOLDS else self._pick())
+            self.household(showcase if i < SHOWCASE_HOUSEHOLDS else self._pick(), ready=i < EXIT_READY)
             if (i + 1) % batch == 0:
                 self.sink.flush()
         self.sink.flush()
@@ -120,7 +128,8 @@ class HouseholdGenerator:
     def _phone(self) -> str:
         return f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
 
-    def household(self, vi: int) -> None:
+    def household(self, vi: int, *, ready: bool = False) -> None:
+        """One household of village `vi`; `ready`: poor, and passing the §5.2 test of the last year."""
         rng, village = self.rng, self.plan.villages[vi]
         county = self.plan.counties[village.county]
         self.sequence[vi] += 1
@@ -128,6 +137,7 @@ class HouseholdGenerator:
         hid = next(self.household_ids)
         ident = rng.choices(*IDENT_YEARS)[0]
         status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+        status = c.Status.POOR if ready else status
         ident_date = a_date(rng, ident, (3, 10))
         exit_year = return_year = close_date = None
         if status in (c.Status.EXITED, c.Status.RETURNED) or (status == c.Status.CLOSED and rng.random() < 0.5):
@@ -143,6 +153,8 @@ class HouseholdGenerator:
             close_date = max(close_date, ident_date + dt.timedelta(days=1))
 
         members, kind, events = self._members(hid, village.county, county.code, ident_date, close_date)
+        if ready:
+            _insure(members)
         current = [m for m in members if m["departure"] == ""]
         size = len(current) if close_date is None else len([m for m in members if m["departure_kind"] == "closed"])
         basis = current or members  # the data-quality checks (DQ05, DQ08) look at current members
@@ -189,6 +201,9 @@ class HouseholdGenerator:
             row["bank_name"] = rng.choice(n.BANKS)
             row["bank_account"] = f"62{rng.randrange(10**17):017d}"
         row.update(self._conditions(status))
+        if ready and row["housing_grade"] in ("C", "D"):  # §5.2 housing: the renovation is done
+            row.update(renovation=c.Renovation.ACCEPTED, relocation=c.Relocation.NO)
+        row["has_safe_water"] = row["has_safe_water"] or ready
         self.sink.add(Household, row)
         for m in members:
             for key in ("age", "departure_kind"):
@@ -213,10 +228,10 @@ class HouseholdGenerator:
             self.registered[vi] += size
             if status in c.POOR_STATUSES:
                 self.poor_now[vi] += size
-        self._incomes(hid, ident, close_date, poor_at, basis, row, size, htype)
+        self._incomes(hid, ident, close_date, poor_at, basis, row, size, htype, ready)
         for year in (2019, 2020):
             if ident <= year and (close_date is None or close_date.year > year):
-                worried = status in c.POOR_STATUSES and rng.random() < 0.08
+                worried = not ready and status in c.POOR_STATUSES and rng.random() < 0.08
                 self.sink.add(
                     Assessment,
                     {
@@ -229,6 +244,7 @@ class HouseholdGenerator:
         helper = self._helper(vi, vi == self.showcase_index)
         start = min(a_date(rng, max(ident, 2016), (1, 12)), close_date or dt.date.max)
         self.sink.add(Pairing, {"helper_id": helper, "household_id": hid, "start": start, "end": close_date})
+        self.assistance.household(hid, row, basis, helper, start)
 
     def _members(self, hid: int, county: int, county_code: str, ident_date: dt.date, close_date: dt.date | None):
         rng = self.rng
@@ -353,7 +369,7 @@ class HouseholdGenerator:
             "led_by_entrepreneur": rng.random() < 0.1,
         }
 
-    def _incomes(self, hid, ident, close_date, poor_at, members, household, size, htype) -> None:
+    def _incomes(self, hid, ident, close_date, poor_at, members, household, size, htype, ready=False) -> None:
         """One income record a year (§3.1): per-capita net around and above the line, a share below it."""
         rng = self.rng
         size = max(size, 1)
@@ -366,7 +382,9 @@ class HouseholdGenerator:
             if year < ident or (close_date and close_date.year <= year):
                 continue
             line = LINE[year]
-            if poor_at(year):
+            if ready and year == YEARS[-1]:
+                pc = line * rng.uniform(1.1, 1.45)  # above the line: ready to exit
+            elif poor_at(year):
                 pc = line * (rng.uniform(0.55, 0.98) if rng.random() < 0.6 else rng.uniform(1.02, 1.4))
             else:
                 pc = line * rng.uniform(1.15, 3.2)
@@ -417,3 +435,12 @@ class HouseholdGenerator:
                 StatusEvent,
                 {"household_id": hid, "from_status": from_status, "to_status": to_status, "date": date, "reason": why},
             )
+
+
+def _insure(members: list[dict]) -> None:
+    """§5.2 medical for a household ready to exit: everyone insured, the ill also against critical illness."""
+    for m in members:
+        if not (m["has_resident_medical"] or m["has_employee_medical"]):
+            m["has_resident_medical"] = True
+        if m["has_chronic_disease"] or m["has_serious_illness"]:
+            m["has_critical_illness"] = True

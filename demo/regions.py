@@ -13,7 +13,7 @@ from . import names as n
 PROVINCE_CODE = "21"
 YEARS = (2018, 2019, 2020)
 # §2: the policy text's own provincial targets.
-PROVINCE_TARGETS = {2018: (150_000, 500, 6), 2019: (135_600, 147, 5), 2020: (0, 0, 0)}
+PROVINCE_TARGETS = {2018: (150_000, 500, 6), 2019: (135_600, 147, 5)}  # 2020: what was left (_remaining_targets)
 BATCH = 5000
 
 
@@ -128,6 +128,8 @@ def build_regions(rng: random.Random, *, households: int) -> Plan:
             for vi in range(min(per_town, 799)):
                 poor_share = 0.12 if county.exit_year else 0.03
                 poor = rng.random() < poor_share
+                # The demo clerk's village (the showcase county's first) is a poverty village with a work team.
+                poor = poor or (county.code == n.SHOWCASE_COUNTY and ti == 0 and vi == 0)
                 deep = poor and county.deep and rng.random() < 0.3
                 border = county.code in n.BORDER_COUNTIES and rng.random() < 0.15
                 vname = _place_name(rng, used_villages, "村")
@@ -223,7 +225,13 @@ def build_region_years(
 
 
 def _build_targets(plan: Plan, poor_by_year: dict[int, list[int]]) -> None:
-    """Province targets from the policy text; county targets split them by each county's poor people."""
+    """Province targets from the policy text; county targets split them by each county's poor people.
+
+    The text sets no number for 2020 ("对临时性返贫人口进行扶持，实现稳定脱贫"): the last year's targets are
+    what was left at the end of 2019, so that the dashboard of the working year measures real progress
+    (issue 15): every person still poor and every poverty village with poor people left, per county and
+    in all."""
+    last = YEARS[-1]
     rows = [
         AnnualTarget(region_id=plan.province_id, year=y, people=p, villages=v, counties=c)
         for y, (p, v, c) in PROVINCE_TARGETS.items()
@@ -247,4 +255,25 @@ def _build_targets(plan: Plan, poor_by_year: dict[int, list[int]]) -> None:
                     counties=1 if county.exit_year == year else 0,
                 )
             )
+    rows += _remaining_targets(plan, poor_by_year.get(last - 1, [0] * len(plan.villages)), last)
     AnnualTarget.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _remaining_targets(plan: Plan, poor_before: list[int], year: int) -> list[AnnualTarget]:
+    """`year`'s targets: the people poor at the end of the year before and the poverty villages with any."""
+    people = [0] * len(plan.counties)
+    villages = [0] * len(plan.counties)
+    for i, v in enumerate(plan.villages):
+        people[v.county] += poor_before[i]
+        villages[v.county] += v.poor and poor_before[i] > 0
+    counties = [int(c.exit_year == year) for c in plan.counties]
+    rows = [
+        AnnualTarget(region_id=c.id, year=year, people=people[i], villages=villages[i], counties=counties[i])
+        for i, c in enumerate(plan.counties)
+    ]
+    rows.append(
+        AnnualTarget(
+            region_id=plan.province_id, year=year, people=sum(people), villages=sum(villages), counties=sum(counties)
+        )
+    )
+    return rows

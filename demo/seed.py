@@ -1,4 +1,6 @@
-"""The demo province in one call (issue 2, item 8): regions, households and one user per role (§1).
+"""The demo province in one call (issue 2, item 8): regions, households and one user per role (§1), then
+the working year's cases, projects, funds, samples and import through the apps' services (demo.activity,
+issue 15).
 
 Reproducible: one random.Random(seed) drives everything, in a fixed order. Fast: rows go through
 writer.Sink (bulk_create, COPY on PostgreSQL) in batches, so no simple-history rows are written.
@@ -12,14 +14,17 @@ from django.db import transaction
 from django.db.models import Max, Model
 
 from accounts.models import Role, User
+from assistance.models import AssistanceRecord, SmallLoan, Visit
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
-from villages.models import AnnualTarget, Region, RegionYear
+from villages.models import AnnualTarget, Region, RegionYear, WorkingYear
 
 from . import names as n
+from .activity import seed_activity
 from .households import HouseholdGenerator
 from .regions import Plan, build_region_years, build_regions
 from .writer import Sink
 
+DEMO_WORKING_YEAR = 2020  # the demo province's working year (issue 13): its data run to 2020
 DEMO_PASSWORD = "demo12345"  # noqa: S105 -- every demo user's password; printed by the command, never for production
 # Which level of the showcase village's ancestry each demo user is scoped to (§1).
 DEMO_USERS = (
@@ -32,7 +37,10 @@ DEMO_USERS = (
     (Role.AUDITOR, "province"),
     (Role.ADMIN, "province"),
 )
-WRITE_ORDER: list[type[Model]] = [Helper, Household, Member, MemberEvent, Income, Assessment, StatusEvent, Pairing]
+WRITE_ORDER: list[type[Model]] = [
+    *(Helper, Household, Member, MemberEvent, Income, Assessment, StatusEvent, Pairing),
+    *(AssistanceRecord, Visit, SmallLoan),  # §4, demo.assistance
+]
 
 
 @dataclass
@@ -80,11 +88,22 @@ def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
     with transaction.atomic():
         build_region_years(rng, plan, registered=registered, poor_now=poor_now, poor_by_year=poor_by_year)
         _users(plan, showcase, helper_id, result)
+        _working_year()
     if households:
         sink.analyze([Region, RegionYear, AnnualTarget])
+        # The working year's cases, projects, funds, samples and import (issue 15), through the services.
+        result.counts.update(seed_activity(rng=rng, plan=plan, showcase=showcase, ids=gen.ids))
     result.counts["regions"] = 1 + len({c.city_id for c in plan.counties}) + len(plan.counties)
     result.counts["regions"] += len(plan.township_ids) + nv
     return result
+
+
+def _working_year() -> None:
+    """The demo is the situation of 2020 (the last year of the three-year action): its working year is
+    2020 whatever today's date, so the nightly run and every page evaluate 2020 as of 31 December 2020
+    (villages.working_year), with no --as-of needed. Opened by the province staff demo user."""
+    opener = User.objects.filter(username=Role.PROVINCE_STAFF).first()
+    WorkingYear.objects.get_or_create(year=DEMO_WORKING_YEAR, defaults={"opened_by": opener, "note": "演示数据"})
 
 
 def _users(plan: Plan, showcase: int, helper_id: int | None, result: SeedResult) -> None:

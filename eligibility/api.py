@@ -12,11 +12,12 @@ from rest_framework.views import APIView
 from accounts.access import region_for
 from accounts.typing import AuthenticatedRequest
 from households.selectors import household_get_for
+from villages.working_year import working_year
 
-from .rules.household import explain_household, explanation_from_check, jsonable
+from .rules.household import jsonable
 from .rules.indicators import indicator_fraction
-from .rules.reads import latest_check
-from .templatetags.eligibility import explanation_dict
+from .rules.reads import working_year_check
+from .templatetags.eligibility import explanation_dict, region_indicators
 
 
 def _json(value):
@@ -29,13 +30,12 @@ def _json(value):
 
 class ExitCheckView(APIView):
     @extend_schema(
-        summary=_("The household's latest exit check, criterion by criterion (§5.2)"),
+        summary=_("The household's latest exit check, criterion by criterion"),
         responses={200: OpenApiResponse(description=_("as_of, policy_year, eligible, criteria")), 404: None},
     )
     def get(self, request: AuthenticatedRequest, number: str) -> Response:
         household = household_get_for(request.user, number)
-        stored = latest_check(household)
-        explanation = explanation_from_check(stored) if stored else explain_household(household)
+        explanation, stored = working_year_check(household)  # the working year as of its policy date
         data = explanation_dict(explanation, request.user)
         data["source"] = "nightly" if stored else "live"
         return Response(_json(data))
@@ -47,7 +47,7 @@ class YearQuery(serializers.Serializer):
 
 class RegionIndicatorsView(APIView):
     @extend_schema(
-        summary=_("A region's incidence and exit eligibility (§5.3–§5.5); percentages as fractions"),
+        summary=_("A region's incidence and exit eligibility; percentages as fractions"),
         parameters=[OpenApiParameter("year", int, required=False)],
         responses={200: OpenApiResponse(description=_("Latest snapshot of the year")), 404: None},
     )
@@ -55,16 +55,14 @@ class RegionIndicatorsView(APIView):
         region = region_for(request.user, code)
         query = YearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        qs = region.indicators.order_by("-as_of")
-        if "year" in query.validated_data:
-            qs = qs.filter(year=query.validated_data["year"])
-        ind = qs.first()
+        # Without a year: the working year's latest snapshot up to its policy date.
+        ind = region_indicators(region, query.validated_data.get("year"))
         if ind is None:
             return Response(
                 {
                     "code": region.code,
                     "as_of": None,
-                    "year": query.validated_data.get("year"),
+                    "year": query.validated_data.get("year") or working_year(),
                     "rural_population": None,
                     "remaining_poor": None,
                     "incidence": None,

@@ -8,3 +8,11 @@ class EligibilityConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "eligibility"
+
+    def ready(self) -> None:
+        """Audit the policy parameters (§5.1, §9); they belong to no region (docs/audit.md)."""
+        from accounts.audit import track
+
+        from .models import PolicyParameter
+
+        track(PolicyParameter, object_type="policy_parameter")

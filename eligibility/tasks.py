@@ -7,18 +7,27 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import transaction
-from django.utils import timezone
 
 from .models import RunTrigger
 
 
 @shared_task(name="eligibility.tasks.nightly_recompute")
-def nightly_recompute(as_of: str | None = None, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None) -> int:
-    """Start (or resume) the run of a date and enqueue one task per county still to do."""
-    from .rules.run import pending_county_ids, recompute_start, stage_run
+def nightly_recompute(
+    as_of: str | None = None, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None, year: int | None = None
+) -> int:
+    """Start (or resume) the run of a date and enqueue one task per county still to do.
 
-    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    run = recompute_start(as_of=day, trigger=trigger, user=None if user_id is None else _user(user_id))
+    The nightly schedule passes no date: the working year as of its policy date (rules.run.run_date).
+    A date without a year is evaluated for its own year."""
+    from .rules.run import pending_county_ids, recompute_start, run_date, stage_run
+
+    policy_year, day = run_date(dt.date.fromisoformat(as_of) if as_of else None)
+    run = recompute_start(
+        as_of=day,
+        trigger=trigger,
+        user=None if user_id is None else _user(user_id),
+        year=year or policy_year,
+    )
     if pending_county_ids(run):
         stage_run(run)
     enqueue_counties(run.pk)

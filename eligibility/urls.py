@@ -10,4 +10,6 @@ urlpatterns = [
     path("changes/", views.changes, name="changes"),
     path("parameters/", views.parameter_list, name="parameters"),
     path("parameters/<int:year>/", views.parameter_edit, name="parameter_edit"),
+    path("working-year/", views.working_year_page, name="working_year"),
+    path("working-year/open/", views.working_year_open_page, name="working_year_open"),
 ]

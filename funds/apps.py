@@ -14,3 +14,12 @@ class FundsConfig(AppConfig):
         from .selectors import with_fund_totals
 
         register_project_figures(with_fund_totals)
+
+        # Audit the ledger (§11, §9), placed in the county: entries are only ever added (reversals too).
+        from accounts.audit import track
+
+        from .models import Allocation, Arrangement, Disbursement
+
+        track(Allocation, object_type="allocation", region=lambda a: a.county_id)
+        track(Arrangement, object_type="arrangement", region=lambda a: a.allocation.county_id)
+        track(Disbursement, object_type="disbursement", region=lambda d: d.arrangement.allocation.county_id)

@@ -210,9 +210,9 @@ def disbursement_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @login_required
 def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """§11 reports: progress by county, source and year; idle funds; payments per household; anomalies."""
-    counties = county_list_for(request.user)
-    if not counties.exists():
+    if not access.may_read_county_reports(request.user):
         raise Http404
+    counties = county_list_for(request.user)
     form = ReportFilterForm(request.GET or None, counties=counties)
     filters = form.cleaned_data if form.is_valid() else {}
     year = filters.get("year")

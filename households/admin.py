@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import region_q, scope_of
@@ -21,8 +22,11 @@ from accounts.admin import (
     sees_sensitive,
     viewer_sees_sensitive,
 )
-from accounts.masking import mask_bank_account
+from accounts.masking import MASKED, mask_bank_account
 
+from . import choices as c
+from .causes import CAUSE_FIELDS, HEALTH_CAUSES
+from .idnumber import age_on
 from .models import (
     Assessment,
     Helper,
@@ -50,6 +54,12 @@ MEMBER_HEALTH = (
 def _swap(fields, replacements: dict[str, str | None]) -> list[str]:
     swapped = (replacements.get(f, f) for f in fields)
     return [f for f in swapped if f is not None]
+
+
+def _age(member: Member) -> int | None:
+    """§9: the birth date with the county and the masked ID number rebuilds the number: masked staff see
+    the age in years instead (accounts.access.may_view_birth_date)."""
+    return None if member.birth_date is None else age_on(member.birth_date, timezone.localdate())
 
 
 def _form_fields(model) -> list[str]:
@@ -89,6 +99,18 @@ class MemberInline(ScopedInline):
     def id_number_shown(self, member: Member) -> str:
         return masked_id(member.id_number)
 
+    def get_fields(self, request, obj=None):
+        if sees_sensitive(request.user):
+            return self.fields
+        return _swap(self.fields, {"birth_date": "age_shown"})  # §9: the age, not the birth date
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("Age"))
+    def age_shown(self, member: Member) -> int | None:
+        return _age(member)
+
 
 @admin.register(Household)
 class HouseholdAdmin(SensitiveAdmin):
@@ -112,7 +134,14 @@ class HouseholdAdmin(SensitiveAdmin):
         fields = [*_form_fields(Household)[:2], "county", *_form_fields(Household)[2:]]
         if sees_sensitive(request.user):
             return fields
-        return _swap(fields, {"phone": "phone_shown", "bank_account": "bank_account_shown"})
+        return _swap(
+            fields,
+            {
+                "phone": "phone_shown",
+                "bank_account": "bank_account_shown",
+                **{name: f"{name}_shown" for name in CAUSE_FIELDS},  # illness, disability: health facts (§9)
+            },
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -126,6 +155,24 @@ class HouseholdAdmin(SensitiveAdmin):
     @admin.display(description=_("bank account"))
     def bank_account_shown(self, household: Household) -> str:
         return household.bank_account if viewer_sees_sensitive() else mask_bank_account(household.bank_account)
+
+    @staticmethod
+    def _cause(value: str) -> str:
+        if value in HEALTH_CAUSES and not viewer_sees_sensitive():
+            return MASKED
+        return str(dict(c.Cause.choices).get(value, value))
+
+    @admin.display(description=_("main cause of poverty"))
+    def main_cause_shown(self, household: Household) -> str:
+        return self._cause(household.main_cause)
+
+    @admin.display(description=_("other cause 1"))
+    def other_cause_1_shown(self, household: Household) -> str:
+        return self._cause(household.other_cause_1)
+
+    @admin.display(description=_("other cause 2"))
+    def other_cause_2_shown(self, household: Household) -> str:
+        return self._cause(household.other_cause_2)
 
 
 @admin.register(Member)
@@ -160,11 +207,21 @@ class MemberAdmin(SensitiveAdmin):
     def id_number_shown(self, member: Member) -> str:
         return masked_id(member.id_number)
 
+    @admin.display(description=_("Age"))
+    def age_shown(self, member: Member) -> int | None:
+        return _age(member)
+
+    def get_list_display(self, request):
+        if sees_sensitive(request.user):
+            return self.list_display
+        return _swap(self.list_display, {"birth_date": "age_shown"})
+
     def get_fields(self, request, obj=None):
         fields = _form_fields(Member)
         if sees_sensitive(request.user):
             return fields
-        return _swap(fields, {"id_number": "id_number_shown", **dict.fromkeys(MEMBER_HEALTH)})
+        swaps = {"id_number": "id_number_shown", "birth_date": "age_shown", **dict.fromkeys(MEMBER_HEALTH)}
+        return _swap(fields, swaps)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

@@ -1,22 +1,28 @@
 """The household endpoints of /api/v1/ (§3, §13): scoped by households.selectors (§1), masked per §9,
-written through households.services.household_save."""
+written through households.services.household_save; the income records of every year through
+households.services.income_save (issue 13)."""
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import access
 from accounts.api import BoundedBodyMixin
 from accounts.services import audit_record
+from accounts.typing import AuthenticatedRequest
+from villages.working_year import working_year
 
 from .filters import HouseholdFilter
 from .models import Assessment, Household, Income, Member
-from .selectors import household_list_for
-from .serializers import HouseholdSerializer, current_year
+from .selectors import current_members, household_get_for, household_list_for
+from .serializers import HouseholdIncomesSerializer, HouseholdSerializer, IncomeRecordSerializer, IncomeSerializer
+from .services import income_check_year, income_save, income_years
 
 
 class CanEditHouseholdsOrReadOnly(permissions.BasePermission):
@@ -41,7 +47,7 @@ def households_for_api(user) -> QuerySet[Household]:
 def with_api_relations(qs: QuerySet[Household]) -> QuerySet[Household]:
     return qs.select_related("village", "county").prefetch_related(
         Prefetch("members", queryset=Member.objects.order_by("id")),
-        Prefetch("incomes", queryset=Income.objects.filter(year=current_year()), to_attr="current_income_list"),
+        Prefetch("incomes", queryset=Income.objects.filter(year=working_year()), to_attr="current_income_list"),
         Prefetch("assessments", queryset=Assessment.objects.order_by("-assessed_on", "-id"), to_attr="assessment_list"),
     )
 
@@ -113,6 +119,64 @@ class HouseholdViewSet(
 
     def perform_update(self, serializer: serializers.BaseSerializer[Household]) -> None:
         serializer.instance = self._reloaded(serializer.save())
+
+    # --- the income records of every year (issue 13) ---
+
+    def _household(self, request: AuthenticatedRequest) -> Household:
+        # Outside the scope is answered exactly like a number that does not exist (§1).
+        return household_get_for(request.user, self.kwargs["number"])
+
+    @staticmethod
+    def _income_context(request: Request, household: Household) -> dict:
+        return {"request": request, "current_member_count": current_members(household).count()}
+
+    @extend_schema(
+        summary=_("Every income record of a household, oldest first"),
+        responses={
+            200: HouseholdIncomesSerializer,
+            404: OpenApiResponse(description=_("Unknown or outside the scope")),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="incomes")
+    def incomes(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        household = self._household(request)
+        last = working_year()
+        context = self._income_context(request, household)
+        data = {
+            "number": household.number,
+            "working_year": last,
+            "first_year": income_years(household, last=last).start,
+            "incomes": IncomeSerializer(household.incomes.order_by("year"), many=True, context=context).data,
+        }
+        return Response(data)
+
+    @extend_schema(
+        summary=_("Write or correct the income record of one year"),
+        description=_(
+            "Any year from the household's identification year to the working year. The items left out are 0. "
+            "A record of a closed year (before the working year) is changed only with a reason, kept in its "
+            "history and the audit log."
+        ),
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("Income year"))],
+        request=IncomeRecordSerializer,
+        responses={
+            200: IncomeSerializer,
+            400: OpenApiResponse(description=_("A year outside the allowed range, a bad amount or a missing reason")),
+            403: OpenApiResponse(description=_("Your role cannot change households")),
+            404: OpenApiResponse(description=_("Unknown or outside the scope")),
+        },
+    )
+    @action(detail=True, methods=["put"], url_path=r"incomes/(?P<year>[0-9]{1,9})", url_name="income")
+    def income(self, request: AuthenticatedRequest, number: str | None = None, year: str | None = None) -> Response:
+        household = self._household(request)
+        income_check_year(household, int(year or 0))  # the year first: a clear answer whatever the body
+        body = IncomeRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        reason = values.pop("reason", "")
+        saved = income_save(user=request.user, household=household, year=int(year or 0), values=values, reason=reason)
+        saved = Income.objects.get(pk=saved.pk)  # the totals the database generated
+        return Response(IncomeSerializer(saved, context=self._income_context(request, household)).data)
 
     @staticmethod
     def _reloaded(household: Household) -> Household:

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class HouseholdsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "households"
+
+    def ready(self) -> None:
+        """Audit every change of the registry (§9, docs/audit.md), placed in the household's village."""
+        from accounts.audit import track
+
+        from .models import Assessment, Household, Income, Member
+
+        track(Household, object_type="household", region=lambda h: h.village_id)
+        track(Member, object_type="member", region=lambda m: m.household.village_id)
+        track(Income, object_type="income", region=lambda i: i.household.village_id)
+        track(Assessment, object_type="assessment", region=lambda a: a.household.village_id)

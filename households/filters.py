@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import regions_for
 
 from . import choices as c
+from .causes import cause_filter_value
 from .models import Household
 from .selectors import household_search, households_in_region
 
@@ -16,7 +17,11 @@ class HouseholdFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("Region code of any level inside the scope"))
     status = django_filters.ChoiceFilter(choices=c.Status.choices)
     household_type = django_filters.ChoiceFilter(choices=c.HouseholdType.choices)
-    main_cause = django_filters.ChoiceFilter(choices=c.Cause.choices)
+    main_cause = django_filters.ChoiceFilter(
+        choices=c.Cause.choices,
+        method="filter_main_cause",
+        help_text=_("Illness and disability are health facts: ignored for roles that may not see them."),
+    )
     identification_year = django_filters.NumberFilter()
     search = django_filters.CharFilter(
         method="filter_search", label=_("A member's ID number or name, or the beginning of a household number")
@@ -32,6 +37,11 @@ class HouseholdFilter(django_filters.FilterSet):
         if region is None:
             return queryset.none()
         return households_in_region(queryset, region)
+
+    def filter_main_cause(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        # §9: a filter on a health cause the user may not see is ignored (the rows it kept would reveal it).
+        value = cause_filter_value(value, self.request.user)
+        return queryset.filter(main_cause=value) if value else queryset
 
     def filter_search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         return household_search(queryset, value, self.request.user)

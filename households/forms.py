@@ -1,5 +1,7 @@
 """Forms of the registry UI (§3): the household with its members, income and assessment, and filters."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
@@ -7,16 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import regions_for
+from accounts.masking import mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from povertymgmt.dates import policy_date_validator
 from villages.models import Level, Region
+from villages.working_year import working_year
 
 from . import choices as c
+from .causes import CAUSE_FIELDS, HEALTH_CAUSES, cause_choices_for, may_see_cause
 from .idnumber import normalise, parse_id_number
+from .income import INCOME_ITEMS, per_capita
 from .models import Assessment, Household, Income, Member
+from .services import INCOME_REASON_MAX
 
-# Sensitive fields (§9) that a role without "view sensitive" neither sees nor retypes on an existing record.
-HOUSEHOLD_SENSITIVE = ("phone", "bank_account")
+# Sensitive fields (§9) of a stored record that a role without "view sensitive" sees masked in their input
+# (MaskedValueField: kept unless a whole new value is typed) or not at all (kept as stored).
+HOUSEHOLD_MASKED_INPUTS = {"phone": mask_phone, "bank_account": mask_bank_account}
+MEMBER_MASKED_INPUTS = {"id_number": mask_id_number}
 MEMBER_SENSITIVE = (
     "id_type",
     "id_number",
@@ -167,6 +176,10 @@ class HouseholdListFilter(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Household number, name or ID number")
+        # §9: no filter on a health cause for a role that may not see it (a filter on it would reveal it).
+        main_cause = self.fields["main_cause"]
+        assert isinstance(main_cause, forms.ChoiceField)
+        main_cause.choices = [("", _("All causes")), *cause_choices_for(user)]
         scope = user.scope
         # A select of thousands of villages helps nobody: above the county the breadcrumb leads instead.
         if scope is not None and scope.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
@@ -200,11 +213,12 @@ class HouseholdForm(forms.ModelForm):
         if self.instance.pk is None and not self.is_bound and len(villages[:2]) == 1:
             self.initial["village"] = villages[0].pk
         if self.instance.pk is None and not self.initial.get("identification_year"):
-            self.initial["identification_year"] = timezone.localdate().year
+            self.initial["identification_year"] = working_year()  # the policy year, not the calendar's
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
-            for name in HOUSEHOLD_SENSITIVE:
-                del self.fields[name]
+            for name, masker in HOUSEHOLD_MASKED_INPUTS.items():
+                mask_input(self, name, masker)
+        self.hidden_causes = _hide_health_causes(self, user)
         _style(self)
 
     def fieldsets(self):
@@ -231,7 +245,10 @@ class MemberForm(forms.ModelForm):
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
             for name in MEMBER_SENSITIVE:
-                del self.fields[name]
+                if name not in MEMBER_MASKED_INPUTS:
+                    del self.fields[name]
+            for name, masker in MEMBER_MASKED_INPUTS.items():
+                mask_input(self, name, masker)
         _style(self)
 
     def clean_id_number(self):
@@ -242,6 +259,12 @@ class MemberForm(forms.ModelForm):
         if "id_number" not in self.fields:
             return data
         id_type, number = data.get("id_type"), data.get("id_number")
+        if self.masked:
+            # The type, birth date and sex are not shown (§9): the stored ones stand, and a new resident ID
+            # number brings its own birth date and sex (households.services); a kept number needs no check.
+            id_type = self.instance.id_type
+            if number == self.instance.id_number or id_type != c.IdType.RESIDENT_ID:
+                return data
         if id_type == c.IdType.RESIDENT_ID and number:
             try:
                 info = parse_id_number(number)
@@ -265,33 +288,108 @@ class MemberForm(forms.ModelForm):
 MemberFormSet = modelformset_factory(Member, form=MemberForm, extra=0, can_delete=False)
 
 
+class MaskedValueField(forms.CharField):
+    """§9: an identifier of a stored record (ID number, phone, bank account) in the form of an editor who may
+    not see it: the input shows the masked value. Left as shown (or emptied) it keeps the stored value; a
+    whole new value replaces it, checked by the model field's own form field; a value that still holds the
+    mask's stars is refused, so no half-typed number is ever saved."""
+
+    def __init__(self, inner: forms.Field, *, stored: str, shown: str) -> None:
+        super().__init__(
+            label=inner.label,
+            required=False,
+            help_text=_("Shown masked for your role. Leave it to keep the stored value, or type the whole new one."),
+        )
+        self.inner, self.stored, self.shown = inner, stored, shown
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "data-masked": "1"})
+
+    def clean(self, value):
+        text = (value or "").strip()
+        if text in ("", self.shown):
+            return self.stored
+        if "*" in text:
+            raise ValidationError(
+                _("Type the whole new value, or leave the masked one as it is."), code="partly_masked"
+            )
+        return self.inner.clean(text)
+
+    def has_changed(self, initial, data) -> bool:
+        return (data or "").strip() not in ("", self.shown)
+
+
+def mask_input(form: forms.ModelForm, name: str, masker) -> None:
+    """Show the stored value of `name` masked, keeping it unless a whole new value is typed (§9)."""
+    stored = getattr(form.instance, name) or ""
+    shown = masker(stored)
+    form.fields[name] = MaskedValueField(form.fields[name], stored=stored, shown=shown)
+    form.initial[name] = shown
+
+
+def _hide_health_causes(form: HouseholdForm, user: User) -> list[str]:
+    """§9: a stored cause that is a health fact the user may not see is left out of the form (kept as
+    stored). The other cause selects then offer no health cause either: the rule that causes differ would
+    otherwise answer which one is hidden. Returns the names left out."""
+    if form.instance.pk is None:
+        return []
+    hidden = [name for name in CAUSE_FIELDS if not may_see_cause(user, getattr(form.instance, name))]
+    for name in hidden:
+        del form.fields[name]
+    if hidden:
+        for name in CAUSE_FIELDS:
+            field = form.fields.get(name)
+            if isinstance(field, forms.ChoiceField):
+                offered = cast(list[tuple[str, Any]], field.choices)  # the model field's flat choices
+                field.choices = [(v, label) for v, label in offered if v not in HEALTH_CAUSES]
+    return hidden
+
+
 class IncomeForm(forms.ModelForm):
-    """The current year's income record (§3.1); left untouched it is not saved."""
+    """The income record of one year (§3.1, issue 13), a column of the form's years table: the working year
+    is `open`, an earlier one `closed` (a change needs a reason). A year without a record shows empty
+    inputs and is saved only when some amount is given; a record is saved only when a value changed."""
 
     class Meta:
         model = Income
-        fields = [
-            "wages",
-            "business",
-            "property",
-            "family_planning",
-            "dibao",
-            "tekun",
-            "pension",
-            "eco_compensation",
-            "other_transfer",
-            "business_costs",
-            "medical_expense",
-            "education_expense",
-            "disaster_loss",
-        ]
+        fields = list(INCOME_ITEMS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year: int, closed: bool, members: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.year, self.closed, self.members = year, closed, members
+        stored = self.instance
+        # What is stored now (the form writes the posted values onto the instance while it validates).
+        self.stored = {name: getattr(stored, name) for name in INCOME_ITEMS} if stored.pk else None
+        self.totals = {
+            "transfer": stored.transfer if stored.pk else None,
+            "net": stored.net if stored.pk else None,
+            "per_capita": per_capita(stored.net, members) if stored.pk else None,
+            "rigid_expenditure": stored.rigid_expenditure if stored.pk else None,
+        }
+        if stored.pk is None:
+            for name in INCOME_ITEMS:
+                self.initial[name] = None  # empty inputs, not zeros: nothing recorded yet
+        for name, field in self.fields.items():
             field.required = False
-            field.widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+            field.widget.attrs.update(
+                {
+                    "inputmode": "decimal",
+                    "min": "0",
+                    "step": "0.01",
+                    "class": "form-control form-control-sm",
+                    "data-item": name,
+                    "data-year": str(year),
+                    "aria-label": f"{field.label} {year}",
+                }
+            )
+            if closed:
+                field.widget.attrs["data-closed"] = "1"
         _style(self)
+
+    def changed_values(self) -> bool:
+        """Whether saving would change what is stored (call after is_valid)."""
+        values = self.cleaned_data
+        if self.stored is None:
+            return any(values.get(name) for name in INCOME_ITEMS)
+        return any(values.get(name) != self.stored[name] for name in INCOME_ITEMS)
 
     def clean(self):
         data = super().clean()
@@ -299,6 +397,38 @@ class IncomeForm(forms.ModelForm):
             if data.get(name) is None and name not in self.errors:
                 data[name] = self.instance._meta.get_field(name).default
         return data
+
+
+class IncomeCorrectionForm(forms.Form):
+    """The reason for correcting the income of a closed year (issue 13): asked for only when a closed
+    year's values changed; it goes into the records' history and the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason for correcting a closed year"),
+        max_length=INCOME_REASON_MAX,
+        required=False,
+        help_text=_("Required when the income of a year before the working year is changed."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+# The years table of the household form: each typed item, and each derived total after its parts.
+INCOME_TABLE = [*INCOME_ITEMS[:9], "transfer", *INCOME_ITEMS[9:], "rigid_expenditure"]
+
+
+def income_table(income_forms: list[IncomeForm]) -> list[dict]:
+    """The rows of the years table: a label and one cell per year (a bound field, or a derived total)."""
+    rows = []
+    for name in INCOME_TABLE:
+        label = getattr(Income._meta.get_field(name), "verbose_name", name)
+        if name in INCOME_ITEMS:
+            rows.append({"item": name, "label": label, "fields": [f[name] for f in income_forms]})
+        else:
+            rows.append({"total": name, "label": label, "values": [(f.year, f.totals[name]) for f in income_forms]})
+    return rows
 
 
 class AssessmentForm(forms.ModelForm):

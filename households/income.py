@@ -8,6 +8,24 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 
+# The typed items of an income record (§3.1), in the order of the form, the API and the import sheet;
+# the totals (transfer, net, rigid expenditure) are derived, never typed.
+INCOME_ITEMS = (
+    "wages",
+    "business",
+    "property",
+    "family_planning",
+    "dibao",
+    "tekun",
+    "pension",
+    "eco_compensation",
+    "other_transfer",
+    "business_costs",
+    "medical_expense",
+    "education_expense",
+    "disaster_loss",
+)
+
 
 def per_capita(net: Decimal | int | str | None, members: int | None) -> Decimal | None:
     """Net income per current member, or None without an income or without members."""

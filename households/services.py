@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,11 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from povertymgmt.dates import check_policy_dates
+from accounts.services import audit_record
+from povertymgmt.dates import POLICY_FIRST_YEAR, check_policy_dates
+from povertymgmt.errors import invalid
 from villages.models import Level, Region
+from villages.working_year import working_year
 
 from . import choices as c
 from .idnumber import normalise, parse_id_number
+from .income import INCOME_ITEMS
 from .models import Assessment, Household, Income, Member, MemberEvent, StatusEvent
 from .selectors import household_list_for
 
@@ -140,14 +145,107 @@ def household_save(
             created_by=user,
         )
     if income is not None:
-        income.household = household
-        income.created_by = income.created_by or user
-        income.save()
+        values = {name: getattr(income, name) for name in INCOME_ITEMS}
+        income_save(user=user, household=household, year=income.year, values=values)
     if assessment is not None:
         assessment.household = household
         assessment.created_by = user
         assessment.save()
     return household
+
+
+def income_years(household: Household, *, last: int | None = None) -> range:
+    """The years whose income record a household may have (issue 13): from its identification year (never
+    before 2013) to the working year `last` (default: the province's, villages.working_year)."""
+    first = max(household.identification_year or POLICY_FIRST_YEAR, POLICY_FIRST_YEAR)
+    return range(first, (working_year() if last is None else last) + 1)
+
+
+def income_check_year(household: Household, year: int, *, last: int | None = None) -> None:
+    """Refuse a year outside income_years (a ValidationError on the field "year")."""
+    years = income_years(household, last=last)
+    if year in years:
+        return
+    if not years:
+        raise invalid(
+            "year",
+            _("Household %(number)s was identified after the working year %(last)s: no income year is open yet.")
+            % {"number": household.number, "last": years.stop - 1},
+            "year_out_of_range",
+        )
+    raise invalid(
+        "year",
+        _(
+            "The income year must be from %(first)s (the identification year) to %(last)s (the working year); "
+            "%(year)s is outside."
+        )
+        % {"first": years.start, "last": years.stop - 1, "year": year},
+        "year_out_of_range",
+    )
+
+
+# The reason of a correction goes into the record's history (django-simple-history keeps 100 characters).
+INCOME_REASON_MAX = 100
+
+
+def income_check_reason(year: int, reason: str, *, last: int) -> None:
+    """A change of a closed year's income (before the working year `last`) needs its reason (issue 13)."""
+    if year < last and not (reason or "").strip():
+        raise invalid(
+            "reason",
+            _("%(year)s is a closed year: give the reason for correcting its income.") % {"year": year},
+            "reason_required",
+        )
+    if len((reason or "").strip()) > INCOME_REASON_MAX:
+        raise invalid(
+            "reason",
+            _("Say the reason in at most %(n)d characters.") % {"n": INCOME_REASON_MAX},
+            "reason_too_long",
+        )
+
+
+@transaction.atomic
+def income_save(*, user: User, household: Household, year: int, values: dict, reason: str = "") -> Income:
+    """Create or correct the income record of one year (§3.1, issue 13), with its history.
+
+    `values` holds the typed items (INCOME_ITEMS; an item left out is 0). The year must lie between the
+    identification year and the working year. A record of a closed year (before the working year) is
+    changed only with a reason, which goes into the record's history and the audit log. Nothing is
+    written when the values equal the stored ones."""
+    household = Household.objects.select_for_update().get(pk=household.pk)  # one writer of its incomes
+    last = working_year()
+    income_check_year(household, year, last=last)
+    income = Income.objects.filter(household=household, year=year).first()
+    creating = income is None
+    if income is None:
+        income = Income(household=household, year=year, created_by=user)
+    amounts = {name: values.get(name) for name in INCOME_ITEMS}
+    amounts = {name: Decimal(0) if value is None else Decimal(value) for name, value in amounts.items()}
+    changed = [name for name, value in amounts.items() if getattr(income, name) != value]
+    if not creating and not changed:
+        return income
+    reason = (reason or "").strip()
+    closed = year < last
+    income_check_reason(year, reason, last=last)
+    for name, value in amounts.items():
+        setattr(income, name, value)
+    income.full_clean(exclude=["household", "created_by"], validate_unique=False, validate_constraints=False)
+    income._change_reason = reason or None  # type: ignore[attr-defined]  # django-simple-history's reason
+    income._history_user = user  # type: ignore[attr-defined]  # and its user
+    income.save()
+    if closed:
+        audit_record(
+            user=user,
+            action="change",
+            object_type="income",
+            object_id=household.number,
+            entry_region=household.village_id,  # read by the auditors of its county and above (§1)
+            object_repr=f"{household.number} {year}",
+            year=year,
+            reason=reason,
+            fields=changed if not creating else list(INCOME_ITEMS),
+        )
+    return income
 
 
 @transaction.atomic
@@ -170,28 +268,38 @@ def member_change_record(*, user: User, member: Member, kind: str, date: dt.date
     return MemberEvent.objects.create(member=member, kind=kind, date=date, note=note, created_by=user)
 
 
+EXITED = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+
+
 @transaction.atomic
 def household_status_change(
-    *, user: User, household: Household, to_status: str, date: dt.date, reason: str
+    *, user: User, household: Household, to_status: str, date: dt.date, reason: str, year: int | None = None
 ) -> StatusEvent:
-    """A dated status change with who and why (§3.1). The exit workflow (§6.1) calls this at announcement."""
+    """A dated status change with who and why (§3.1). The workflows (§6.1, §6.2) call this at announcement
+    with the case's policy year (default: the working year, never the calendar year). Every exit sets
+    exit_year and every return return_year, a re-exit too; the event and the household's history keep
+    the earlier ones, and the event records the people of the household then (§12 exits of the year)."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not reason.strip():
         raise ValidationError(_("Give the reason for the status change."))
+    year = working_year() if year is None else year
+    check_policy_dates(year=year)
     event = StatusEvent.objects.create(
         household=household,
         from_status=household.status,
         to_status=to_status,
         date=date,
         reason=reason,
+        year=year,
+        people=household.members.filter(departure="").count(),
         created_by=user,
     )
     household.status = to_status
     fields = ["status", "updated_at"]
-    if to_status in (c.Status.EXITED, c.Status.EXITED_NO_POLICY) and household.exit_year is None:
-        household.exit_year, fields = date.year, [*fields, "exit_year"]
+    if to_status in EXITED and event.from_status not in EXITED:  # an exit, not 享受政策 → 不享受政策
+        household.exit_year, fields = year, [*fields, "exit_year"]
     if to_status == c.Status.RETURNED:
-        household.return_year, household.return_reason = date.year, reason
+        household.return_year, household.return_reason = year, reason
         fields += ["return_year", "return_reason"]
     household.save(update_fields=fields)
     if to_status == c.Status.CLOSED:

@@ -17,17 +17,22 @@ from accounts.masking import MASKED
 from accounts.models import User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.errors import apply_errors
 from povertymgmt.pagination import page_of
+from villages.working_year import working_year
 
 from . import choices as c
+from .causes import CAUSE_FIELDS, HEALTH_CAUSES, cause_filter_value
 from .forms import (
     MEMBER_SENSITIVE,
     AssessmentForm,
     HouseholdForm,
     HouseholdListFilter,
+    IncomeCorrectionForm,
     IncomeForm,
     MemberChangeForm,
     MemberFormSet,
+    income_table,
 )
 from .income import per_capita
 from .models import Household, Income, Member, MemberEvent, Pairing
@@ -38,7 +43,7 @@ from .selectors import (
     households_in_region,
     with_head_and_size,
 )
-from .services import household_save, member_change_record
+from .services import household_save, income_save, income_years, member_change_record
 
 PAGE_SIZE = 20
 CENT = Decimal("0.01")
@@ -57,6 +62,8 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = households_in_region(qs, region)
     if data.get("village"):
         qs = qs.filter(village_id=data["village"].pk)
+    if data.get("main_cause"):
+        data["main_cause"] = cause_filter_value(data["main_cause"], request.user)  # §9: no health filter
     for name in ("status", "household_type", "main_cause"):
         if data.get(name):
             qs = qs.filter(**{name: data[name]})
@@ -134,11 +141,9 @@ def _editor_household(request: AuthenticatedHttpRequest, number: str | None) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_edit(request: AuthenticatedHttpRequest, number: str | None = None) -> HttpResponse:
-    """Create or edit a household with its members, this year's income and a new assessment (§3)."""
+    """Create or edit a household with its members, its income records by year and a new assessment (§3)."""
     user = request.user
     household = _editor_household(request, number)
-    year = timezone.localdate().year
-    income = (household.incomes.filter(year=year).first() if household.pk else None) or Income(year=year)
     members_qs = household.members.filter(departure="").order_by("id") if household.pk else Member.objects.none()
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=household, user=user)
@@ -147,15 +152,26 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
     formset = MemberFormSet(data, queryset=members_qs, prefix="members", form_kwargs={"user": user}, initial=initial)
     if initial and data is None:
         formset.extra = 1
-    income_form = IncomeForm(data, instance=income, prefix="income")
+    income_forms = _income_forms(household, data)
+    correction_form = IncomeCorrectionForm(data, prefix="income")
     assessment_form = AssessmentForm(data, prefix="assessment")
     if data is not None:
-        valid = all([form.is_valid(), formset.is_valid(), income_form.is_valid(), assessment_form.is_valid()])
+        valid = all(
+            [
+                form.is_valid(),
+                formset.is_valid(),
+                *[f.is_valid() for f in income_forms],
+                correction_form.is_valid(),
+                assessment_form.is_valid(),
+            ]
+        )
+        if valid and not _correction_explained(income_forms, correction_form):
+            valid = False
         if valid:
             try:
-                saved = _save(user, form, formset, income_form, assessment_form)
+                saved = _save(user, form, formset, income_forms, correction_form, assessment_form)
             except ValidationError as e:
-                form.add_error(None, e)
+                apply_errors(correction_form if _about_reason(e) else form, e)
             else:
                 messages.success(request, _("Household %(number)s saved.") % {"number": saved.number})
                 return redirect("households:detail", number=saved.number)
@@ -163,8 +179,12 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
         "household": household,
         "form": form,
         "formset": formset,
-        "income_form": income_form,
-        "income_year": year,
+        "income_forms": income_forms,
+        "income_rows": income_table(income_forms),
+        "correction_form": correction_form,
+        "income_errors": any(f.errors for f in income_forms) or bool(correction_form.errors),
+        "reason_shown": bool(correction_form.errors or correction_form["reason"].value() or _corrected(income_forms)),
+        "working_year": working_year(),
         "assessment_form": assessment_form,
         "breadcrumb": visible_ancestors(user, household.village) if household.pk else [],
         "breadcrumb_link_last": True,
@@ -176,20 +196,65 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
     return response
 
 
-def _save(user: User, form, formset, income_form, assessment_form) -> Household:
-    """One transaction: the household service, then the join events of new members (§3.2)."""
+def _income_forms(household: Household, data) -> list[IncomeForm]:
+    """One form per year from the identification year to the working year, newest first (issue 13); a new
+    household starts with the working year only."""
+    last = working_year()
+    years = reversed(income_years(household, last=last)) if household.pk else [last]
+    stored = {i.year: i for i in household.incomes.all()} if household.pk else {}
+    members = household.members.filter(departure="").count() if household.pk else 0
+    return [
+        IncomeForm(
+            data,
+            instance=stored.get(year) or Income(year=year),
+            prefix=f"income-{year}",
+            year=year,
+            closed=year < last,
+            members=members,
+        )
+        for year in years
+    ]
+
+
+def _correction_explained(income_forms: list[IncomeForm], correction_form: IncomeCorrectionForm) -> bool:
+    """A changed closed year needs the reason (issue 13); put the error next to the reason field."""
+    corrected = _corrected(income_forms)
+    if corrected and not correction_form.cleaned_data.get("reason", "").strip():
+        years = "、".join(str(y) for y in sorted(corrected))
+        message = _("Give the reason for correcting the income of %(years)s (closed years).") % {"years": years}
+        correction_form.add_error("reason", ValidationError(message, code="reason_required"))
+        return False
+    return True
+
+
+def _corrected(income_forms: list[IncomeForm]) -> list[int]:
+    """The closed years whose posted values differ from the stored ones."""
+    return [f.year for f in income_forms if f.closed and f.is_bound and f.is_valid() and f.changed_values()]
+
+
+def _about_reason(exc: ValidationError) -> bool:
+    return hasattr(exc, "error_dict") and "reason" in exc.error_dict
+
+
+def _save(user: User, form, formset, income_forms, correction_form, assessment_form) -> Household:
+    """One transaction: the household service, the income records that changed, then the join events of
+    new members (§3.2)."""
     forms_in_use = [f for f in formset.forms if f.instance.pk or f.has_changed()]
     members = [f.instance for f in forms_in_use]
     joins = [(f.instance, f.cleaned_data.get("join_reason")) for f in forms_in_use if not f.instance.pk]
-    # A new record only when some amount was given; an existing one is kept up to date.
-    amounts = income_form.cleaned_data
-    wanted = income_form.instance.pk or any(amounts.get(name) for name in income_form.fields)
-    income = income_form.instance if wanted and income_form.has_changed() else None
     assessment = assessment_form.instance if assessment_form.cleaned_data.get("assessed_on") else None
+    correction = correction_form.cleaned_data.get("reason", "")
     with transaction.atomic():
-        household = household_save(
-            user=user, household=form.instance, members=members, income=income, assessment=assessment
-        )
+        household = household_save(user=user, household=form.instance, members=members, assessment=assessment)
+        for income_form in income_forms:
+            if income_form.changed_values():
+                income_save(
+                    user=user,
+                    household=household,
+                    year=income_form.year,
+                    values=income_form.cleaned_data,
+                    reason=correction if income_form.closed else "",
+                )
         today = timezone.localdate()
         for member, reason in joins:
             if reason:
@@ -232,6 +297,8 @@ SENSITIVE_HISTORY = {"phone", "bank_account", *MEMBER_SENSITIVE}
 def _display(model, name: str, value, unmasked: bool) -> str:
     if name in SENSITIVE_HISTORY and not unmasked and value not in (None, ""):
         return MASKED
+    if name in CAUSE_FIELDS and value in HEALTH_CAUSES and not unmasked:
+        return MASKED  # illness, disability: a health fact (households.causes)
     if value is None or value == "":
         return "—"
     field = model._meta.get_field(name)
@@ -269,20 +336,29 @@ def _entries(records, model, unmasked: bool, label=None) -> list[dict]:
                     "kind": newer.history_type,
                     "object": label(newer) if label else "",
                     "changes": changes,
+                    "reason": newer.history_change_reason or "",
                 }
             )
     return entries
 
 
 def change_history(household: Household, *, unmasked: bool) -> list[dict]:
-    """The last changes to the household and its members: field, old → new, who, when (two queries)."""
+    """The last changes to the household, its members and its income records: field, old → new, who, when,
+    why (three queries)."""
     own = list(household.history.select_related("history_user").order_by("-history_date", "-history_id")[:51])
     member_records = list(
         Member.history.filter(household_id=household.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[: HISTORY_LIMIT * 4]
     )
+    income_records = list(
+        Income.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: HISTORY_LIMIT * 2]
+    )
     entries = _entries(own, Household, unmasked) + _entries(member_records, Member, unmasked, label=lambda r: r.name)
+    # Income records by year (issue 13): a closed year's correction shows its reason.
+    entries += _entries(income_records, Income, unmasked, label=lambda r: _("Income of %(year)s") % {"year": r.year})
     # A changed record whose predecessor fell outside the window has nothing to compare: hide it.
     entries = [e for e in entries if e["kind"] != "~" or e["changes"]]
     entries.sort(key=lambda e: e["when"], reverse=True)

@@ -4,7 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
+from accounts.models import User
+
 from .models import RosterField
+from .rosters import HEALTH_REFUSED
 from .xlsx.reader import Workbook, XlsxError
 from .xlsx.staging import check_workbook
 
@@ -45,9 +49,26 @@ class ImportUploadForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
+    """A roster upload; a field that is a health fact is neither offered nor accepted for a role that may
+    not view health data (§9: access.may_use_roster_field)."""
+
     field = forms.ChoiceField(label=_("What the roster says"), choices=RosterField.choices)
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     file = forms.FileField(label=_("Roster (.xlsx or .csv): columns 证件号码 and 状态"))
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only the offer is narrowed: a refused field posted anyway gets the message of clean_field.
+        self.fields["field"].widget.choices = [
+            (value, label) for value, label in RosterField.choices if access.may_use_roster_field(user, value)
+        ]
+
+    def clean_field(self):
+        field = self.cleaned_data["field"]
+        if not access.may_use_roster_field(self.user, field):
+            raise forms.ValidationError(HEALTH_REFUSED, code="health")
+        return field
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

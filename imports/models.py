@@ -99,8 +99,16 @@ class RosterField(models.TextChoices):
 
 
 class RosterState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    READING = "reading", _("Reading the file")
+    MATCHING = "matching", _("Matching the members")
     PREVIEW = "preview", _("Preview")
+    APPLYING = "applying", _("Applying the changes")
     APPLIED = "applied", pgettext_lazy("roster", "Applied")
+    FAILED = "failed", _("Failed")
+
+
+ROSTER_RUNNING_STATES = (RosterState.PENDING, RosterState.READING, RosterState.MATCHING, RosterState.APPLYING)
 
 
 class Roster(TimeStampedModel):
@@ -110,7 +118,13 @@ class Roster(TimeStampedModel):
     field = models.CharField(_("field"), max_length=24, choices=RosterField.choices)
     department = models.CharField(_("department"), max_length=100, blank=True)
     original_name = models.CharField(_("file name"), max_length=200)
+    # The upload, kept under a random name (§9): read by the task imports.tasks.roster_read.
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("rosters"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
     state = models.CharField(_("state"), max_length=10, choices=RosterState.choices, default=RosterState.PREVIEW)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
     # [[id_number, value, certificate], ...]: values already read into the field's codes.
     entries = models.JSONField(_("entries"), default=list)
     report = models.JSONField(_("report"), default=dict, blank=True)
@@ -126,3 +140,13 @@ class Roster(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in ROSTER_RUNNING_STATES
+
+    @property
+    def percent(self) -> int:
+        if self.state in (RosterState.PREVIEW, RosterState.APPLIED):
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

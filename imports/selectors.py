@@ -1,5 +1,6 @@
 """Scoped reads of import jobs and rosters (§1): visible to their author and to users whose scope
-contains the scope they were made in; anything else is a 404."""
+contains the scope they were made in; anything else is a 404. A roster of a health fact is hidden from a
+role that may not view health data (§9)."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -8,7 +9,7 @@ from accounts import access
 from accounts.access import scope_of
 from accounts.models import User
 
-from .models import ImportIssue, ImportJob, Roster
+from .models import ImportIssue, ImportJob, Roster, RosterField
 
 
 def _visible(user: User) -> Q | None:
@@ -38,7 +39,10 @@ def import_issues(job: ImportJob) -> QuerySet[ImportIssue]:
 
 def roster_list_for(user: User) -> QuerySet[Roster]:
     q = _visible(user)
-    return Roster.objects.none() if q is None else Roster.objects.filter(q).defer("entries")
+    if q is None:
+        return Roster.objects.none()
+    hidden = [field for field in RosterField.values if not access.may_use_roster_field(user, field)]
+    return Roster.objects.filter(q).exclude(field__in=hidden).defer("entries")
 
 
 def roster_get_for(user: User, pk: int) -> Roster:

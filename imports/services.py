@@ -1,4 +1,5 @@
-"""Writes of the imports app (§13): upload, dry run, commit of household files; department rosters."""
+"""Writes of the imports app (§13): upload, dry run, commit of household files (with their survey sheets
+of incomes and assessments, issue 13: imports/survey.py); department rosters."""
 
 import datetime as dt
 import json
@@ -17,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import AuditAction, User
+from accounts.services import audit_record
 from povertymgmt.tasks import enqueue
 
 from .models import RUNNING_STATES, ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
 from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
+from .survey import SURVEY_COUNTS, survey_commit, survey_validate
 from .writer import Numbering, prepare_batch, prerender, reason_for, write_batch
 from .xlsx import staging
 from .xlsx.reader import XlsxError
@@ -172,12 +175,15 @@ def _validate(job: ImportJob) -> None:
     )
     try:
         h_total, m_total = staging.counts(db)
+        # The survey sheets' rows, and the households they name that 户信息 does not (a survey-only file).
+        i_total, a_total, named_only = staging.survey_counts(db)
+        rows_total = h_total + m_total + i_total + a_total
         _progress(
             job,
             JobState.VALIDATING,
             rows_done=0,
-            rows_total=h_total + m_total,
-            households_total=h_total,
+            rows_total=rows_total,
+            households_total=h_total + named_only,
             members_total=m_total,
         )
         issues += staging.file_level_issues(db)
@@ -197,17 +203,28 @@ def _validate(job: ImportJob) -> None:
             stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
             total += len(issues)
             issues.clear()
+        report = _every_second(job)
+        creator = job.created_by
+        assert creator is not None  # import_job_create sets it and PROTECT keeps it
+        survey = survey_validate(user=creator, db=db, issues=issues, progress=lambda n: report(h_total + m_total + n))
+        for _batch in survey:
+            bad_keys.update(i.key for i in issues)
+            stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
+            total += len(issues)
+            issues.clear()
         stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
         total += len(issues)
         bad_keys.update(i.key for i in issues)
         db.commit()
         known = {row[0] for row in db.execute("SELECT DISTINCT key FROM h")} if bad_keys else set()
+        known |= staging.survey_keys(db) if bad_keys else set()
         _progress(
             job,
             JobState.VALIDATED,
             error_count=total,
             households_invalid=len(bad_keys & known),
-            rows_done=h_total + m_total,
+            rows_done=rows_total,
+            result={"incomes_total": i_total, "assessments_total": a_total},
         )
     finally:
         db.close()
@@ -318,8 +335,13 @@ def _commit(job: ImportJob) -> None:
             "clashes": [],
             "skipped": 0,
             "numbers": {},
+            **{name: job.result.get(name, 0) for name in ("incomes_total", "assessments_total")},
         }
         batches = _stored_batches if _has_plans(db) else _batches
+        survey_layout = staging.survey_layout(db)
+        has_survey = any(positions is not None for positions in survey_layout.values())
+        # The numbers of the households written, for the survey rows that name them by their key in the file.
+        db.execute("CREATE TABLE IF NOT EXISTS written (key TEXT PRIMARY KEY, number TEXT)")
 
         def tally(good, counts):
             for name in ("created", "updated", "members_created", "members_updated"):
@@ -328,6 +350,11 @@ def _commit(job: ImportJob) -> None:
             result["skipped"] += len(counts["clashes"])
             if len(result["numbers"]) < 1000:
                 result["numbers"].update({p.key: p.number for p in good if p.key not in counts["clashes"]})
+            if has_survey:
+                db.executemany(
+                    "INSERT OR REPLACE INTO written VALUES (?, ?)",
+                    [(p.key, p.number) for p in good if p.key not in counts["clashes"]],
+                )
 
         # Batches n and n + 1 are written (in threads of their own on PostgreSQL) while batch n + 2 is
         # checked and its rows are built, so the writers are left with nothing but COPYs.
@@ -349,7 +376,37 @@ def _commit(job: ImportJob) -> None:
                     partial(tally, good),
                     alone=alone,
                 )
+        if has_survey:  # after the households, so that rows may name the file's new households
+            report = _every_second(job)
+            done = job.households_total + job.members_total
+            result.update(
+                survey_commit(
+                    user=user,
+                    job_id=job.pk,
+                    region_id=job.scope_id,
+                    db=db,
+                    bad_keys=bad_keys,
+                    reason=reason,
+                    progress=lambda n: report(done + n),
+                )
+            )
+        else:
+            result.update(dict.fromkeys(SURVEY_COUNTS, 0))
         _progress(job, JobState.DONE, result=result)
+        # The households and members went in bulk, unseen by the change tracking: one entry for the job
+        # with its counts (§9, docs/audit.md).
+        counts = {name: result[name] for name in ("created", "updated", "members_created", "members_updated")}
+        counts.update({name: result[name] for name in SURVEY_COUNTS if result.get(name)})  # incomes, assessments
+        audit_record(
+            user=user,
+            action=AuditAction.CHANGE,
+            object_type="import",
+            object_id=job.pk,
+            object_repr=str(job),
+            entry_region=job.scope_id,
+            skipped=result["skipped"],
+            **counts,
+        )
     finally:
         db.close()
     path.unlink(missing_ok=True)

@@ -17,6 +17,20 @@ def import_commit(job_id: int) -> None:
     import_job_run_commit(job_id=job_id)
 
 
+@shared_task(name="imports.tasks.roster_read", acks_late=True)
+def roster_read(roster_id: int) -> None:
+    from .rosters import roster_run_read
+
+    roster_run_read(roster_id=roster_id)
+
+
+@shared_task(name="imports.tasks.roster_apply", acks_late=True)
+def roster_apply(roster_id: int) -> None:
+    from .rosters import roster_run_apply
+
+    roster_run_apply(roster_id=roster_id)
+
+
 @shared_task(name="imports.tasks.staging_clean")
 def staging_clean() -> int:
     """Daily (settings.CELERY_BEAT_SCHEDULE): staging databases of jobs that ended or stalled a day ago."""

@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/errors.xlsx", views.job_annotated, name="annotated"),
     path("rosters/", views.roster_index, name="rosters"),
     path("rosters/<int:pk>/", views.roster_detail, name="roster"),
+    path("rosters/<int:pk>/progress/", views.roster_progress, name="roster_progress"),
+    path("rosters/<int:pk>/file/", views.roster_file, name="roster_file"),
     path("rosters/<int:pk>/apply/", views.roster_apply_view, name="roster_apply"),
 ]

@@ -103,7 +103,7 @@ def _region(request: AuthenticatedRequest):
     return region_for(request.user, code) if code else None
 
 
-@extend_schema(parameters=[REGION], summary=_("Data-quality findings inside the user's scope (§8.2)"))
+@extend_schema(parameters=[REGION], summary=_("Data-quality findings inside the user's scope"))
 class QualityFindingList(generics.ListAPIView):
     serializer_class = QualityFindingSerializer
     filterset_class = FindingFilter
@@ -133,7 +133,7 @@ class QualityFindingList(generics.ListAPIView):
         return response
 
 
-@extend_schema(parameters=[REGION], summary=_("Monitoring alerts inside the user's scope (§7)"))
+@extend_schema(parameters=[REGION], summary=_("Monitoring alerts inside the user's scope"))
 class MonitoringAlertList(generics.ListAPIView):
     serializer_class = MonitoringAlertSerializer
     filterset_class = AlertFilterSet

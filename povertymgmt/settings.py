@@ -66,11 +66,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "povertymgmt.api_errors.ApiErrorMiddleware",  # Django's own error answers under /api/ as the API's JSON
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.audit.ActingUserMiddleware",  # who made a tracked change (§9)
     "povertymgmt.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "povertymgmt.api.exception_handler",
+    "EXCEPTION_HANDLER": "povertymgmt.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "povertymgmt API",
@@ -171,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    # Every operation documents its error answers (povertymgmt.api_errors) with the Error components.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "povertymgmt.api_schema.document_error_responses",
+    ],
     # Several models have a field named "category": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "AssistanceCategoryEnum": "projects.choices.AssistanceCategory",
@@ -241,15 +248,23 @@ WORKING_YEAR_DEFAULT = envint("WORKING_YEAR_DEFAULT", 2020)
 
 SENSITIVE_ROLES = envlist("SENSITIVE_ROLES", "village_clerk,county_official,auditor")
 
-# Security headers for production behind a TLS-terminating web server.
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Security headers for production behind a TLS-terminating web server (`manage.py check --deploy` is clean
+# with the README's production environment: tests/test_deploy_check.py).
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", BEHIND_TLS_PROXY)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind TLS a request that reached Django over plain HTTP (X-Forwarded-Proto not https) is sent to HTTPS.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", BEHIND_TLS_PROXY)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # HSTS only where the site is served over TLS: a browser that saw it could not reach a plain-HTTP install.
+# The system has a host name of its own (poverty.example.gov.cn), so its subdomains are its own too.
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if BEHIND_TLS_PROXY else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = BEHIND_TLS_PROXY and envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = BEHIND_TLS_PROXY and envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Browsers' preload list takes whole registrable domains (example.gov.cn), submitted by the domain's owner,
+# not one application's host: opt in with SECURE_HSTS_PRELOAD=1, else its deploy warning (W021) is silenced.
+SECURE_HSTS_PRELOAD = BEHIND_TLS_PROXY and envbool("SECURE_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("public/", include("workflows.public_urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("accounts.audit_urls")),  # the audit log (§9)
     path("api/", include("povertymgmt.api_urls")),
     path("admin/", admin.site.urls),
 ]

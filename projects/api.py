@@ -93,7 +93,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     def validate_category(self, value: str) -> str:
         if value not in dict(PROJECT_CATEGORIES):
             raise serializers.ValidationError(
-                _("Choose a §4 category or an infrastructure kind."), code="invalid_choice"
+                _("Choose an assistance category or an infrastructure kind."), code="invalid_choice"
             )
         return value
 
@@ -168,7 +168,7 @@ class ProjectViewSet(
         self._save(ser, instance)
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
-    @extend_schema(request=TransitionSerializer, summary=_("Move the project to another status (§10)"))
+    @extend_schema(request=TransitionSerializer, summary=_("Move the project to another status"))
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         project = self.get_object()

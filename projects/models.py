@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from povertymgmt.dates import policy_date_validator, policy_plan_end_validator, policy_year_validator
 from povertymgmt.models import TimeStampedModel
@@ -17,7 +18,7 @@ not_negative = MinValueValidator(Decimal("0"), _("This value cannot be negative.
 
 
 class Project(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("project", "name"), max_length=200)
     county = models.ForeignKey(
         "villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="projects"
     )

@@ -62,8 +62,7 @@ def project_save(
             t.project = project
         project.targets.all().delete()
         PerformanceTarget.objects.bulk_create(list(targets))
-    audit_record(user=user, action="change", object_type="project", object_id=project.pk, name=project.name)
-    return project
+    return project  # the save is audited by accounts.audit (projects/apps.py)
 
 
 @transaction.atomic

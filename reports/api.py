@@ -2,6 +2,7 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,10 +14,14 @@ from . import selectors
 class ReportSummary(APIView):
     """Households and people by status, incidence of the child regions, exit progress against the annual
     targets, causes of poverty, assistance by category, fund progress and the trend over the nightly
-    snapshots of a region inside the user's scope (404 outside). ?as_of= picks a nightly run date."""
+    snapshots of a region inside the user's scope (404 outside). ?as_of= picks a nightly run date, ?year=
+    the policy year of the exit progress, assistance and funds (exits counted from the year's exit events)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("year", OpenApiTypes.INT, required=False),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: AuthenticatedRequest, code: str | None = None) -> Response:
@@ -24,8 +29,11 @@ class ReportSummary(APIView):
         dates = selectors.snapshot_dates()
         as_of, _explicit, error = selectors.resolve_as_of(request.query_params.get("as_of"), dates)
         if error:
-            return Response({"as_of": [error]}, status=400)
-        data = selectors.dashboard(request.user, region, as_of)
+            raise ValidationError({"as_of": [error]})
+        year, year_error = selectors.resolve_year(request.query_params.get("year"))
+        if year_error:
+            raise ValidationError({"year": [year_error]})
+        data = selectors.dashboard(request.user, region, as_of, year)
         body = selectors.dashboard_json(data, region)
         body["as_of"] = as_of.isoformat() if as_of else None
         body["snapshot_dates"] = [d.isoformat() for d in dates]
@@ -37,7 +45,10 @@ class RegionReportSummary(ReportSummary):
 
     @extend_schema(
         operation_id="reports_region_summary",
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("year", OpenApiTypes.INT, required=False),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: AuthenticatedRequest, code: str | None = None) -> Response:

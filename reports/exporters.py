@@ -27,15 +27,37 @@ Progress = Callable[[int], None]
 
 def _csv_line(values) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
+    _CsvRows(buf).writerow(values)
     return buf.getvalue()
+
+
+class _CsvRows:
+    """csv.writer with "\n" line ends that also quotes a cell holding a bare carriage return, as PostgreSQL's
+    COPY does. Python 3.11's writer quotes only the characters of its line terminator, so "a\rb" went out
+    unquoted and a reader split the row there (issue 12). Rows with a CR in a cell (rare) are written by a
+    second writer whose terminator holds CR, then given the "\n" line end of every other row."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.out = out
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.line = io.StringIO()
+        self.quoting_cr = csv.writer(self.line, lineterminator="\r\n")
+
+    def writerow(self, row) -> None:
+        if not any(isinstance(value, str) and "\r" in value for value in row):
+            self.plain.writerow(row)
+            return
+        self.line.seek(0)
+        self.line.truncate()
+        self.quoting_cr.writerow(row)
+        self.out.write(self.line.getvalue()[:-2] + "\n")
 
 
 def csv_chunks(qs: QuerySet, header: list[str], *, progress: Progress | None = None) -> Iterator[str]:
     """The CSV as text chunks of CHUNK rows, for a StreamingHttpResponse or a file."""
     yield BOM + _csv_line(header)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = _CsvRows(buf)
     n = 0
     with no_jit():
         for row in qs.iterator(chunk_size=CHUNK):

@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -19,14 +18,17 @@ from accounts.access import region_for, scope_of
 from accounts.models import User
 from eligibility.models import HouseholdCheck, RecomputeRun, RunState
 from households import choices as hc
+from households.exits import exit_totals
+from households.models import Household
+from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from villages.models import AnnualTarget, Level, Region, RegionIndicator
+from villages.working_year import working_year
 
 from .tables import Context, Table, filter_form_class
 from .tables.base import region_q
 
 SNAPSHOTS_SHOWN = 60
 POOR = (hc.Status.POOR, hc.Status.RETURNED)
-EXITED = (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY)
 
 
 def snapshot_dates() -> list[dt.date]:
@@ -140,16 +142,41 @@ def cause_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict
     )
 
 
-def exited_people(user: User, region: Region, as_of: dt.date | None, year: int) -> dict:
-    """People and households of the snapshot whose household exited in the year (§2 targets)."""
-    if as_of is None:
-        return {"households": 0, "people": 0}
-    row = (
-        _checks(user, region, as_of)
-        .filter(status__in=EXITED, household__exit_year=year)
-        .aggregate(households=Count("id"), people=Sum("member_count"))
-    )
-    return {"households": row["households"], "people": row["people"] or 0}
+def _households(user: User, region: Region) -> QuerySet[Household]:
+    """The region's households the user sees (a helper: the paired ones), without DISTINCT, to aggregate."""
+    qs = Household.objects.filter(region_q(region))
+    if access.is_helper(user):
+        from households.selectors import household_list_for
+
+        qs = qs.filter(pk__in=household_list_for(user).values("pk"))
+    return qs
+
+
+def exited_people(user: User, region: Region, year: int) -> dict:
+    """Households and people that exited in the policy year (§2 targets), from the exit events: every
+    exit of the year, re-exits included, with the people of the household then (households.exits)."""
+    return exit_totals(_households(user, region), year)
+
+
+def resolve_year(value: str | None) -> tuple[int | None, str]:
+    """(year, error): ?year= must be a policy year (povertymgmt.dates: 2013 to next year); None when not given."""
+    if not value:
+        return None, ""
+    try:
+        year = int(value)
+    except ValueError:
+        year = 0
+    if not POLICY_FIRST_YEAR <= year <= policy_last_year():
+        return None, _("Choose a year from %(first)s to %(last)s.") % {
+            "first": POLICY_FIRST_YEAR,
+            "last": policy_last_year(),
+        }
+    return year, ""
+
+
+def report_years() -> list[int]:
+    """The years a report may be asked for, newest first (the year selector)."""
+    return list(range(policy_last_year(), POLICY_FIRST_YEAR - 1, -1))
 
 
 def indicators(region: Region, as_of: dt.date | None) -> tuple[RegionIndicator | None, list[RegionIndicator]]:
@@ -237,9 +264,11 @@ def fund_totals(user: User, region: Region, year: int) -> dict:
     return totals | {"progress": progress, "applies": True}
 
 
-def dashboard(user: User, region: Region, as_of: dt.date | None) -> dict:
-    """Every block of the dashboard of a region (§12)."""
-    year = (as_of or timezone.localdate()).year
+def dashboard(user: User, region: Region, as_of: dt.date | None, year: int | None = None) -> dict:
+    """Every block of the dashboard of a region (§12). The year is the one chosen (?year=), else the
+    snapshot's (a nightly run evaluates the working year on a date of that year), or the working year
+    before any run: never the calendar's."""
+    year = year or (as_of.year if as_of else working_year())
     own, children = indicators(region, as_of)
     return {
         "year": year,
@@ -247,7 +276,7 @@ def dashboard(user: User, region: Region, as_of: dt.date | None) -> dict:
         "children": children,
         "statuses": status_counts(user, region, as_of),
         "causes": cause_counts(user, region, as_of),
-        "exited": exited_people(user, region, as_of, year),
+        "exited": exited_people(user, region, year),
         "exits": exit_counts(region, as_of),
         "target": target_for(region, year),
         "trend": trend(region),
@@ -280,6 +309,7 @@ def dashboard_json(data: dict, region: Region) -> dict:
             for r in data["children"]
         ],
         "progress": {
+            "households": data["exited"]["households"],
             "people": data["exited"]["people"],
             "people_target": target.people if target else None,
             "villages": data["exits"]["villages"],

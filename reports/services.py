@@ -15,9 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.audit import acting_as
 from accounts.models import User
 from accounts.services import audit_record
 from povertymgmt.cache import cache_get, cache_set
+from povertymgmt.dates import policy_year_validator
 from povertymgmt.tasks import enqueue
 from villages.models import AnnualTarget, Level, Region
 
@@ -49,6 +51,7 @@ def export_audit(*, user: User, table: Table, ctx: Context, fmt: str, params: Ma
         rows=rows,
         format=fmt,
         region=ctx.region.code,
+        entry_region=ctx.region,
         as_of=ctx.as_of.isoformat() if ctx.as_of else None,
         masked=not user.can_view_sensitive,
     )
@@ -153,21 +156,11 @@ def annual_target_save(
         raise ValidationError(_("Only province staff may set annual targets."), code="forbidden")
     if region.level == Level.VILLAGE:
         raise ValidationError(_("Targets are set for the province, cities, counties and townships."), code="level")
-    if not 2013 <= year <= 2100:
-        raise ValidationError(_("Enter a year between 2013 and 2100."), code="year")
-    with transaction.atomic():
+    policy_year_validator(year)  # 2013 to next year (povertymgmt.dates): next year's targets are set ahead
+    with transaction.atomic(), acting_as(user):
         target = AnnualTarget.objects.select_for_update().filter(region=region, year=year).first()
-        old = (target.people, target.villages, target.counties) if target else None
         if target is None:
             target = AnnualTarget(region=region, year=year, created_by=user)
         target.people, target.villages, target.counties = people, villages, counties
-        target.save()
-        audit_record(
-            user=user,
-            action="change",
-            object_type="annual_target",
-            object_id=f"{region.code}/{year}",
-            old=old,
-            new=[people, villages, counties],
-        )
+        target.save()  # audited, old → new, by accounts.audit (accounts/apps.py)
     return target

@@ -22,6 +22,7 @@ from accounts.access import regions_for, visible_ancestors
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from povertymgmt.files import serve_file
 from povertymgmt.pagination import page_of
 from villages.models import AnnualTarget, Level
@@ -54,7 +55,10 @@ def dashboard(request: AuthenticatedHttpRequest, code: str | None = None) -> Htt
     as_of, _explicit, error = selectors.resolve_as_of(request.GET.get("as_of"), dates)
     if error:
         messages.warning(request, error)
-    data = selectors.dashboard(request.user, region, as_of)
+    year, year_error = selectors.resolve_year(request.GET.get("year"))
+    if year_error:
+        messages.warning(request, year_error)
+    data = selectors.dashboard(request.user, region, as_of, year)
     return render(
         request,
         "reports/dashboard.html",
@@ -63,6 +67,7 @@ def dashboard(request: AuthenticatedHttpRequest, code: str | None = None) -> Htt
             "breadcrumb": visible_ancestors(request.user, region),
             "as_of": as_of,
             "dates": dates,
+            "years": selectors.report_years(),
             "data": data,
             "chart_data": selectors.dashboard_json(data, region) | {"labels": _chart_labels()},
             "can_edit_targets": access.may_set_targets(request.user, region) and region.level != Level.VILLAGE,
@@ -230,6 +235,8 @@ def target_edit(request: AuthenticatedHttpRequest, code: str, year: int) -> Http
     region = selectors.report_region(request.user, code)
     if not access.may_set_targets(request.user, region) or region.level == Level.VILLAGE:
         raise Http404
+    if not POLICY_FIRST_YEAR <= year <= policy_last_year():
+        raise Http404  # no policy year: nothing to set (povertymgmt.dates)
     current = AnnualTarget.objects.filter(region=region, year=year).first()
     initial = {"people": 0, "villages": 0, "counties": 0}
     if current:

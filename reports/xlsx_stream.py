@@ -70,8 +70,15 @@ _SHEET_HEAD = (
 )
 
 
+# A raw CR in XML text is read back as a line feed (XML end-of-line handling): written as a character
+# reference it stays a CR, so a cell reads back as it was exported.
+_KEEP_CR = {"\r": "&#13;"}
+
+
 def _text(value: str) -> str:
-    return '<c t="inlineStr"><is><t xml:space="preserve">' + escape(value.translate(_ILLEGAL)) + "</t></is></c>"
+    return (
+        '<c t="inlineStr"><is><t xml:space="preserve">' + escape(value.translate(_ILLEGAL), _KEEP_CR) + "</t></is></c>"
+    )
 
 
 def _cell(value) -> str:

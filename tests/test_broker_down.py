@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from eligibility.models import RecomputeRun, RunState
-from imports.models import ImportJob, JobState
+from imports.models import ImportJob, JobState, Roster, RosterState
 from reports.models import ExportJob, ExportState
 from tests.imports.conftest import upload, xlsx_bytes
 
@@ -97,6 +97,29 @@ def test_an_import_fails_at_once_and_can_be_started_again(client, users, broker_
     job.refresh_from_db()
     assert r.status_code == 302 and job.state == JobState.VALIDATED and QUEUE_DOWN in job.message
     assert any(QUEUE_DOWN in m for m in _messages(r))
+
+
+def test_a_roster_fails_at_once_and_can_be_uploaded_or_applied_again(
+    client, users, homes, broker_down, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(users.clerk_a)
+    data = f"证件号码,状态\n{homes.a.members.get().id_number},是\n".encode()
+    r = _timed(lambda: client.post("/imports/rosters/", {"field": "receives_dibao", "file": upload(data, "低保.csv")}))
+    roster = Roster.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/imports/rosters/{roster.pk}/"
+    assert roster.state == RosterState.FAILED and QUEUE_DOWN in roster.message
+    assert any(QUEUE_DOWN in m for m in _messages(r))
+    page = client.get(f"/imports/rosters/{roster.pk}/")
+    assert page.status_code == 200 and QUEUE_DOWN in page.content.decode()
+    assert client.get("/imports/rosters/").status_code == 200
+
+    # applying a previewed roster: a preview again with the reason, so the user may press apply again
+    Roster.objects.filter(pk=roster.pk).update(state=RosterState.PREVIEW, message="")
+    r = _timed(lambda: client.post(f"/imports/rosters/{roster.pk}/apply/"))
+    roster.refresh_from_db()
+    assert r.status_code == 302 and roster.state == RosterState.PREVIEW and QUEUE_DOWN in roster.message
+    assert roster.applied_by is None and any(QUEUE_DOWN in m for m in _messages(r))
 
 
 def test_a_recompute_on_demand_is_recorded_failed(client, users, broker_down):

@@ -1,7 +1,7 @@
 """Masking that cannot be undone (§9, issue 12): every page, table, export, dossier, finding and API
 answer a masked role reaches holds no full birth date (with the county and the masked ID number it
-rebuilds the number), no 18-digit ID number and no health or disability fact. The clerk, who may view
-sensitive data, still sees them."""
+rebuilds the number), no 18-digit ID number and no health or disability fact, a cause of poverty of
+illness or disability included. The clerk, who may view sensitive data, still sees them."""
 
 import csv
 import datetime as dt
@@ -35,6 +35,7 @@ CERTIFICATE = "21122419651015101X42"
 # An 18-digit ID number standing alone (not inside a longer run of letters and digits, such as a hash).
 ID_18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 HEALTH_FIELDS = ("has_chronic_disease", "has_serious_illness", "is_disabled")
+HEALTH_CAUSE_LABELS = (c.Cause.ILLNESS.label, c.Cause.DISABILITY.label)
 
 
 def date_forms(day: dt.date) -> list[str]:
@@ -62,6 +63,8 @@ def world(tree, users, django_capture_on_commit_callbacks):
         tree.village_a,
         by=users.admin,
         phone="13812345678",
+        main_cause=c.Cause.ILLNESS,
+        other_cause_1=c.Cause.DISABILITY,
         members=[
             f.member(
                 birth=HEAD_BIRTH,
@@ -177,6 +180,12 @@ def masked_role_leaks(world, where: str, text: str) -> list[str]:
                 leaks.append(f"{where}: finding {kind}")
     if re.search(r'"kind": ?"(healthy_no_labour|illness|disability)"', text):
         leaks.append(f"{where}: finding kind")
+    # A cause of poverty of illness or disability (§3.1) says that someone is ill or disabled.
+    for cause in HEALTH_CAUSE_LABELS:
+        if zh(cause) in text:
+            leaks.append(f"{where}: cause {zh(cause)}")
+    if re.search(r'"(main_cause|other_cause_[12])": ?"(illness|disability)"', text):
+        leaks.append(f"{where}: cause in the API")
     return leaks
 
 
@@ -232,7 +241,7 @@ def test_the_surface_check_finds_what_the_clerk_sees(client, users, world):
     for where, text in surfaces(client, world, users.clerk_a):
         found |= {leak.split(": ", 1)[1].split(" ")[0] for leak in masked_role_leaks(world, where, text)}
         found |= {leak.split(": ", 1)[1].split(" ")[0] for leak in health_cells(where, text)}
-    assert {"birth", "ID", "18-digit", "disability", "count", "finding", "member", "dossier"} <= found
+    assert {"birth", "ID", "18-digit", "disability", "count", "finding", "member", "dossier", "cause"} <= found
     assert member_table_health(client, users.clerk_a)
 
 
@@ -284,3 +293,101 @@ def test_the_clerk_still_sees_birth_dates_id_numbers_and_health(client, users, w
     text = findings.content.decode()
     assert zh(FINDING_MESSAGES[("DQ07", "healthy_no_labour")]).split("%(")[0] in text
     assert zh(HEALTH_HIDDEN_MESSAGE) not in text
+
+
+@pytest.mark.parametrize("role", ["township", "province"])
+def test_a_filter_on_a_health_cause_is_ignored_and_not_offered(client, users, world, role):
+    """§9: filtering on illness or disability would reveal it by the rows kept; for a masked role it is
+    ignored on the household list, the report tables and the API, and the choices are not offered."""
+    user = getattr(users, role)
+    client.force_login(user)
+    region = user.scope.code
+    table = reverse("reports:table", args=["households"])
+    everyone = client.get(table, {"region": region})
+    for cause in (c.Cause.ILLNESS, c.Cause.DISABILITY):
+        r = client.get(table, {"region": region, "cause": cause})
+        assert r.context["page"].paginator.count == everyone.context["page"].paginator.count
+        assert f'value="{cause}"' not in r.content.decode()
+        listed = client.get(reverse("households:list"), {"main_cause": cause})
+        assert (
+            listed.context["page"].paginator.count
+            == client.get(reverse("households:list")).context["page"].paginator.count
+        )
+        assert f'value="{cause}"' not in listed.content.decode()
+        api = client.get("/api/v1/households/", {"main_cause": cause}).json()
+        assert api["count"] == client.get("/api/v1/households/").json()["count"]
+    # The other causes still filter.
+    assert client.get(table, {"region": region, "cause": c.Cause.LACK_FUNDS}).context["page"].paginator.count == 0
+
+
+def test_the_clerk_filters_on_a_health_cause(client, users, world):
+    client.force_login(users.clerk_a)
+    table = reverse("reports:table", args=["households"])
+    ill = client.get(table, {"cause": c.Cause.ILLNESS})
+    assert ill.context["page"].paginator.count == 2 and f'value="{c.Cause.ILLNESS}"' in ill.content.decode()
+    assert client.get(table, {"cause": c.Cause.DISABILITY}).context["page"].paginator.count == 0
+    assert client.get("/api/v1/households/", {"main_cause": c.Cause.DISABILITY}).json()["count"] == 0
+    listed = client.get(reverse("households:list"), {"main_cause": c.Cause.ILLNESS})
+    assert listed.context["page"].paginator.count == 2
+
+
+@pytest.mark.parametrize("role", ["township", "province"])
+def test_a_masked_role_sees_the_mask_for_a_health_cause_and_other_causes_as_they_are(client, users, world, role):
+    user = getattr(users, role)
+    client.force_login(user)
+    h = world["household"]
+    page = client.get(reverse("households:detail", args=[h.number])).content.decode()
+    assert re.search(r'data-testid="main-cause">\*\*\*<', page)
+    api = client.get(f"/api/v1/households/{h.number}/")
+    if api.status_code == 200:
+        assert api.json()["main_cause"] is None and api.json()["other_cause_1"] is None
+    from households.models import Household
+
+    Household.objects.filter(pk=h.pk).update(main_cause=c.Cause.LACK_FUNDS, other_cause_1="")
+    page = client.get(reverse("households:detail", args=[h.number])).content.decode()
+    assert zh(c.Cause.LACK_FUNDS.label) in page
+
+
+def test_the_admin_shows_a_masked_staff_user_no_health_cause_or_birth_date(client, users, world):
+    from accounts.models import Role
+
+    h = world["household"]
+    staff = f.user("province_staff", Role.PROVINCE_STAFF, users.province.scope, is_staff=True)
+    client.force_login(staff)
+    head = next(m for m in world["members"] if m.birth_date == HEAD_BIRTH)
+    for url in (
+        f"/admin/households/household/{h.pk}/change/",
+        "/admin/households/member/",
+        f"/admin/households/member/{head.pk}/change/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert masked_role_leaks(world, url, page.content.decode()) == []
+    client.force_login(users.admin)  # a superuser maintains the raw records
+    assert zh(c.Cause.ILLNESS.label) in client.get(f"/admin/households/household/{h.pk}/change/").content.decode()
+
+
+def test_a_hidden_cause_survives_the_masked_round_trip_and_the_history_masks_it(client, users, world):
+    """The township reviewer echoes the API document (causes null) and the causes stay; the change history
+    of the household page shows a health cause as the mask too."""
+    from rest_framework.test import APIClient
+
+    from households.models import Household
+
+    h = world["household"]
+    api = APIClient()
+    api.force_authenticate(users.township)
+    data = api.get(f"/api/v1/households/{h.number}/").json()
+    assert data["main_cause"] is None and data["other_cause_1"] is None
+    data.pop("income"), data.pop("assessment")
+    response = api.put(f"/api/v1/households/{h.number}/", data, format="json")
+    assert response.status_code == 200, response.json()
+    stored = Household.objects.get(pk=h.pk)
+    assert (stored.main_cause, stored.other_cause_1) == (c.Cause.ILLNESS, c.Cause.DISABILITY)
+    stored.main_cause, stored.other_cause_1 = c.Cause.LACK_FUNDS, ""
+    stored.save()  # a history row: illness → lack of funds
+    client.force_login(users.township)
+    page = client.get(reverse("households:detail", args=[h.number])).content.decode()
+    assert zh(c.Cause.LACK_FUNDS.label) in page and masked_role_leaks(world, "page", page) == []
+    client.force_login(users.clerk_a)
+    assert zh(c.Cause.ILLNESS.label) in client.get(reverse("households:detail", args=[h.number])).content.decode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditLog
 from assistance.models import Visit, VisitPhoto
-from imports.models import ImportJob, JobState
+from imports.models import ImportJob, JobState, Roster, RosterField
 from imports.services import import_staging_clean, stage_path
 from reports.models import ExportJob, ExportState
 from tests.conftest import login
@@ -90,7 +90,19 @@ def _export(tree, users, homes):
     )
 
 
-KINDS = {"attachment": _attachment, "visit_photo": _photo, "export": _export}
+def _roster(tree, users, homes):
+    roster = Roster(created_by=users.clerk_a, scope=tree.village_a, field=RosterField.DIBAO, original_name=UPLOADED)
+    roster.file.save(UPLOADED, ContentFile(PNG), save=False)
+    roster.save()
+    return SimpleNamespace(
+        url=reverse("imports:roster_file", args=[roster.pk]),
+        file=roster.file,
+        owner=users.clerk_a,
+        outsider=users.clerk_b,
+    )
+
+
+KINDS = {"attachment": _attachment, "visit_photo": _photo, "export": _export, "roster": _roster}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -103,6 +115,15 @@ def test_the_owner_gets_the_file_and_it_is_audited(client, tree, users, homes, k
     assert "X-Accel-Redirect" not in resp
     entry = AuditLog.objects.get(action=AuditAction.DOWNLOAD)
     assert entry.user == f.owner
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_download_is_audited_again(client, tree, users, homes, kind):
+    f = KINDS[kind](tree, users, homes)
+    login(client, f.owner)
+    for _ in range(2):  # a re-download is a download
+        assert client.get(f.url).status_code == 200
+    assert AuditLog.objects.filter(action=AuditAction.DOWNLOAD, user=f.owner).count() == 2
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -21,6 +21,7 @@ Endpoints that act on no record (start a run, upload a file) have only the "in" 
 import dataclasses
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
@@ -36,7 +37,7 @@ from django.utils import timezone
 from accounts.models import AuditLog, Role
 from assistance.models import AssistanceRecord, SmallLoan, Visit
 from funds.models import Allocation, Arrangement, Disbursement
-from households.models import Household
+from households.models import Assessment, Household, Income, Member
 from imports.models import ImportJob, Roster
 from monitoring.models import MonitoringAlert
 from projects.models import Project
@@ -44,6 +45,7 @@ from tests.api.conftest import household_document
 from tests.households.test_views_form import form_data, member_data
 from tests.permission_world import PNG, TODAY, build_world
 from villages.models import AnnualTarget, RegionYear, SampledHousehold, VerificationSample
+from villages.working_year import working_year
 from workflows import definitions as d
 from workflows.models import Attachment, Case, Objection
 from workflows.services import attachment_add
@@ -67,6 +69,7 @@ MAY: dict[str, frozenset[str]] = {
     "set_targets": frozenset({PROVINCE}),  # §2, §12
     "policy": frozenset({PROVINCE}),  # §5.1
     "start_run": frozenset({PROVINCE}),  # §5.6
+    "open_working_year": frozenset({PROVINCE}),  # §5.2, §5.6: the year switch (年度切换), province staff only
     "draw_samples": frozenset({PROVINCE}),  # §6.4: draw, and record the results
     "import": frozenset({CLERK, TOWNSHIP, COUNTY}),  # §13
     "commit_import": frozenset({CLERK, TOWNSHIP, COUNTY}),  # §13: the file the user checked themself
@@ -191,6 +194,21 @@ def state(case_table: str, new_state: str, **fields) -> Callable:
     return prepare
 
 
+def approved_passing(case_table: str) -> Callable:
+    """A `prepare` for the announcement: the site's case approved and its household passing the exit test
+    of the case's year, which the announcement needs (§6.1), so the cell answers for role and scope only."""
+
+    def prepare(w, site):
+        state(case_table, d.State.APPROVED)(w, site)
+        h = w.household[site]
+        Household.objects.filter(pk=h.pk).update(housing_grade="A", has_safe_water=True)
+        Member.objects.filter(household=h).update(has_resident_medical=True)
+        Income.objects.update_or_create(household=h, year=TODAY.year, defaults={"wages": Decimal("20000")})
+        Assessment.objects.create(household=h, assessed_on=TODAY, food_secure=True, clothing_secure=True)
+
+    return prepare
+
+
 def withdrawn(case_table: str) -> Callable:
     """A `prepare` that closes the site's running case, so a new one can be opened."""
     return state(case_table, d.State.WITHDRAWN, closed_at=timezone.now())
@@ -309,7 +327,7 @@ def _steps(api: bool) -> list[Endpoint]:
             state("exit_case", d.State.NOTICED),
             api=api,
         ),
-        step(f"{p}:announce", "announce", "household", "exit_case", state("exit_case", d.State.APPROVED), api=api),
+        step(f"{p}:announce", "announce", "household", "exit_case", approved_passing("exit_case"), api=api),
         step(f"{p}:city_review", "city_review", "county_record", "county_case", api=api),
         step(
             f"{p}:province_approve",
@@ -384,6 +402,14 @@ PAGES = [
         "policy",
         None,
         lambda w, site: Request("post", reverse("eligibility:parameter_edit", args=[2019]), INVALID),
+        ok=200,
+        refused=404,
+    ),
+    Endpoint(
+        "eligibility:working_year_open",
+        "open_working_year",
+        None,
+        lambda w, site: Request("post", reverse("eligibility:working_year_open"), INVALID),
         ok=200,
         refused=404,
     ),
@@ -745,6 +771,17 @@ APIS = [
         "household",
         lambda w, site: Request("put", reverse("api-household-detail", args=[w.household[site].number]), {}),
         400,  # a body without the household's fields: its validation errors
+        role_first=True,
+    ),
+    api(
+        "api:households:income",  # issue 13: the income record of one year (the working year: no reason)
+        "edit_household",
+        "household",
+        lambda w, site: Request(
+            "put", reverse("api-household-income", args=[w.household[site].number, working_year()]), {"wages": "4321"}
+        ),
+        200,
+        effect=lambda w, site: list(Income.objects.filter(household=w.household[site]).values_list("year", "wages")),
         role_first=True,
     ),
     api(

@@ -1,6 +1,9 @@
-"""seed_demo (issue 2, item 8): reproducible, valid demo data and one working user per role (§1–§3, §8.1)."""
+"""seed_demo (issue 2, item 8): reproducible, valid demo data and one working user per role (§1–§3, §8.1);
+and a living working year (issue 15): cases, projects, funds, assistance, samples, an import and targets."""
 
+import datetime as dt
 import hashlib
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,14 +12,32 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts.models import Role, User
+from assistance.models import AssistanceRecord, SmallLoan, Visit
+from demo.cases import EXIT_PLAN
+from demo.import_history import FAMILIES
 from demo.seed import DEMO_PASSWORD
+from eligibility.rules.household import explain_household
+from funds.models import Allocation, Arrangement, Disbursement
 from households import choices as c
 from households.idnumber import parse_id_number
 from households.models import Helper, Household, Income, Member, Pairing, StatusEvent
 from households.selectors import household_list_for
-from villages.models import AnnualTarget, Level, Region, RegionYear
+from imports.models import ImportJob, JobState
+from projects.models import Project
+from villages.models import AnnualTarget, Level, Region, RegionYear, SampledHousehold, VerificationSample
+from villages.working_year import working_year
+from workflows.definitions import CaseType, State
+from workflows.dossier import dossier_verify
+from workflows.models import Case, Dossier
 
 pytestmark = pytest.mark.django_db
+IMPORTED = len(FAMILIES) - 1  # demo.import_history: households added by the demo's import (one is refused)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The demo's evidence files and import workbook go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def seed(households=200, seed=1, **options):
@@ -35,6 +56,34 @@ def digest() -> str:
         "household__number", "year", "wages", "business", "net"
     ):
         h.update(repr(row).encode())
+    # The working year (issue 15): natural keys and values only, never ids.
+    activity = [
+        Case.objects.order_by("case_type", "region__code", "household__number").values_list(
+            "case_type", "state", "household__number", "region__code", "notice_start", "state_since", "year"
+        ),
+        Project.objects.order_by("name").values_list("name", "status", "year", "beneficiary_people"),
+        Allocation.objects.order_by("document_number").values_list("document_number", "source", "amount", "date"),
+        Disbursement.objects.order_by("date", "voucher", "kind").values_list(
+            "voucher", "kind", "amount", "date", "household__number"
+        ),
+        AssistanceRecord.objects.order_by("household__number", "date", "category", "amount").values_list(
+            "household__number", "category", "date", "amount", "content"
+        ),
+        Visit.objects.order_by("household__number", "visited_on", "findings").values_list(
+            "household__number", "visited_on", "findings"
+        ),
+        SmallLoan.objects.order_by("household__number", "issued_on").values_list(
+            "household__number", "amount", "issued_on", "due_on", "repaid_on", "extended_to"
+        ),
+        SampledHousehold.objects.order_by("sample__drawn_on", "household__number", "label").values_list(
+            "household__number", "label", "wrongly_exited", "omitted", "approves"
+        ),
+        Dossier.objects.order_by("case__household__number").values_list("case__household__number", "sealed_at"),
+        AnnualTarget.objects.order_by("region__code", "year").values_list("region__code", "year", "people"),
+    ]
+    for rows in activity:
+        for row in rows:
+            h.update(repr(row).encode())
     return h.hexdigest()
 
 
@@ -52,8 +101,21 @@ def test_the_same_seed_gives_identical_households_in_a_fresh_database():
         pass
     assert not Region.objects.exists()
     seed()
-    assert Household.objects.count() == 200
+    assert Household.objects.count() == 200 + IMPORTED
+    assert Case.objects.exists() and Project.objects.exists() and AssistanceRecord.objects.exists()
     assert digest() == first
+
+
+def test_another_seed_gives_another_working_year():
+    try:
+        with transaction.atomic():
+            seed(seed=2)
+            other = digest()
+            raise Rollback
+    except Rollback:
+        pass
+    seed(seed=1)
+    assert digest() != other
 
 
 def test_every_member_id_number_is_valid_and_matches_birth_date_and_sex():
@@ -88,7 +150,7 @@ def test_households_are_numbered_by_village_and_have_their_records():
         assert len(number) == 16 and number.startswith(village_code)
         assert county_id == village_county
     assert Income.objects.filter(year=2020).exists()
-    assert Pairing.objects.count() == 200
+    assert Pairing.objects.count() == 200 + IMPORTED  # the imported households are paired too
     assert set(Household.objects.values_list("status", flat=True)) >= {c.Status.EXITED, c.Status.POOR}
     assert StatusEvent.objects.filter(to_status=c.Status.EXITED).exists()
 
@@ -153,14 +215,168 @@ def test_codes_are_12_digits_and_children_start_with_the_parent_prefix():
 def test_seeding_outside_a_transaction_as_the_command_runs_gives_the_same_data():
     """Outside a transaction PostgreSQL writes batches from a second thread (demo.writer)."""
     seed(households=60, batch=7)
-    assert Household.objects.count() == 60
+    assert Household.objects.count() == 60 + IMPORTED
     assert Member.objects.filter(household__isnull=True).count() == 0
     assert Pairing.objects.filter(helper__user__username=Role.HELPER).count() >= 3
     numbers = list(Household.objects.order_by("id").values_list("number", flat=True))
-    assert len(set(numbers)) == 60
+    assert len(set(numbers)) == 60 + IMPORTED
+    assert Case.objects.filter(case_type=CaseType.HOUSEHOLD_EXIT).count() == len(EXIT_PLAN)
     # The id sequences moved past the explicit ids: a later insert does not collide.
     county = Region.objects.get(code="211224000000")
     helper = Helper.objects.create(
         name="新干部", sex=c.Sex.MALE, unit="昌图县财政局", unit_level="county", county=county
     )
     assert helper.pk > max(Helper.objects.exclude(pk=helper.pk).values_list("pk", flat=True))
+
+
+# --- The working year on day one (issue 15, "a living demo") ---
+
+
+def _within(year: int, *days) -> bool:
+    return all(d is None or d.year == year for d in days)
+
+
+def test_every_table_of_the_working_year_has_rows_in_the_expected_states():
+    seed()
+    year = working_year()
+    assert year == 2020  # the demo is the situation of 2020, whatever the calendar says
+
+    # §10: a project in every state, with labelled targets (planned vs achieved as far as the work went).
+    projects = Project.objects.prefetch_related("targets")
+    assert set(projects.values_list("status", flat=True)) == {
+        "reserve",
+        "approved",
+        "in_progress",
+        "completed",
+        "accepted",
+        "terminated",
+    }
+    for project in projects:
+        assert project.targets.all() and all(t.indicator and t.unit and t.planned > 0 for t in project.targets.all())
+        reached = project.status in ("in_progress", "completed", "accepted")
+        assert any(t.achieved is not None for t in project.targets.all()) == reached
+    assert projects.filter(beneficiary_households__isnull=False).distinct().count() >= 4
+    assert projects.filter(status="approved").get().notices.filter(kind="approval").exists()
+
+    # §11: allocated → arranged → disbursed, every invariant holding, a reversal and household payments.
+    assert Allocation.objects.count() >= 5
+    for allocation in Allocation.objects.all():
+        arranged = sum(a.signed_amount for a in allocation.arrangements.all())
+        assert Decimal(0) <= arranged <= allocation.amount
+    for arrangement in Arrangement.objects.filter(kind="normal"):
+        paid = sum(d.signed_amount for d in arrangement.disbursements.all())
+        assert Decimal(0) <= paid <= arrangement.amount
+    assert Arrangement.objects.filter(kind="reversal").exists()  # the terminated project's funds
+    to_homes = Disbursement.objects.filter(payee="household", kind="normal")
+    assert to_homes.exists() and to_homes.filter(assistance__isnull=False).count() == to_homes.count()
+    assert Disbursement.objects.filter(kind="reversal", payee="household").exists()
+    assert all(_within(year, d) for d in Disbursement.objects.values_list("date", flat=True))
+
+    # §4: the five batches' categories, helpers' visits (also the demo helper's own), loans.
+    counted = AssistanceRecord.objects.filter(date__year=year)
+    assert counted.values("category").distinct().count() >= 6
+    assert Visit.objects.filter(helper__isnull=False, visited_on__year=year).count() > 50
+    assert Visit.objects.filter(visitor__username=Role.HELPER).exists()
+    assert SmallLoan.objects.filter(repaid_on__isnull=False).exists()
+
+    # §6.1: household exit cases at every step, in the working year.
+    exits = Case.objects.filter(case_type=CaseType.HOUSEHOLD_EXIT)
+    assert set(exits.values_list("state", flat=True)) == set(EXIT_PLAN)
+    for case in exits:
+        assert case.year == year and case.eligible_at_proposal is True and not case.justification
+        assert case.state_since.year == year and _within(year, case.appraisal_date, case.notice_start)
+    day = dt.date(year, 12, 31)
+    ready = exits.filter(state=State.TOWNSHIP_APPROVED).select_related("household")
+    assert ready.count() >= 2
+    for case in ready:  # the notice ran its seven days; the exit check passes
+        assert (case.notice_end - case.notice_start).days >= 7
+        assert explain_household(case.household, day).eligible
+    sealed = Dossier.objects.select_related("case")
+    assert {d.case.state for d in sealed} == {State.APPROVED, State.ANNOUNCED}
+    assert all(dossier_verify(d) for d in sealed)
+    assert all(d.content["eligibility"]["approval"]["eligible"] for d in sealed)
+    announced = exits.get(state=State.ANNOUNCED).household
+    assert (announced.status, announced.exit_year) == (c.Status.EXITED, year)
+    assert exits.get(state=State.NOTICE).objections.filter(resolved_at__isnull=True).exists()
+
+    # §7, §6.3, §6.4: monitoring cases, a village and a county exit, samples with results.
+    monitoring = Case.objects.filter(case_type=CaseType.MONITORING)
+    assert {State.MONITORED, State.TOWNSHIP_APPROVED, State.VISITED} <= set(monitoring.values_list("state", flat=True))
+    assert Case.objects.filter(case_type=CaseType.VILLAGE_EXIT, state=State.NOTICED).exists()
+    assert Case.objects.filter(case_type=CaseType.COUNTY_EXIT, state=State.ANNOUNCED, year=2018).exists()
+    sample = VerificationSample.objects.filter(drawn_on__year=year).get()
+    assert sample.entries.filter(approves__isnull=False).count() == sample.entries.count() > 0
+
+    # §13 import history, §2 targets of the working year.
+    job = ImportJob.objects.get()
+    assert job.state == JobState.DONE and job.error_count == 1 and job.result["created"] == IMPORTED
+    assert job.issues.exists() and job.created_at.year == year
+    province = AnnualTarget.objects.get(region__level=Level.PROVINCE, year=year)
+    assert province.people > 0 and province.villages > 0
+    assert AnnualTarget.objects.filter(region__level=Level.COUNTY, year=year, people__gt=0).exists()
+
+
+def _pdf_renders() -> bool:
+    """The dossier PDF needs WeasyPrint with Debian's pango (.ci/run installs it); without a CJK font it
+    still renders, with empty boxes for the Chinese text."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
+def _get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response
+
+
+def test_the_county_official_finds_every_page_alive_and_the_province_its_assistance_chart(client):
+    seed()
+    official = User.objects.get(username=Role.COUNTY_OFFICIAL)
+    client.force_login(official)
+    accepted = Project.objects.get(status="accepted")
+    assert accepted.name in _get(client, "/projects/").content.decode()
+    page = _get(client, f"/projects/{accepted.pk}/").content.decode()
+    assert all(t.indicator in page for t in accepted.targets.all())
+    allocation = Allocation.objects.order_by("id").first()
+    assert allocation.document_number in _get(client, "/funds/").content.decode()
+    _get(client, f"/funds/allocations/{allocation.pk}/")
+    _get(client, "/funds/reports/")
+    cases = _get(client, "/workflows/cases/")
+    ready = Case.objects.filter(case_type=CaseType.HOUSEHOLD_EXIT, state=State.TOWNSHIP_APPROVED).first()
+    assert ready.household.number in cases.content.decode()
+    detail = _get(client, f"/workflows/cases/{ready.pk}/")
+    assert [t.name for t in detail.context["actions"] if not t.send_back] == ["county_approve"]
+    inbox = _get(client, "/workflows/")
+    assert ready.household.number in inbox.content.decode()
+    sealed = Dossier.objects.get(case__state=State.APPROVED).case
+    assert sealed.household.number in _get(client, f"/workflows/cases/{sealed.pk}/dossier/").content.decode()
+    if _pdf_renders():
+        pdf = _get(client, f"/workflows/cases/{sealed.pk}/dossier.pdf")
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    alerts = _get(client, "/monitoring/alerts/")
+    assert alerts.context is not None
+    monitored = Case.objects.get(case_type=CaseType.MONITORING, state=State.MONITORED)
+    _get(client, f"/workflows/cases/{monitored.pk}/")
+    sample = VerificationSample.objects.order_by("-drawn_on").first()
+    assert f"/workflows/samples/{sample.pk}/" in _get(client, "/workflows/samples/").content.decode()
+    assert (
+        sample.entries.filter(household__isnull=False).first().household.number
+        in _get(client, f"/workflows/samples/{sample.pk}/").content.decode()
+    )
+    home = Disbursement.objects.filter(payee="household").first().household
+    assert "危房" in _get(client, f"/assistance/households/{home.number}/").content.decode()
+
+    client.force_login(User.objects.get(username=Role.VILLAGE_CLERK))
+    job = ImportJob.objects.get()
+    assert job.original_name in _get(client, "/imports/").content.decode()
+    _get(client, f"/imports/{job.pk}/")
+
+    client.force_login(User.objects.get(username=Role.PROVINCE_STAFF))
+    dashboard = _get(client, "/reports/")
+    chart = dashboard.context["chart_data"]
+    assert chart["year"] == working_year()
+    assert len(chart["assistance"]) >= 6 and all(row["records"] > 0 for row in chart["assistance"])
+    assert chart["progress"]["people_target"] > 0

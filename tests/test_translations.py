@@ -65,3 +65,11 @@ def test_chinese_is_the_default_language(client):
 def test_english_is_available(client):
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Log in" in response.content.decode()
+
+
+def test_no_translation_shows_the_specifications_section_numbers():
+    """Users read the pages, not the domain specification: no "§5.2" or "（政策第七部分）" in what they see
+    (issue 15, item 9); docstrings and docs/ keep the references."""
+    po = polib.pofile(str(PO))
+    shown = [e.msgid for e in po if not e.obsolete and ("§" in e.msgid + e.msgstr or "政策第" in e.msgstr)]
+    assert shown == []

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,9 +14,10 @@ from accounts.typing import AuthenticatedRequest
 from monitoring.models import AlertCategory
 
 from . import definitions as d
+from .dossier import masked_check
 from .models import Case, Step
 from .selectors import case_get_for, case_list_for, case_rows, inbox_for
-from .services import case_transition
+from .services import case_transition, exit_check
 
 
 def _codes(choices) -> str:
@@ -73,13 +74,25 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     steps = StepSerializer(many=True)
     available = serializers.SerializerMethodField()
+    exit_check = serializers.SerializerMethodField(
+        help_text=_(
+            "Household exits: the exit test of the case's policy year as of its policy date, which county "
+            "approval and the announcement require to pass; null for other cases."
+        )
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "steps", "available"]
+        fields = [*CaseSerializer.Meta.fields, "steps", "available", "exit_check"]
 
     def get_available(self, case) -> list[str]:
         user = self.context["request"].user
         return [t.name for t in d.WORKFLOWS[case.case_type].actions_for(user, case.state)]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {}, "nullable": True})  # null: not an exit
+    def get_exit_check(self, case) -> dict | None:
+        if case.case_type != d.CaseType.HOUSEHOLD_EXIT:
+            return None
+        return masked_check(exit_check(case), self.context["request"].user)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -95,7 +108,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=inbox_for(self.request.user).values("pk")) if value else queryset
 
 
-@extend_schema(summary=_("Workflow cases inside the user's scope (§6, §7)"))
+@extend_schema(summary=_("Workflow cases inside the user's scope"))
 class CaseList(generics.ListAPIView):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter

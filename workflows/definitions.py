@@ -55,6 +55,8 @@ NEEDS_NOTICE_START = "notice_start"  # the date the notice was posted
 NEEDS_NOTICE_CLOSED = "notice_closed"  # notice ran its days and no objection is open
 NEEDS_SAMPLE = "sample"  # the county has a verification sample (§6.4)
 NEEDS_CATEGORY = "category"  # the monitoring category (§7)
+# The household passes the exit test (§5.2) of the case's policy year, as of that year's policy date.
+NEEDS_PASSING_CHECK = "passing_check"
 
 # What a transition does to other records.
 SEAL_DOSSIER = "seal_dossier"
@@ -161,6 +163,7 @@ def _village_chain(first: str, final_state: str, *, final_name: str, final_label
 _HOUSEHOLD_REVIEWERS = [(TOWNSHIP, T), (COUNTY, C)]
 
 # §6.1: appraisal (opening the case) → verification → confirmation → notice → township → county → announcement.
+# County approval and announcement need the household to pass the exit test of the case's policy year.
 HOUSEHOLD_EXIT = Workflow(
     case_type=CaseType.HOUSEHOLD_EXIT,
     start=State.APPRAISED,
@@ -188,9 +191,19 @@ HOUSEHOLD_EXIT = Workflow(
             State.APPROVED,
             COUNTY,
             C,
+            [NEEDS_PASSING_CHECK],
             effects=[SEAL_DOSSIER],
         ),
-        _t("announce", _("Announce the exit"), [State.APPROVED], State.ANNOUNCED, COUNTY, C, effects=[SET_STATUS]),
+        _t(
+            "announce",
+            _("Announce the exit"),
+            [State.APPROVED],
+            State.ANNOUNCED,
+            COUNTY,
+            C,
+            [NEEDS_PASSING_CHECK],
+            effects=[SET_STATUS],
+        ),
         *_back(
             [State.APPRAISED, State.VERIFIED, State.CONFIRMED, State.NOTICE, State.NOTICED, State.TOWNSHIP_APPROVED],
             _HOUSEHOLD_REVIEWERS,

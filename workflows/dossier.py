@@ -7,22 +7,26 @@ import datetime as dt
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from eligibility.policy import parameters_for
+from households.causes import may_see_cause
 from households.idnumber import age_on
 from households.income import per_capita
 from households.models import Income
+from villages.working_year import policy_date
 
 from .models import Case, Dossier
-from .snapshots import household_snapshot_live, snapshot_differences
+from .snapshots import household_snapshot_of_year, snapshot_differences
 
 MEMBER_FIELDS = [
     "name",
@@ -93,13 +97,16 @@ def _local(moment) -> str | None:
 
 
 def dossier_content(case: Case) -> dict:
-    """Everything §6.1 asks the dossier to hold, as of now (five queries plus the live exit test)."""
+    """Everything §6.1 asks the dossier to hold, as of now (five queries plus the live exit test). The
+    decision is for the case's policy year, as of that year's policy date (today within the year, 31
+    December once it is over): the dossier says both, and the test at approval is of that year."""
     h = case.household
     if h is None:
         # Village and county cases have no household and so no exit dossier (§6.1 is per household).
         raise ValueError(f"case {case.pk} is not a household case and has no dossier")
     today = timezone.localdate()
-    approval = household_snapshot_live(h, today)
+    as_of = policy_date(case.year, today)
+    approval = household_snapshot_of_year(h, case.year, today)
     proposal = case.proposal_snapshot or {}
     members = list(h.members.filter(departure="").order_by("id").values(*MEMBER_FIELDS))
     income = Income.objects.filter(household=h, year=case.year).values(*INCOME_FIELDS).first()
@@ -121,6 +128,7 @@ def dossier_content(case: Case) -> dict:
                 "id": case.pk,
                 "type": case.case_type,
                 "year": case.year,
+                "decision": {"policy_year": case.year, "as_of": as_of},
                 "opened_at": _local(case.opened_at),
                 "opened_by": _who(case.opened_by),
                 "justification": case.justification,
@@ -195,6 +203,9 @@ def dossier_content(case: Case) -> dict:
 def dossier_seal(*, case: Case, user: User) -> Dossier:
     """§6.1: freeze the dossier at county approval; later household edits leave it unchanged."""
     content = dossier_content(case)
+    if not content["eligibility"]["approval"].get("eligible"):
+        # case_transition refuses the approval first (NEEDS_PASSING_CHECK); never seal a failing check.
+        raise ValidationError(_("A dossier is sealed only on a passing exit check."), code="check_failed")
     content["sealed"] = {"by": _who(user), "at": _local(timezone.now())}
     return Dossier.objects.create(case=case, content=content, sha256=content_hash(content), sealed_by=user)
 
@@ -228,6 +239,15 @@ def _mask_criteria(snapshot: dict) -> None:
             crit["values"] = {k: MASKED if k in keys else v for k, v in values.items()}
 
 
+def masked_check(snapshot: dict, user: User) -> dict:
+    """§9: an exit-test snapshot as `user` may see it (the medical criterion's detail is a health fact)."""
+    if access.may_view_health(user):
+        return snapshot
+    out = json.loads(json.dumps(snapshot))
+    _mask_criteria(out)
+    return out
+
+
 def masked(content: dict, user: User) -> dict:
     """§9: identifiers and health details hidden from roles without view-sensitive; the birth date (which
     with the masked ID number rebuilds it) becomes the age in years."""
@@ -237,6 +257,8 @@ def masked(content: dict, user: User) -> dict:
     hh = out.get("household", {})
     hh["phone"] = mask_phone(hh.get("phone") or "")
     hh["bank_account"] = mask_bank_account(hh.get("bank_account") or "")
+    if not may_see_cause(user, hh.get("main_cause")):
+        hh["main_cause"] = MASKED  # illness, disability: a health fact (households.causes)
     day = _age_day(content)
     for m in out.get("members", []):
         m["id_number"] = mask_id_number(m.get("id_number") or "")
@@ -288,10 +310,17 @@ def dossier_context(case: Case, user: User, *, embed: bool = False) -> dict:
                 "differs": code in elig.get("differences", []),
             }
         )
+    approval = elig.get("approval") or {}
+    # Dossiers sealed before the decision was recorded on its own: the year and date of the approval test.
+    decision = (shown.get("case") or {}).get("decision") or {
+        "policy_year": approval.get("policy_year") or (shown.get("case") or {}).get("year"),
+        "as_of": approval.get("as_of"),
+    }
     return {
         "case": case,
         "dossier": dossier,
         "content": shown,
+        "decision": decision,
         "sealed": sealed,
         "valid": valid,
         "criteria": criteria,

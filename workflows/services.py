@@ -8,21 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import access
 from accounts.models import User
-from accounts.services import audit_record
 from eligibility.policy import parameters_for
+from eligibility.templatetags.eligibility import CRITERION_LABELS, REASON_LABELS
 from households import choices as hc
 from households.models import Household
 from households.selectors import household_list_for
 from households.services import household_status_change
 from monitoring.models import AlertCategory, AlertState, MonitoringAlert
 from villages.models import Level, Region, VerificationSample
+from villages.working_year import working_year
 
 from . import definitions as d
 from .models import Attachment, AttachmentKind, Case, Objection, Step
-from .snapshots import household_snapshot_nightly, region_snapshot
+from .snapshots import check_summary, household_snapshot_nightly, household_snapshot_of_year, region_snapshot
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # Content types accepted as evidence, with the first bytes such a file starts with.
@@ -115,7 +117,7 @@ def case_open(
         household=household,
         region=region,
         state=wf.start,
-        year=_today().year,
+        year=working_year(),  # the case's policy year: the working year at opening, never the calendar's
         opened_by=user,
         state_since=timezone.now(),
         justification=justification,
@@ -133,6 +135,9 @@ def case_open(
             case.save()
     except IntegrityError as exc:
         raise ValidationError(_("A case of this kind is already running for it."), code="duplicate") from exc
+    detail = _appraisal_detail(case)
+    if case.case_type == d.CaseType.HOUSEHOLD_EXIT:
+        detail["check"] = check_summary(exit_check(case))
     Step.objects.create(
         case=case,
         transition="open",
@@ -141,10 +146,9 @@ def case_open(
         role=user.role,
         date=case.appraisal_date or _today(),
         reason=justification,
-        detail=_appraisal_detail(case),
+        detail=detail,
     )
-    audit_record(user=user, action="change", object_type="case", object_id=case.pk, opened=case.case_type)
-    return case
+    return case  # the case and its step are audited by accounts.audit (workflows/apps.py)
 
 
 def _check_open_preconditions(case: Case) -> None:
@@ -182,6 +186,37 @@ def _check_open_preconditions(case: Case) -> None:
                 _("The nightly test does not find it eligible: write why it is proposed anyway."),
                 "justification_required",
             )
+
+
+def exit_check(case: Case, on: dt.date | None = None) -> dict:
+    """§6.1: the household's exit test (§5.2) of the case's policy year, live from its data as of the
+    year's policy date (today within the year, 31 December once it is over): what county approval and
+    announcement require to pass, what the case page shows at every step."""
+    if case.household is None:
+        raise ValueError(f"case {case.pk} has no household")
+    return household_snapshot_of_year(case.household, case.year, on or _today())
+
+
+def _check_refusal(snapshot: dict, user: User) -> ValidationError:
+    """The Chinese refusal of a step on a failing check, naming each failing criterion and why (why the
+    medical criterion fails is a health fact, §9: "not met" for a role that may not see health data)."""
+    health = access.may_view_health(user)
+    items = []
+    for code, crit in snapshot["criteria"].items():
+        if crit["passed"] is True:
+            continue
+        reason = crit["reason"] if health or code != "medical" or crit["passed"] is None else "failed"
+        items.append(
+            _("%(criterion)s (%(reason)s)")
+            % {"criterion": CRITERION_LABELS.get(code, code), "reason": REASON_LABELS.get(reason, reason)}
+        )
+    if snapshot.get("same_year_blocked"):
+        items.append(_("identified in the policy year itself, which the provincial rule forbids to exit"))
+    message = _(
+        "The household does not pass the exit check of %(year)s (as of %(date)s): %(failing)s. "
+        "The exit cannot be approved or announced while the check fails."
+    ) % {"year": snapshot["policy_year"], "date": snapshot["as_of"], "failing": pgettext("list", "; ").join(items)}
+    return field_error("transition", message, "check_failed")
 
 
 def _monitoring_case(household: Household) -> Case | None:
@@ -244,7 +279,11 @@ def case_transition(
     if t.send_back and not reason:
         raise field_error("reason", _("Say why the case is sent back."), "required")
     today = _today()
-    detail = _apply_needs(case, t, appraisal=appraisal, notice_start=notice_start, category=category, today=today)
+    detail = _apply_needs(
+        case, t, user=user, appraisal=appraisal, notice_start=notice_start, category=category, today=today
+    )
+    if case.case_type == d.CaseType.HOUSEHOLD_EXIT and "check" not in detail:
+        detail["check"] = check_summary(exit_check(case, today))
     # The evidence this decision was taken on: what was uploaded since the previous step.
     last_at = case.steps.order_by("-at", "-id").values_list("at", flat=True).first()
     new_files = case.attachments.filter(uploaded_at__gt=last_at) if last_at else case.attachments.all()
@@ -271,11 +310,10 @@ def case_transition(
         detail=detail,
     )
     _apply_effects(case, t, wf, user=user, today=today, reason=reason)
-    audit_record(user=user, action="change", object_type="case", object_id=case.pk, step=t.name, to=t.target)
-    return case
+    return case  # the case and its step are audited by accounts.audit (workflows/apps.py)
 
 
-def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, category, today) -> dict:
+def _apply_needs(case: Case, t: d.Transition, *, user: User, appraisal, notice_start, category, today) -> dict:
     detail: dict = {}
     if d.NEEDS_APPRAISAL in t.needs:
         appraisal = _check_appraisal(appraisal)
@@ -311,6 +349,11 @@ def _apply_needs(case: Case, t: d.Transition, *, appraisal, notice_start, catego
             raise field_error("category", _("Choose the monitoring category."), "required")
         case.category = category
         detail["category"] = category
+    if d.NEEDS_PASSING_CHECK in t.needs:
+        snapshot = exit_check(case, today)
+        if not snapshot["eligible"]:
+            raise _check_refusal(snapshot, user)
+        detail["check"] = check_summary(snapshot)
     if d.NEEDS_SAMPLE in t.needs:
         sample = VerificationSample.objects.filter(county=case.region).order_by("-drawn_on", "-id").first()
         if sample is None:
@@ -357,6 +400,7 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             household=case.household,
             to_status=wf.target_status,
             date=today,
+            year=case.year,
             reason=reason or _("%(case)s announced") % {"case": case.get_case_type_display()},
         )
 

@@ -5,11 +5,13 @@ dossier reads back exactly as it was hashed."""
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from eligibility.policy import parameters_for
 from eligibility.rules.household import Explanation, explain_household, explanation_from_check, jsonable
 from eligibility.rules.reads import latest_check
 from households import choices as hc
 from households.models import Household
 from villages.models import Region, RegionIndicator
+from villages.working_year import policy_date
 
 
 def explanation_json(expl: Explanation, source: str) -> dict:
@@ -44,9 +46,27 @@ def household_snapshot_nightly(household: Household) -> dict:
     return snap
 
 
-def household_snapshot_live(household: Household, as_of: dt.date) -> dict:
-    """The test recomputed from the household's data as of approval."""
-    return explanation_json(explain_household(household, as_of), "live")
+def household_snapshot_of_year(household: Household, year: int, on: dt.date | None = None) -> dict:
+    """§6.1: the test of policy year `year` recomputed from the household's data as of the year's policy
+    date on `on` (default today): the date itself within the year, 31 December once the year is over."""
+    as_of = policy_date(year, on)
+    return explanation_json(explain_household(household, as_of, parameters_for(year)), "live")
+
+
+def failing_codes(snapshot: dict) -> list[str]:
+    """The criteria of a snapshot that do not pass (missing data fails, §5.2)."""
+    return [code for code, crit in (snapshot.get("criteria") or {}).items() if crit.get("passed") is not True]
+
+
+def check_summary(snapshot: dict) -> dict:
+    """What a step records of the check it was taken on: year, date, result and the failing criteria."""
+    return {
+        "policy_year": snapshot.get("policy_year"),
+        "as_of": snapshot.get("as_of"),
+        "eligible": bool(snapshot.get("eligible")),
+        "failing": failing_codes(snapshot),
+        "same_year_blocked": bool(snapshot.get("same_year_blocked")),
+    }
 
 
 def _norm(values: dict | None) -> dict:

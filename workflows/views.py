@@ -23,7 +23,7 @@ from povertymgmt.pagination import page_of
 
 from . import definitions as d
 from . import services
-from .dossier import dossier_context, dossier_html, dossier_pdf
+from .dossier import dossier_context, dossier_html, dossier_pdf, masked_check
 from .forms import AttachmentForm, CaseOpenForm, ConfirmAlertForm, ObjectionForm, ResolveForm, StepForm
 from .models import Case
 from .selectors import (
@@ -141,6 +141,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actions = wf.actions_for(request.user, case.state)
     closing = wf.transition("close_notice")
     runs_notice = closing is not None and closing.allows(request.user)
+    is_exit = case.case_type == d.CaseType.HOUSEHOLD_EXIT
     return render(
         request,
         "workflows/case_detail.html",
@@ -154,7 +155,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "runs_notice": runs_notice and case.state == d.State.NOTICE,
             "notice_days": notice_days(case),
             "can_upload": services.may_add_evidence(request.user, case),
-            "has_dossier": case.case_type == d.CaseType.HOUSEHOLD_EXIT,
+            "has_dossier": is_exit,
+            # §6.1: the check county approval and announcement need, shown at every step of the chain.
+            "check": masked_check(services.exit_check(case), request.user) if is_exit else None,
             "step_form": StepForm(),
             "objection_form": ObjectionForm(),
             "attachment_form": AttachmentForm(),
@@ -271,7 +274,10 @@ def dossier(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wf = d.WORKFLOWS[case.case_type]
     actions = wf.actions_for(request.user, case.state)
     ctx = dossier_context(case, request.user)
-    return render(request, "workflows/dossier.html", {**ctx, "actions": actions, "step_form": StepForm()})
+    check = masked_check(services.exit_check(case), request.user) if actions else None
+    return render(
+        request, "workflows/dossier.html", {**ctx, "actions": actions, "step_form": StepForm(), "check": check}
+    )
 
 
 @login_required

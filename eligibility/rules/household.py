@@ -10,11 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from households import choices as c
 from households.idnumber import age_on
 from households.income import per_capita
+from households.membership import current_on
+from villages.working_year import current_policy_date
 
 from ..policy import PolicyParams, parameters_for
 
@@ -170,7 +170,9 @@ def evaluate(facts: HouseholdFacts, as_of: dt.date, params: PolicyParams) -> Exp
 
 
 def household_facts(household, as_of: dt.date, year: int) -> HouseholdFacts:
-    """Load the facts of one household (three queries, whatever its size)."""
+    """Load the facts of one household (three queries, whatever its size): the members current on the
+    date (households.membership: one who left after it still counts, one who joined after it does not),
+    the income record of the policy year and the latest assessment made by the date."""
     from households.models import Assessment, Income
 
     members = tuple(
@@ -184,7 +186,7 @@ def household_facts(household, as_of: dt.date, year: int) -> HouseholdFacts:
             m.has_chronic_disease,
             m.has_serious_illness,
         )
-        for m in household.members.filter(departure="").order_by()
+        for m in current_on(household.members.all(), as_of).order_by()
     )
     net = Income.objects.filter(household=household, year=year).values_list("net", flat=True).first()
     latest = (
@@ -210,8 +212,13 @@ def household_facts(household, as_of: dt.date, year: int) -> HouseholdFacts:
 
 
 def explain_household(household, as_of: dt.date | None = None, params: PolicyParams | None = None) -> Explanation:
-    """§5.2 for one household, live from its current data: what the household page shows."""
-    as_of = as_of or timezone.localdate()
+    """§5.2 for one household, live from its current data: what the household page shows.
+
+    Without a date: the working year as of its policy date (villages.working_year, as the nightly run).
+    With a date and no parameters: the date's calendar year (an explicit as-of is a past survey date)."""
+    if as_of is None:
+        year, as_of = current_policy_date()
+        params = params or parameters_for(year)
     params = params or parameters_for(as_of.year)
     return evaluate(household_facts(household, as_of, params.year), as_of, params)
 

@@ -1,11 +1,11 @@
 """The §5.2 household test, set-based, per county (§5.6), kept as a history of changes.
 
-No per-household Python: one SELECT joins the county's households to one aggregate of their current
-members, their income record of the policy year and their latest assessment, and gives every
-criterion with the values it looked at. Its result goes into a temporary table; only the households
-whose result differs from the one that held on the date get a new households_householdcheck row (see
-HouseholdCheck). It runs on SQLite and PostgreSQL alike. eligibility.rules.household.evaluate is the
-reference in Python; a test keeps them in agreement.
+No per-household Python: one SELECT joins the county's households to one aggregate of their members
+current on the date (households.membership), their income record of the policy year and their latest
+assessment, and gives every criterion with the values it looked at. Its result goes into a temporary
+table; only the households whose result differs from the one that held on the date get a new
+households_householdcheck row (see HouseholdCheck). It runs on SQLite and PostgreSQL alike.
+eligibility.rules.household.evaluate is the reference in Python; a test keeps them in agreement.
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.db import connection
 from households import choices as c
 from households.idnumber import years_before
 from households.income import per_capita_sql
+from households.membership import current_on_sql
 from households.models import Assessment, Household, Income, Member
 from povertymgmt.db import nightly_planner_settings
 
@@ -90,7 +91,7 @@ def _joins(vendor: str, in_county: str) -> str:
         return f"""
   LEFT JOIN LATERAL (
     SELECT {_member_sums()}
-    FROM {t["member"]} mm WHERE mm.household_id = h.id AND mm.departure = ''
+    FROM {t["member"]} mm WHERE mm.household_id = h.id AND {current_on_sql("mm")}
   ) m ON TRUE
   LEFT JOIN LATERAL (
     SELECT aa.assessed_on, aa.food_secure, aa.clothing_secure
@@ -101,7 +102,7 @@ def _joins(vendor: str, in_county: str) -> str:
   LEFT JOIN (
     SELECT mm.household_id, {_member_sums()}
     FROM {t["member"]} mm
-    WHERE mm.departure = '' AND mm.household_id IN ({in_county})
+    WHERE {current_on_sql("mm")} AND mm.household_id IN ({in_county})
     GROUP BY mm.household_id
   ) m ON m.household_id = h.id
   LEFT JOIN (

@@ -8,8 +8,11 @@ from django.db.models import Max, QuerySet
 from django.db.models.expressions import RawSQL
 
 from households.models import Household
+from villages.working_year import current_policy_date
 
-from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, held_on_sql
+from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, held_on, held_on_sql
+from ..policy import parameters_for
+from .household import Explanation, explain_household, explanation_from_check
 
 
 def latest_check(household: Household) -> HouseholdCheck | None:
@@ -26,14 +29,40 @@ def latest_check(household: Household) -> HouseholdCheck | None:
     return check
 
 
-def last_two_dates() -> list[dt.date]:
-    """The as-of dates of the two latest complete province-wide runs, newest first."""
-    return list(
-        RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .distinct()[:2]
+def check_for(household: Household, year: int, day: dt.date) -> HouseholdCheck | None:
+    """The nightly result of policy year `year` that held on `day` (the "current" read: the working
+    year as of its policy date), with `checked_on`: the date of the latest complete county run up to
+    `day` that gave it. None when the latest run before `day` tested another year (the year was just
+    opened) or never tested the household: the page then evaluates it live."""
+    check = HouseholdCheck.objects.filter(held_on(day), household=household).first()
+    if check is None or check.policy_year != year:
+        return None
+    runs = RecomputeCounty.objects.filter(
+        county_id=check.county_id, state=RunState.DONE, run__as_of__gte=check.since, run__as_of__lte=day
     )
+    if check.until is not None:
+        runs = runs.filter(run__as_of__lt=check.until)
+    check.checked_on = runs.aggregate(day=Max("run__as_of"))["day"]
+    return check
+
+
+def working_year_check(household: Household) -> tuple[Explanation, HouseholdCheck | None]:
+    """(explanation, stored check or None) of the working year as of its policy date (§5.2, §5.6): the
+    nightly result of that year if one holds, else the household evaluated live for that year. What
+    the household page and the API show as "the" exit check."""
+    year, day = current_policy_date()
+    stored = check_for(household, year, day)
+    if stored is not None:
+        return explanation_from_check(stored), stored
+    return explain_household(household, day, parameters_for(year)), None
+
+
+def last_two_dates(until: dt.date | None = None) -> list[dt.date]:
+    """The as-of dates of the two latest complete province-wide runs (up to `until`), newest first."""
+    runs = RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True)
+    if until is not None:
+        runs = runs.filter(as_of__lte=until)
+    return list(runs.order_by("-as_of").values_list("as_of", flat=True).distinct()[:2])
 
 
 def _changed_sql(extra: str = "") -> str:
@@ -68,10 +97,11 @@ class Changes:
     rows: list[Change] = dataclasses.field(default_factory=list)
 
 
-def changed_checks(households: QuerySet[Household], *, limit: int = 200) -> Changes:
+def changed_checks(households: QuerySet[Household], *, limit: int = 200, until: dt.date | None = None) -> Changes:
     """§5.6 "who changed since the last run, and because of which criterion": set-based, compared in SQL
-    between the two latest snapshots; `households` is the caller's scoped queryset."""
-    dates = last_two_dates()
+    between the two latest snapshots (up to `until`: the pages pass the working year's policy date);
+    `households` is the caller's scoped queryset."""
+    dates = last_two_dates(until)
     if len(dates) < 2:
         return Changes(dates[0] if dates else None, None)
     cur_date, prev_date = dates

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from households import choices as c
 from villages.models import Level, Region
+from villages.working_year import current_policy_date
 
 from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger
 from ..nightly import run_county_steps
@@ -32,17 +33,33 @@ log = logging.getLogger(__name__)
 OPEN_STATES = (RunState.PENDING, RunState.RUNNING, RunState.FAILED)
 
 
+def run_date(as_of: dt.date | None = None) -> tuple[int, dt.date]:
+    """(policy year, as-of date) of a run (§5.2, §5.6). Without a date: the working year Y as of
+    D = min(today, 31 December Y) (villages.working_year), so a run on 5 January with the year not yet
+    turned gives the results of 31 December. An explicit date is a past survey date: its year is the
+    policy year."""
+    if as_of is None:
+        return current_policy_date()
+    return as_of.year, as_of
+
+
 @transaction.atomic
 def recompute_start(
-    *, as_of: dt.date, trigger: str = RunTrigger.ON_DEMAND, user=None, county: Region | None = None
+    *,
+    as_of: dt.date,
+    trigger: str = RunTrigger.ON_DEMAND,
+    user=None,
+    county: Region | None = None,
+    year: int | None = None,
 ) -> RecomputeRun:
     """Create a run for the date, or resume its latest incomplete run (§5.6: restartable).
 
-    Returns the run with its counties to do in state pending."""
-    params = parameters_for(as_of.year)
+    `year` is the policy year (default: the date's year); the run records it and every step of the run
+    reads its parameters. Returns the run with its counties to do in state pending."""
+    params = parameters_for(year or as_of.year)
     latest = (
         RecomputeRun.objects.select_for_update()
-        .filter(as_of=as_of, only_county=county)
+        .filter(as_of=as_of, only_county=county, policy_year=params.year)
         .order_by("-created_at", "-id")
         .first()
     )
@@ -83,7 +100,7 @@ def stage_run(run: RecomputeRun) -> None:
     running = set(RecomputeRun.objects.filter(state=RunState.RUNNING).values_list("pk", flat=True))
     household_sql.stage_drop_except(running | {run.pk})
     with transaction.atomic():
-        household_sql.stage_results(run_id=run.pk, as_of=run.as_of, params=parameters_for(run.as_of.year))
+        household_sql.stage_results(run_id=run.pk, as_of=run.as_of, params=parameters_for(run.policy_year))
 
 
 def pending_county_ids(run: RecomputeRun) -> list[int]:
@@ -101,7 +118,7 @@ def recompute_county(*, run_id: int, county_id: int) -> bool:
         state=RunState.RUNNING, started_at=timezone.now(), error="", attempts=F("attempts") + 1
     )
     started = time.monotonic()
-    params = parameters_for(run.as_of.year)
+    params = parameters_for(run.policy_year)
     try:
         with transaction.atomic():
             written = county_household_test(
@@ -153,7 +170,7 @@ def _refresh_run_counts(run: RecomputeRun) -> bool:
 def recompute_finish(*, run_id: int) -> RecomputeRun:
     """Region indicators of the run's date (§5.3–§5.5), then the run is complete."""
     run = RecomputeRun.objects.select_related("only_county").get(pk=run_id)
-    params = parameters_for(run.as_of.year)
+    params = parameters_for(run.policy_year)
     try:
         region_indicators_compute(as_of=run.as_of, params=params, county=run.only_county)
     except Exception:  # noqa: BLE001
@@ -168,9 +185,20 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
     return run
 
 
-def recompute_sync(*, as_of: dt.date, county: Region | None = None, trigger=RunTrigger.COMMAND, user=None):
-    """The whole run in this process (the management command, tests): same functions as the tasks."""
-    run = recompute_start(as_of=as_of, trigger=trigger, user=user, county=county)
+def recompute_sync(
+    *,
+    as_of: dt.date | None = None,
+    county: Region | None = None,
+    trigger=RunTrigger.COMMAND,
+    user=None,
+    year: int | None = None,
+):
+    """The whole run in this process (the management command, tests): same functions as the tasks.
+
+    Without a date: the working year as of its policy date (run_date)."""
+    if as_of is None:
+        year, as_of = run_date()
+    run = recompute_start(as_of=as_of, trigger=trigger, user=user, county=county, year=year)
     if pending_county_ids(run):
         stage_run(run)
     complete = not pending_county_ids(run) and not run.counties.exclude(state=RunState.DONE).exists()

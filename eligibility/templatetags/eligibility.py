@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import masking
 from households import choices as c
+from villages.working_year import current_policy_date
 
-from ..rules.household import CRITERIA, explain_household, explanation_from_check
-from ..rules.reads import latest_check
+from ..rules.household import CRITERIA
+from ..rules.reads import working_year_check
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # dev-only package: annotations only
@@ -100,10 +101,9 @@ def explanation_dict(explanation, user) -> dict:
 
 @register.simple_tag(takes_context=True)
 def household_exit_check(context, household):
-    """{% household_exit_check household as check %}: the latest nightly result, else a live one."""
+    """{% household_exit_check household as check %}: the working year's nightly result, else a live one."""
     user = context.get("user")
-    stored = latest_check(household)
-    explanation = explanation_from_check(stored) if stored else explain_household(household)
+    explanation, stored = working_year_check(household)
     data = explanation_dict(explanation, user)
     data["stored"] = stored is not None
     data["since"] = stored.since if stored else None
@@ -113,11 +113,21 @@ def household_exit_check(context, household):
 
 @register.simple_tag
 def region_indicators(region, year=None):
-    """{% region_indicators region as ind %}: the region's latest indicator snapshot (one query)."""
-    qs = region.indicators.order_by("-as_of")
-    if year:
-        qs = qs.filter(year=year)
-    return qs.first()
+    """{% region_indicators region as ind %}: the region's latest indicator snapshot of the working year
+    up to its policy date, or the latest of `year` (one query, and one for the working year)."""
+    if not year:
+        year, day = current_policy_date()
+        return region.indicators.filter(year=year, as_of__lte=day).order_by("-as_of").first()
+    return region.indicators.filter(year=year).order_by("-as_of").first()
+
+
+@register.inclusion_tag("eligibility/partials/policy_date_line.html")
+def policy_date_line(year=None, day=None):
+    """{% policy_date_line %}: the small line "2020 年度 · 截至 2020-12-31" every current page shows;
+    with `year` and `day`, the year and date of the result shown instead of the working year's."""
+    if year is None or day is None:
+        year, day = current_policy_date()
+    return {"line_year": year, "line_day": day}
 
 
 @register.filter

@@ -417,7 +417,10 @@ class Pairing(TimeStampedModel):
 
 
 class StatusEvent(TimeStampedModel):
-    """Every status change of a household, dated, with who and why (§3.1)."""
+    """Every status change of a household, dated, with who and why (§3.1). An exit or a return also
+    records the policy year it counts for (the household's exit_year or return_year at that moment, which
+    a later re-exit or return overwrites) and the people of the household then, so "exits of the year"
+    counts every exit, re-exits included, as it was (§12)."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="status_events"
@@ -426,11 +429,14 @@ class StatusEvent(TimeStampedModel):
     to_status = models.CharField(_("to"), max_length=20, choices=c.Status.choices)
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=500)
+    year = models.PositiveSmallIntegerField(_("policy year"), null=True, blank=True, validators=[policy_year_validator])
+    people = models.PositiveSmallIntegerField(_("people"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["household_id", "-date", "-id"]
+        indexes = [models.Index(fields=["year", "to_status"], name="statusevent_year_status")]
 
 
 class MemberEvent(TimeStampedModel):

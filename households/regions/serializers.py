@@ -10,7 +10,7 @@ class RegionSerializer(serializers.ModelSerializer):
     # The stubs give every Field a `parent` (the serializer it is bound to); at runtime DRF's metaclass
     # pops declared fields off the class, so a field named after the model's `parent` clashes only there.
     parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True, help_text=_("The parent's code")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("The parent's code")
     )
     children_count = serializers.IntegerField(read_only=True, help_text=_("Number of direct children"))
 

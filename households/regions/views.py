@@ -13,6 +13,7 @@ from accounts.access import may_record_region_figures, region_for, scope_of, vis
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from villages.models import Level, Region, RegionYear
+from villages.working_year import working_year
 
 from .. import choices as c
 from ..selectors import households_for_aggregates, households_in_region, with_head_and_size
@@ -97,7 +98,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "statuses": c.Status.choices,
         "households": households,
         "can_edit": may_record_region_figures(user, region),
-        "this_year": timezone.localdate().year,
+        "this_year": working_year(),  # the figures province staff need now are the working year's (§5.3)
         "breadcrumb": visible_ancestors(user, region),
     }
     return render(request, "regions/region_detail.html", context)

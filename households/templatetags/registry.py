@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import masking
 
+from ..causes import cause_label
 from ..idnumber import age_on
 
 register = template.Library()
@@ -37,6 +38,13 @@ def bank_account(value: str, user) -> str:
 def sensitive(value, user):
     """Health and disability details: shown only to roles that may see them."""
     return value if _may_see(user) else masking.MASKED
+
+
+@register.filter
+def cause(value: str, user) -> str:
+    """{{ household.main_cause|cause:user }}: the cause's label, or the mask for a health cause (illness,
+    disability) the user may not see (§9, households.causes)."""
+    return cause_label(value, user)
 
 
 @register.filter

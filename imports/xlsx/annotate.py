@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
+from .columns import ASSESSMENT_SHEET, HOUSEHOLD_SHEET, INCOME_SHEET, MEMBER_SHEET
 from .reader import Workbook, column_index
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -29,7 +29,7 @@ def annotated_copy(*, source, target, issues: Iterable) -> None:
     book = Workbook(source)
     out = OutBook(write_only=True)
     try:
-        for sheet in (HOUSEHOLD_SHEET, MEMBER_SHEET):
+        for sheet in (HOUSEHOLD_SHEET, MEMBER_SHEET, INCOME_SHEET, ASSESSMENT_SHEET):
             if sheet not in book.sheets:
                 continue
             ws = out.create_sheet(sheet)

@@ -1,6 +1,7 @@
 """The columns of the import template (§13): Chinese header → model field, and how a cell is read.
 
-Header names are the Chinese field names of domain.md §3.1 (户信息) and §3.2 (家庭成员)."""
+Header names are the Chinese field names of domain.md §3.1 (户信息, and the survey sheets 收入情况 and
+两不愁评估 of issue 13) and §3.2 (家庭成员)."""
 
 import datetime as dt
 import re
@@ -16,6 +17,8 @@ from .labels import FALSE_WORDS, TRUE_WORDS, lookup, norm
 
 HOUSEHOLD_SHEET = "户信息"
 MEMBER_SHEET = "家庭成员"
+INCOME_SHEET = "收入情况"
+ASSESSMENT_SHEET = "两不愁评估"
 INSTRUCTION_SHEET = "填表说明"
 OPTION_SHEET = "选项"
 EXAMPLE_KEY = "示例"  # rows whose 户编号 is this are the template's example and are skipped
@@ -129,6 +132,41 @@ MEMBER_COLUMNS: list[Column] = [
     _bool("家庭医生签约", "has_family_doctor"),
     _bool("现役军人", "is_active_serviceman"),
     _choice("留守状况", "left_behind", c.LeftBehind),
+]
+
+
+def _money(header, name):
+    return Column(header, name, "decimal", max_digits=12)
+
+
+# The year's income survey (§3.1, issue 13): one row per household and year; the totals are derived.
+# 更正原因 is needed only to change a closed year (before the working year), as on the household form.
+INCOME_COLUMNS: list[Column] = [
+    Column("户编号", "household", "key", required=True, max_length=20),
+    Column("年度", "year", "int", required=True, min_value=2013, max_value=2100),
+    _money("工资性收入（元）", "wages"),
+    _money("生产经营性收入（元）", "business"),
+    _money("财产性收入（元）", "property"),
+    _money("计划生育金（元）", "family_planning"),
+    _money("低保金（元）", "dibao"),
+    _money("特困供养金（元）", "tekun"),
+    _money("养老保险金（元）", "pension"),
+    _money("生态补偿金（元）", "eco_compensation"),
+    _money("其他转移性收入（元）", "other_transfer"),
+    _money("生产经营性支出（元）", "business_costs"),
+    _money("自付医疗支出（元）", "medical_expense"),
+    _money("教育支出（元）", "education_expense"),
+    _money("灾害损失（元）", "disaster_loss"),
+    _text("更正原因", "reason", 100),
+]
+
+# The dated two no-worries assessment of a home visit (§3.1): one row per household and date.
+ASSESSMENT_COLUMNS: list[Column] = [
+    Column("户编号", "household", "key", required=True, max_length=20),
+    Column("评估日期", "assessed_on", "date", required=True),
+    Column("不愁吃", "food_secure", "bool", required=True),
+    Column("不愁穿", "clothing_secure", "bool", required=True),
+    _text("备注", "note", 200),
 ]
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -1,8 +1,9 @@
-"""Staging of an import file (§13): the rows of both sheets in a throw-away SQLite file on disk.
+"""Staging of an import file (§13): the rows of its sheets in a throw-away SQLite file on disk.
 
 The households and their members can be anywhere in the two sheets; staging lets every later pass walk
 them household by household in key order, and lets whole-file checks (repeated 户编号, one person
-twice, a member without a household) run as SQL, with memory flat as the file grows."""
+twice, a member without a household) run as SQL, with memory flat as the file grows. The survey sheets
+收入情况 and 两不愁评估 (issue 13) are staged beside them (tables i and a) and walked the same way."""
 
 import json
 import os
@@ -14,7 +15,18 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from .columns import EXAMPLE_KEY, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, match_headers
+from .columns import (
+    ASSESSMENT_COLUMNS,
+    ASSESSMENT_SHEET,
+    EXAMPLE_KEY,
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_SHEET,
+    INCOME_COLUMNS,
+    INCOME_SHEET,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+    match_headers,
+)
 from .reader import Workbook, XlsxError, column_letter
 
 
@@ -55,8 +67,21 @@ def open_stage(path: str) -> sqlite3.Connection:
     return db
 
 
+SURVEY_SHEETS = ((INCOME_SHEET, INCOME_COLUMNS, "i"), (ASSESSMENT_SHEET, ASSESSMENT_COLUMNS, "a"))
+
+
+def has_household_sheets(book: Workbook) -> bool:
+    """A workbook of only the survey sheets is a village's survey of the year (issue 13): no households."""
+    survey_only = not ({HOUSEHOLD_SHEET, MEMBER_SHEET} & set(book.sheets)) and any(
+        sheet in book.sheets for sheet, _columns, _table in SURVEY_SHEETS
+    )
+    return not survey_only
+
+
 def check_workbook(book: Workbook) -> None:
-    """Refuse a workbook without the two sheets or their required columns (§13)."""
+    """Refuse a workbook without the two household sheets (unless it holds only survey sheets) (§13)."""
+    if not has_household_sheets(book):
+        return
     for sheet in (HOUSEHOLD_SHEET, MEMBER_SHEET):
         if sheet not in book.sheets:
             raise XlsxError(
@@ -67,28 +92,41 @@ def check_workbook(book: Workbook) -> None:
 def stage_file(
     *, path: str, stage_path: str, progress: Callable[[int], None] | None = None
 ) -> tuple[sqlite3.Connection, list[Issue], None]:
-    """Read both sheets into the staging file; return it, the issues found so far and the positions."""
+    """Read the sheets into the staging file; return it, the issues found so far and the positions."""
     if os.path.exists(stage_path):
         os.remove(stage_path)
     db = open_stage(stage_path)
     db.execute("CREATE TABLE h (row INTEGER PRIMARY KEY, key TEXT, vals TEXT)")
     db.execute("CREATE TABLE m (row INTEGER PRIMARY KEY, key TEXT, idn TEXT, vals TEXT)")
+    for _sheet, _columns, table in SURVEY_SHEETS:
+        db.execute(f"CREATE TABLE {table} (row INTEGER PRIMARY KEY, key TEXT, vals TEXT)")
     issues: list[Issue] = []
     book = Workbook(path)
     try:
         check_workbook(book)
         done = 0
-        layout = []
+        layout: list[list[int | None]] = []
         for sheet, columns, table in (
             (HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, "h"),
             (MEMBER_SHEET, MEMBER_COLUMNS, "m"),
         ):
+            if not has_household_sheets(book):
+                layout.append([None] * len(columns))
+                continue
             done, positions = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
             layout.append(positions)
+        survey: dict[str, list[int | None] | None] = {}
+        for sheet, columns, table in SURVEY_SHEETS:
+            survey[table] = None
+            if sheet in book.sheets:
+                done, survey[table] = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
     finally:
         book.close()
     db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
     db.execute("INSERT INTO meta VALUES ('layout', ?)", (json.dumps(layout),))
+    db.execute("INSERT INTO meta VALUES ('survey', ?)", (json.dumps(survey),))
+    for _sheet, _columns, table in SURVEY_SHEETS:
+        db.execute(f"CREATE INDEX {table}_key ON {table} (key, row)")
     db.execute("CREATE INDEX h_key ON h (key)")
     db.execute("CREATE INDEX m_key ON m (key, row)")
     db.execute("CREATE INDEX m_idn ON m (idn)")
@@ -99,7 +137,8 @@ def stage_file(
 def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> tuple[int, list[int | None]]:
     positions, header_row = _header(book, sheet, columns, issues)
     id_pos = next(i for i, col in enumerate(columns) if col.field == "id_number") if table == "m" else None
-    insert = "INSERT INTO h VALUES (?, ?, ?)" if table == "h" else "INSERT INTO m VALUES (?, ?, ?, ?)"
+    # "h", "m", "i" or "a": the module's own table names
+    insert = "INSERT INTO m VALUES (?, ?, ?, ?)" if table == "m" else f"INSERT INTO {table} VALUES (?, ?, ?)"  # noqa: S608
     batch: list[tuple[int, str, str] | tuple[int, str, str, str]] = []  # (row, key[, id number], values)
     # The reader hands over just the template's columns, in the template's order, "" for an empty cell.
     for row_number, picked, formulas in book.rows(sheet, pick=positions, empty=""):
@@ -124,7 +163,7 @@ def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> tup
                     key=key,
                 )
             )
-        if table == "h":
+        if table != "m":
             batch.append((row_number, key, pack(picked)))
         else:
             batch.append((row_number, key, picked[id_pos].strip().upper(), pack(picked)))
@@ -240,3 +279,31 @@ def households(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, li
             members = [(row, vals.split(_SEP)) for _k, row, vals in m_rows]
             m_key, m_rows = next(m_groups, (None, ()))
         yield key, [(row, vals.split(_SEP)) for _k, row, vals in h_rows], members
+
+
+def survey_layout(db: sqlite3.Connection) -> dict[str, list[int | None] | None]:
+    """Where the survey sheets' columns are in the file ({"i": …, "a": …}; None: the sheet is absent)."""
+    row = db.execute("SELECT v FROM meta WHERE k = 'survey'").fetchone()
+    return json.loads(row[0]) if row else {"i": None, "a": None}
+
+
+def survey_counts(db: sqlite3.Connection) -> tuple[int, int, int]:
+    """Rows of the income and assessment sheets, and the households they name that 户信息 does not."""
+    incomes = db.execute("SELECT COUNT(*) FROM i").fetchone()[0]
+    assessments = db.execute("SELECT COUNT(*) FROM a").fetchone()[0]
+    others = db.execute(
+        "SELECT COUNT(*) FROM (SELECT key FROM i UNION SELECT key FROM a) WHERE key NOT IN (SELECT key FROM h)"
+    ).fetchone()[0]
+    return incomes, assessments, others
+
+
+def survey_keys(db: sqlite3.Connection) -> set[str]:
+    """Every household key the survey sheets name."""
+    return {key for (key,) in db.execute("SELECT key FROM i UNION SELECT key FROM a")}
+
+
+def survey_groups(db: sqlite3.Connection, table: str) -> Iterator[tuple[str, list[tuple[int, list]]]]:
+    """(key, rows) of a survey sheet ("i" or "a") in key order, a household's rows together."""
+    rows = db.execute(f"SELECT key, row, vals FROM {table} ORDER BY key, row")  # noqa: S608 - "i" or "a"
+    for key, group in groupby(rows, key=itemgetter(0)):
+        yield key, [(row, vals.split(_SEP)) for _k, row, vals in group]

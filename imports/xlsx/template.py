@@ -1,5 +1,6 @@
 """The import template offered for download (§13): 户信息 and 家庭成员 with the Chinese headers of §3,
-drop-down lists of every choice (from a hidden sheet 选项), an instructions sheet and an example row."""
+the survey sheets 收入情况 and 两不愁评估 (issue 13), drop-down lists of every choice (from a hidden sheet
+选项), an instructions sheet and an example row on each sheet."""
 
 import io
 
@@ -14,9 +15,13 @@ from households import choices as c
 from households.idnumber import check_char
 
 from .columns import (
+    ASSESSMENT_COLUMNS,
+    ASSESSMENT_SHEET,
     EXAMPLE_KEY,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
+    INCOME_COLUMNS,
+    INCOME_SHEET,
     INSTRUCTION_SHEET,
     MEMBER_COLUMNS,
     MEMBER_SHEET,
@@ -59,6 +64,22 @@ EXAMPLE_MEMBER = {
     "has_resident_medical": YES,
     "has_chronic_disease": NO,
 }
+EXAMPLE_INCOME = {
+    "household": EXAMPLE_KEY,
+    "year": "2020",
+    "wages": "12000",
+    "business": "3000",
+    "dibao": "1800",
+    "business_costs": "1000",
+    "medical_expense": "600",
+}
+EXAMPLE_ASSESSMENT = {
+    "household": EXAMPLE_KEY,
+    "assessed_on": "2020-10-15",
+    "food_secure": YES,
+    "clothing_secure": YES,
+    "note": "入户走访",
+}
 
 
 def instructions() -> list[str]:
@@ -88,6 +109,20 @@ def instructions() -> list[str]:
             "with the errors marked). A file with errors is not imported unless you choose to import only the "
             "valid households. Importing the same file again updates the households, it never registers "
             "them twice."
+        ),
+        _(
+            "10. 收入情况 holds the income survey: one row per household and year (年度), amounts in yuan; "
+            "net income and per-capita income are computed, not typed. A year runs from the household's "
+            "identification year to the working year; a year before the working year is closed, and changing "
+            "its income needs 更正原因. Importing a household and year again corrects its record."
+        ),
+        _(
+            "11. 两不愁评估 holds the two no-worries assessments of home visits: 评估日期, 不愁吃 and 不愁穿 (是 or "
+            "否). A household and date already recorded is corrected, not repeated."
+        ),
+        _(
+            "12. A file may hold only 收入情况 and 两不愁评估 (a village's survey of the year): their 户编号 must "
+            "then be registered households of your area. Delete the sheets you do not use, or leave them empty."
         ),
     ]
 
@@ -151,11 +186,15 @@ def build_template() -> bytes:
     info["A1"].font = Font(bold=True, size=14)
     households = wb.create_sheet(HOUSEHOLD_SHEET)
     members = wb.create_sheet(MEMBER_SHEET)
+    incomes = wb.create_sheet(INCOME_SHEET)
+    assessments = wb.create_sheet(ASSESSMENT_SHEET)
     options = wb.create_sheet(OPTION_SHEET)
     lists = _choice_lists(options)
     options.sheet_state = "hidden"
     _data_sheet(households, HOUSEHOLD_COLUMNS, EXAMPLE_HOUSEHOLD, lists)
     _data_sheet(members, MEMBER_COLUMNS, EXAMPLE_MEMBER, lists)
+    _data_sheet(incomes, INCOME_COLUMNS, EXAMPLE_INCOME, lists)
+    _data_sheet(assessments, ASSESSMENT_COLUMNS, EXAMPLE_ASSESSMENT, lists)
     wb.active = 1
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -160,6 +160,10 @@ def _parse_rows(sheet, columns, positions, rows, numbers, keys, issues, language
     return out
 
 
+# The survey sheets (imports/xlsx/survey.py) read their cells the same way.
+parse_rows = _parse_rows
+
+
 def _check_household(plan: HouseholdPlan, layout: Layout, issues: list[Issue]) -> None:
     f = plan.fields
     main = f.get("main_cause")

@@ -10,9 +10,8 @@ written."""
 import dataclasses
 import datetime as dt
 
-from django.utils import timezone
-
 from households.models import Household, Member
+from villages.working_year import current_policy_date
 
 from . import quality as q
 from .common import select_findings
@@ -29,9 +28,10 @@ class Finding:
 
 
 def quality_check_household(household: Household, *, as_of: dt.date | None = None) -> list[Finding]:
-    """The data-quality findings of one saved household and its members as of a date (today by default),
+    """The data-quality findings of one saved household and its members as of a date (by default the
+    working year's policy date, as the nightly run: the income checks read the working year's record),
     in the order code, kind, member (§8.2)."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or current_policy_date()[1]
     county_id, only = household.county_id, [household.pk]
     selects = finding_selects(as_of=as_of, county_id=county_id, run_id=None, household_ids=only)
     rows = [row for select in selects for row in select_findings(select)]

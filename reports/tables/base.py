@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import (
@@ -37,8 +37,10 @@ from django.utils.translation import gettext_lazy
 from accounts import access
 from accounts.masking import MASKED
 from accounts.models import User
+from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from povertymgmt.spreadsheet import guard_expr
 from villages.models import Region
+from villages.working_year import working_year
 
 TEXT, NUMBER, DATE, CHOICE, BOOL = "text", "number", "date", "choice", "bool"
 AGE = "age"  # whole years on the report date, computed from a birth date: shown to masked roles instead
@@ -55,6 +57,9 @@ class Column:
     # "birth" (a birth date: with the masked ID number it rebuilds the whole number, so masked roles see the
     # age in years instead).
     mask: str = ""
+    # Choice values that are a health fact (a cause of poverty: illness, disability, households.causes): shown
+    # as the mask to roles that may not see health data, while the column's other values show as they are.
+    health_values: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class Filter:
     apply: Callable[[QuerySet, Any], QuerySet]
     # As Column.mask: a filter on a hidden value would reveal it (?grade=2), so it is ignored and not offered.
     mask: str = ""
+    # As Column.health_values: these choices are neither offered to nor applied for roles that may not see
+    # health data (the filter's other choices work for everyone).
+    health_values: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -77,6 +85,7 @@ class Context:
     filters: dict[str, Any] = field(default_factory=dict)
     # A page reads 50 rows and a count: per-row subqueries then beat whole-table joins (see households.py).
     paged: bool = False
+    _working_year: int | None = field(default=None, repr=False)
 
     @property
     def day(self) -> dt.date:
@@ -84,7 +93,15 @@ class Context:
 
     @property
     def year(self) -> int:
-        return self.filters.get("year") or self.day.year
+        """The report's policy year: the ?year= filter, else the year of the snapshot chosen with ?as_of=,
+        else the working year (issue 13), never the calendar year."""
+        if self.filters.get("year"):
+            return self.filters["year"]
+        if self.explicit_as_of and self.as_of:
+            return self.as_of.year
+        if self._working_year is None:
+            self._working_year = working_year()
+        return self._working_year
 
 
 @dataclass(frozen=True)
@@ -205,12 +222,15 @@ def age_expr(path: str, day: dt.date) -> Expression:
     )
 
 
-def column_expression(col: Column, *, sensitive_ok: bool) -> Combinable:
+def column_expression(col: Column, *, sensitive_ok: bool, health_ok: bool | None = None) -> Combinable:
+    health_ok = sensitive_ok if health_ok is None else health_ok
     if col.mask == "sensitive" and not sensitive_ok:
         return Value(MASKED, output_field=CharField())
     if col.kind == BOOL:
         return yes_no(col.path)
     if col.kind == CHOICE:
+        if col.health_values and not health_ok:
+            return labels(col.path, [(v, MASKED if v in col.health_values else label) for v, label in col.choices])
         return labels(col.path, col.choices)
     if col.kind in (NUMBER, DATE):
         return F(col.path)
@@ -254,8 +274,11 @@ def filters_for(table: Table, user: User) -> list[Filter]:
 
 
 def apply_filters(table: Table, qs: QuerySet, ctx: Context) -> QuerySet:
+    health_ok = access.may_view_health(ctx.user)
     for flt in filters_for(table, ctx.user):
         value = ctx.filters.get(flt.name)
+        if isinstance(value, str) and value in flt.health_values and not health_ok:
+            continue  # §9: the rows a health value leaves out would reveal it
         if value not in (None, "", []):
             qs = flt.apply(qs, value)
     return qs
@@ -266,6 +289,7 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
     columns = table.columns_for(ctx)
     qs = apply_filters(table, table.build(ctx), ctx)
     sensitive_ok = ctx.user.can_view_sensitive
+    health_ok = access.may_view_health(ctx.user)
     names = [f"rc_{i}" for i in range(len(columns))]
     qs = qs.annotate(
         **{
@@ -273,7 +297,9 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
             if c.kind in (NUMBER, DATE)
             else age_expr(c.path, ctx.day)
             if c.kind == AGE
-            else ByColumns(column_expression(c, sensitive_ok=sensitive_ok), output_field=CharField())
+            else ByColumns(
+                column_expression(c, sensitive_ok=sensitive_ok, health_ok=health_ok), output_field=CharField()
+            )
             for n, c in zip(names, columns, strict=True)
         }
     )
@@ -298,6 +324,12 @@ def filter_form_class(table: Table, user: User | None = None) -> type[forms.Form
     report period)."""
     shown = table.filters if user is None else filters_for(table, user)
     fields: dict[str, forms.Field] = {flt.name: flt.field() for flt in shown}
+    if user is not None and not access.may_view_health(user):
+        for flt in shown:
+            field = fields[flt.name]
+            if flt.health_values and isinstance(field, forms.ChoiceField):
+                offered = cast(list[tuple[Any, Any]], field.choices)  # choice_field's flat list
+                field.choices = [(v, label) for v, label in offered if v not in flt.health_values]
     return type(f"{table.key.title()}Filters", (forms.Form,), fields)
 
 
@@ -313,14 +345,28 @@ def choice_field(label, choices) -> Callable[[], forms.Field]:
     )
 
 
-def choice_filter(name: str, label, choices, lookup: str, *, mask: str = "") -> Filter:
+def choice_filter(
+    name: str, label, choices, lookup: str, *, mask: str = "", health_values: frozenset[str] = frozenset()
+) -> Filter:
     """A drop-down filter on one field: the rows whose `lookup` equals the value chosen."""
-    return Filter(name, choice_field(label, choices), lambda qs, v: qs.filter(**{lookup: v}), mask=mask)
+    return Filter(
+        name,
+        choice_field(label, choices),
+        lambda qs, v: qs.filter(**{lookup: v}),
+        mask=mask,
+        health_values=health_values,
+    )
 
 
 def year_field(label) -> Callable[[], forms.Field]:
+    """A year filter within the policy's years (povertymgmt.dates: 2013 to next year), read when the form is
+    built, so the bound moves with the years."""
     return lambda: forms.IntegerField(
-        label=label, required=False, min_value=2013, max_value=2100, widget=forms.NumberInput(attrs=INPUT)
+        label=label,
+        required=False,
+        min_value=POLICY_FIRST_YEAR,
+        max_value=policy_last_year(),
+        widget=forms.NumberInput(attrs=INPUT),
     )
 
 

@@ -1,5 +1,5 @@
-"""Household tables of §12: the roster 贫困户花名册, exits and returns of the year, the dangerous-house
-ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
+"""Household tables of §12: the roster 贫困户花名册, exits and returns of the year (from the status events,
+households.exits), the dangerous-house ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 
 from django.db.models import Count, F, FilteredRelation, Q, Value
 from django.db.models.functions import Concat
@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from eligibility.models import CRITERIA, HouseholdCheck, held_on
 from households import choices as c
+from households.causes import HEALTH_CAUSES
+from households.exits import exited_in_q, returned_in_q
 from households.models import Household
 from households.selectors import current_member_count
 
@@ -83,12 +85,14 @@ HOUSEHOLD_COLUMNS = [
         "standard", _("Identification standard"), "identification_standard", CHOICE, c.IdentificationStandard.choices
     ),
     Column("identified", _("Identification year"), "identification_year", NUMBER),
-    Column("cause", _("Main cause of poverty"), "main_cause", CHOICE, c.Cause.choices),
+    Column("cause", _("Main cause of poverty"), "main_cause", CHOICE, c.Cause.choices, health_values=HEALTH_CAUSES),
     Column("exit_year", _("Exit year"), "exit_year", NUMBER),
 ]
 
 STATUS_FILTER = choice_filter("status", _("Status"), c.Status.choices, "status_at")
-CAUSE_FILTER = choice_filter("cause", _("Main cause of poverty"), c.Cause.choices, "main_cause")
+CAUSE_FILTER = choice_filter(
+    "cause", _("Main cause of poverty"), c.Cause.choices, "main_cause", health_values=HEALTH_CAUSES
+)
 
 register(
     Table(
@@ -111,7 +115,8 @@ register(
         key="exits",
         title=_("Exits of the year"),
         group=_("Registry"),
-        build=lambda ctx: households(ctx).filter(exit_year=ctx.year),
+        description=_("Every household that exited in the year, a re-exit after a return to poverty included."),
+        build=lambda ctx: households(ctx).filter(exited_in_q(ctx.year)),
         columns=HOUSEHOLD_COLUMNS,
         order_by=("village__code", "number"),
         filters=(Filter("year", year_field(_("Year")), lambda qs, v: qs),),
@@ -123,7 +128,7 @@ register(
         key="returns",
         title=_("Returns to poverty of the year"),
         group=_("Registry"),
-        build=lambda ctx: households(ctx).filter(return_year=ctx.year),
+        build=lambda ctx: households(ctx).filter(returned_in_q(ctx.year)),
         columns=[*HOUSEHOLD_COLUMNS, Column("return_reason", _("Return reason"), "return_reason")],
         order_by=("village__code", "number"),
         filters=(Filter("year", year_field(_("Year")), lambda qs, v: qs),),

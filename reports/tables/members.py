@@ -2,6 +2,7 @@
 out of school 控辍保学台账, left-behind people 三留守台账, disabled poor people 贫困残疾人."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households import choices as c
 from households.idnumber import years_before
@@ -36,7 +37,7 @@ def members(ctx: Context, *, current: bool = True):
 PERSON = [
     Column("number", _("Household number"), "household__number"),
     *place_columns("household__"),
-    Column("name", _("Name"), "name"),
+    Column("name", pgettext_lazy("person", "Name"), "name"),
     Column("id_number", _("ID number"), "id_number", mask="id"),
     Column("sex", _("Sex"), "sex", CHOICE, c.Sex.choices),
     Column("birth_date", _("Birth date"), "birth_date", DATE, mask="birth"),
@@ -127,7 +128,7 @@ register(
         key="disabled",
         title=_("Disabled poor people"),
         group=_("Ledgers"),
-        description=_("Current disabled members of registered households (policy part 7)."),
+        description=_("Current disabled members of registered households."),
         # Every row says that a named person is disabled: a health fact (§9).
         health=True,
         build=lambda ctx: members(ctx).filter(is_disabled=True),

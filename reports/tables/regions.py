@@ -58,7 +58,7 @@ register(
         key="incidence",
         title=_("Village and county incidence"),
         group=_("Regions"),
-        description=_("Poverty incidence and comprehensive incidence of the nightly snapshot (§5.3)."),
+        description=_("Poverty incidence and comprehensive incidence of the nightly snapshot."),
         build=incidence,
         columns=[
             Column("code", _("Division code"), "region__code"),

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from households.models import Helper, Pairing
 from tests import factories as f
+from villages.working_year import working_year
 
 LIST = "/api/v1/households/"
 
@@ -108,7 +108,7 @@ def test_a_list_page_takes_the_same_number_of_queries_for_2_and_12_households(
     api, tree, users, role, django_assert_num_queries
 ):
     client = api(getattr(users, role))
-    year = timezone.localdate().year
+    year = working_year()
     first = f.household(tree.village_a, members=[f.member(), f.member("spouse", male=False)])
     f.income(first, year=year, wages=1000)
     f.assessment(f.household(tree.village_b))

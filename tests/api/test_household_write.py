@@ -4,11 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from households import choices as c
 from households.models import Assessment, Household, Income, Member, StatusEvent
 from tests import factories as f
+from villages.working_year import working_year
 
 from .conftest import household_document
 
@@ -31,7 +31,7 @@ def test_a_clerk_registers_a_household_with_three_members_and_income_in_one_post
     head = home.members.get(relationship=c.Relationship.HEAD)
     assert (head.birth_date, head.sex) == (dt.date(1970, 3, 1), c.Sex.MALE)
     income = Income.objects.get(household=home)
-    assert income.year == timezone.localdate().year
+    assert income.year == working_year()
     # 12000 + 3000 + 1800 − 1000 = 15800, over 3 current members.
     assert (data["income"]["transfer"], data["income"]["net"]) == ("1800.00", "15800.00")
     assert data["income"]["per_capita_net"] == "5266.67"
@@ -80,7 +80,7 @@ def test_a_put_updates_fields_matches_members_and_adds_new_ones_without_deleting
     head.refresh_from_db()
     assert (head.months_worked, head.work_status) == (10, "in_county")
     assert homes.a.members.count() == 2
-    income = Income.objects.get(household=homes.a, year=timezone.localdate().year)
+    income = Income.objects.get(household=homes.a, year=working_year())
     assert (income.wages, income.net) == (Decimal("9000.00"), Decimal("9600.00"))
     assert response.json()["income"]["per_capita_net"] == "4800.00"
     assert response.json()["assessment"]["clothing_secure"] is False
@@ -88,7 +88,7 @@ def test_a_put_updates_fields_matches_members_and_adds_new_ones_without_deleting
 
 
 def test_a_patch_changes_only_what_it_sends_and_updates_the_income_of_the_year(api, tree, users, homes):
-    f.income(homes.a, year=timezone.localdate().year, wages=5000, dibao=1000)
+    f.income(homes.a, year=working_year(), wages=5000, dibao=1000)
     client = api(users.clerk_a)
     response = client.patch(detail(homes.a.number), {"income": {"wages": "6000"}}, format="json")
     assert response.status_code == 200, response.json()

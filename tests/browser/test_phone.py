@@ -12,14 +12,17 @@ SMALL_TARGETS = """() => {
   const out = [];
   const seen = el => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
     return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0; };
-  for (const el of document.querySelectorAll('main a, main button, main select, main input, nav button, footer a, footer select')) {
+  const targets = 'main a, main button, main select, main input, nav button, footer a, footer select';
+  for (const el of document.querySelectorAll(targets)) {
     if (!seen(el) || el.type === 'hidden') continue;
     let box = el.getBoundingClientRect();
     if (el.type === 'checkbox' || el.type === 'radio') {
       const row = el.closest('.form-check') || el.closest('label') || el;  // tapped through its row
       box = row.getBoundingClientRect();
     }
-    if (box.height < 40) out.push(`${el.tagName.toLowerCase()}#${el.id || ''}.${el.className} "${(el.innerText || el.value || '').trim().slice(0, 20)}" ${Math.round(box.height)}px`);
+    const text = (el.innerText || el.value || '').trim().slice(0, 20);
+    const name = `${el.tagName.toLowerCase()}#${el.id}.${el.className}`;
+    if (box.height < 40) out.push(`${name} "${text}" ${Math.round(box.height)}px`);
   }
   return out;
 }"""

@@ -11,6 +11,7 @@ from eligibility.rules.household import explain_household, explanation_from_chec
 from eligibility.rules.household_sql import county_household_test
 from households import choices as c
 from tests import factories as f
+from villages.models import WorkingYear
 
 AS_OF = dt.date(2019, 10, 15)
 
@@ -41,4 +42,7 @@ def both_ways(h, as_of=AS_OF):
 
 @pytest.fixture
 def world(tree, users):
+    """The shared tree; its working year is 2019, the year of the tests' data (AS_OF), so the pages and
+    the API, which show the working year as of its policy date (31 December 2019), show the results of AS_OF."""
+    WorkingYear.objects.create(year=AS_OF.year)
     return tree

@@ -1,7 +1,9 @@
-"""The Python explain and the set-based SQL of §5.2 agree on a varied random sample of households."""
+"""The Python explain and the set-based SQL of §5.2 agree on a varied random sample of households,
+including members who left or joined around the as-of date (§5.2: members current on D)."""
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
 
@@ -10,9 +12,10 @@ from eligibility.policy import parameters_for
 from eligibility.rules.household import explain_household, explanation_from_check
 from eligibility.rules.household_sql import county_household_test
 from households import choices as c
+from households.models import Member, MemberEvent
 from tests import factories as f
 
-from .conftest import AS_OF
+from .conftest import AS_OF, both_ways
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +58,15 @@ def random_household(rnd: random.Random, village) -> None:
     for _ in range(rnd.randint(0, 3)):
         on = AS_OF + dt.timedelta(days=rnd.randint(-400, 30))
         f.assessment(h, food=rnd.random() < 0.8, clothing=rnd.random() < 0.8, on=on)
+    # §5.2 "members current on D": members who left or joined shortly before or after AS_OF.
+    for m in h.members.exclude(relationship=c.Relationship.HEAD):
+        change = rnd.random()
+        day = AS_OF + dt.timedelta(days=rnd.choice([-90, -1, 0, 1, 90]))
+        if change < 0.25:
+            Member.objects.filter(pk=m.pk).update(departure=c.Departure.MOVED_AWAY, departed_on=day)
+        elif change < 0.5:
+            kind = rnd.choice([c.MemberEventKind.MOVED_IN, c.MemberEventKind.MARRIAGE_IN, c.MemberEventKind.OTHER])
+            MemberEvent.objects.create(member=m, kind=kind, date=day)
 
 
 @pytest.mark.parametrize("same_year_rule", [False, True])
@@ -91,3 +103,31 @@ def test_explaining_one_household_takes_a_fixed_number_of_queries(world, django_
     h = world.village_a.households.get()
     with django_assert_num_queries(4):  # parameters, members, income, assessment
         explain_household(h, AS_OF)
+
+
+def test_the_members_counted_are_those_current_on_the_date(world):
+    """§5.2, issue 13 item 4: for a past as-of date, a member who left after it still counts, one who left
+    before it or on it does not, one who joined (moved in, married in, was born) after it does not; a
+    member registered without a join event counts. Python and SQL agree."""
+    before, after = AS_OF - dt.timedelta(days=30), AS_OF + dt.timedelta(days=30)
+    members = [f.member(c.Relationship.HEAD)] + [f.member(c.Relationship.OTHER) for _ in range(6)]
+    members.append(f.member(c.Relationship.OTHER, birth=after))  # born after the date
+    h = f.household(world.village_a, members=members, housing_grade=c.HousingGrade.A, has_safe_water=True)
+    head, left_after, left_before, left_on, joined_after, joined_before, registered, baby = h.members.order_by("id")
+    Member.objects.filter(pk=left_after.pk).update(departure=c.Departure.MOVED_AWAY, departed_on=after)
+    Member.objects.filter(pk=left_before.pk).update(departure=c.Departure.DECEASED, departed_on=before)
+    Member.objects.filter(pk=left_on.pk).update(departure=c.Departure.MARRIED_OUT, departed_on=AS_OF)
+    MemberEvent.objects.create(member=joined_after, kind=c.MemberEventKind.MOVED_IN, date=after)
+    MemberEvent.objects.create(member=joined_before, kind=c.MemberEventKind.MARRIAGE_IN, date=before)
+    MemberEvent.objects.create(member=baby, kind=c.MemberEventKind.BIRTH, date=after)
+    # head, left_after, joined_before and registered: 4 members; 13,000 yuan is above 4 × 3,218.
+    f.income(h, 2019, wages="13000")
+    f.assessment(h, on=before)
+
+    live = both_ways(h)
+    assert live.criteria["income"].values["members"] == 4
+    assert live.criteria["income"].values["per_capita_net"] == Decimal("3250.00")
+    assert live.criteria["income"].passed is True
+    # Today (no date in the future): the members without a departure, whatever their join date.
+    today = both_ways(h, dt.date(2019, 12, 31))
+    assert today.criteria["income"].values["members"] == 5  # head, joined_after, joined_before, registered, baby

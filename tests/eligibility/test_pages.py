@@ -148,12 +148,12 @@ def test_the_region_page_includes_the_indicators(world, users, client):
 
 
 def test_a_second_start_while_today_runs_enqueues_nothing(world, users, client, monkeypatch):
-    from django.utils import timezone
-
     from eligibility import views as eligibility_views
+    from villages.working_year import current_policy_date
 
+    year, day = current_policy_date()  # what the button starts: the working year as of its policy date
     RecomputeRun.objects.create(
-        as_of=timezone.localdate(), policy_year=2026, params_version=0, trigger="nightly", state=RunState.RUNNING
+        as_of=day, policy_year=year, params_version=0, trigger="nightly", state=RunState.RUNNING
     )
     calls = []
     monkeypatch.setattr(eligibility_views, "recompute_enqueue", lambda **kw: calls.append(kw))

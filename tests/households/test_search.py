@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from households.models import Member
-from households.selectors import household_search, household_list_for
+from households.selectors import household_list_for, household_search
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

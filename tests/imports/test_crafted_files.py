@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
 
-from imports.models import ImportJob, JobState, Roster
+from imports.models import ImportJob, JobState, Roster, RosterState
 from imports.xlsx import reader
 from tests.conftest import login
 
@@ -229,21 +229,35 @@ def test_the_time_budget_refuses_with_a_message():
 
 
 @pytest.mark.django_db
-def test_a_crafted_roster_is_refused_in_the_web_request(client, users, tree):
+def test_a_crafted_roster_ends_failed_in_its_task(client, users, tree, django_capture_on_commit_callbacks):
     data = crafted({"Sheet1": header_then(lambda: spaces(WHITESPACE_MB))})
     login(client, users.clerk_a)
     upload = SimpleUploadedFile("dibao.xlsx", data, content_type="application/octet-stream")
     assert client.get("/imports/rosters/").status_code == 200  # the page's first rendering is not measured
     tracemalloc.start()
     started = time.monotonic()
-    try:
-        response = client.post("/imports/rosters/", {"field": "receives_dibao", "file": upload})
+    try:  # the upload, then the task reading the stored file (eager, when the request's transaction commits)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/imports/rosters/", {"field": "receives_dibao", "file": upload})
         seconds, peak = time.monotonic() - started, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert response.status_code == 400 and Roster.objects.count() == 0
-    assert NOT_CELLS in response.content.decode()
+    roster = Roster.objects.get()
+    assert response.status_code == 302 and roster.state == RosterState.FAILED
+    assert NOT_CELLS in roster.message and roster.entries == [] and roster.report == {}
+    assert NOT_CELLS in client.get(f"/imports/rosters/{roster.pk}/").content.decode()
     assert seconds < SECONDS and peak < PEAK_BYTES
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_READ_SECONDS=0)
+def test_the_time_budget_applies_to_a_roster_s_task(client, users, tree, django_capture_on_commit_callbacks):
+    login(client, users.clerk_a)
+    upload = SimpleUploadedFile("dibao.xlsx", crafted({"Sheet1": whitespace_without_rows}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/rosters/", {"field": "receives_dibao", "file": upload})
+    roster = Roster.objects.get()
+    assert roster.state == RosterState.FAILED and "读取此工作簿超过 0 秒" in roster.message
 
 
 @pytest.mark.django_db

@@ -72,6 +72,7 @@ def test_the_api_gives_the_dashboard_figures(client, world):
     assert api["as_of"] == DAY2.isoformat() and api["region"]["code"] == world.tree.county.code
     assert api["statuses"] == page["statuses"] and api["children"] == page["children"]
     assert api["progress"] == {
+        "households": 1,
         "people": 1,
         "people_target": 10,
         "villages": 0,

@@ -21,7 +21,8 @@ def test_province_staff_set_and_change_a_target(client, tree, users):
     t = AnnualTarget.objects.get(region=tree.province, year=2019)
     assert (t.people, t.villages, t.counties) == (150000, 500, 6)
     log = AuditLog.objects.filter(object_type="annual_target").order_by("at", "id").last()
-    assert log.detail == {"old": [135600, 147, 5], "new": [150000, 500, 6]}
+    assert (log.user, log.action, log.object_id, log.region) == (users.province, "change", str(t.pk), tree.province)
+    assert log.detail == {"changes": {"people": [135600, 150000], "villages": [147, 500], "counties": [5, 6]}}
 
 
 def test_a_negative_target_is_refused_and_nothing_changes(client, tree, users):

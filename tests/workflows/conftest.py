@@ -8,6 +8,7 @@ from django.utils import timezone
 from eligibility.policy import parameters_for
 from eligibility.rules.household_sql import county_household_test
 from tests import factories as f
+from villages.models import WorkingYear
 from workflows import services as s
 from workflows.models import Case
 
@@ -75,6 +76,13 @@ def walk_exit_to_township(users, household):
     s.case_transition(user=users.clerk_a, case=case, transition="start_notice", notice_start=TODAY)
     age_notice(case, 7)
     return s.case_transition(user=users.clerk_a, case=case, transition="close_notice")
+
+
+@pytest.fixture(autouse=True)
+def working_year_is_this_year(db):
+    """The province works in this year, so the households' records of TODAY.year are those of the cases'
+    policy year (cases take the working year at opening, villages.working_year)."""
+    WorkingYear.objects.get_or_create(year=TODAY.year)
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ def inbox_count(context) -> str:
         return ""
     n = inbox_total(user)
     return format_html(
-        '<a class="nav-link text-white" href="{}" data-testid="inbox-count">'
+        '<a class="nav-link text-white" href="{}" data-testid="inbox-count" data-menu-link="workflows:inbox">'
         '{} <span class="badge text-bg-light">{}</span></a>',
         reverse("workflows:inbox"),
         _("My inbox"),

@@ -1,0 +1,95 @@
+"""The top menu, built from what the user's role may open (issue 15, item 2).
+
+Each entry names a page by its URL name and the `accounts.access` predicate that page itself asks, so
+a link is shown exactly when following it answers 200: `tests/test_menu.py` clicks every link of every
+role. Pages every signed-in user may open (they show the user's scope) have no predicate.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .models import User
+
+Predicate = Callable[[User], bool]
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str | Promise
+    url_name: str
+    allowed: Predicate | None = None
+    badge: str = ""  # URL name of a small count loaded into the link (htmx)
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str | Promise | None  # None: the items stand in the bar itself
+    items: tuple[Item, ...] = field(default_factory=tuple)
+
+
+MENU: tuple[Section, ...] = (
+    Section(
+        None,
+        (
+            Item(_("My inbox"), "workflows:inbox", badge="workflows:inbox_badge"),
+            Item(_("Regions"), "home"),
+            Item(_("Households"), "households:list"),
+        ),
+    ),
+    Section(
+        _("Work"),
+        (
+            Item(_("Cases"), "workflows:case_list"),
+            Item(_("Exit eligibility runs"), "eligibility:runs", access.may_view_runs),
+            Item(_("Working year"), "eligibility:working_year", access.may_view_working_year),
+            Item(_("Changed since the previous run"), "eligibility:changes"),
+            Item(_("Monitoring alerts"), "monitoring:alerts"),
+            Item(_("Data quality"), "monitoring:quality"),
+            Item(_("Import from Excel"), "imports:index", access.may_import),
+            Item(_("Verification samples"), "workflows:samples"),
+        ),
+    ),
+    Section(
+        _("Projects and funds"),
+        (
+            Item(_("Projects"), "projects:list"),
+            Item(_("Fund ledger"), "funds:ledger"),
+            Item(_("Fund reports"), "funds:reports", access.may_read_county_reports),
+            Item(_("Assistance"), "assistance:list"),
+        ),
+    ),
+    Section(
+        None,
+        (
+            Item(_("Reports"), "reports:dashboard"),
+            Item(_("Audit log"), "accounts:audit", access.may_read_audit_log),  # §9
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url: str
+    url_name: str
+    badge_url: str = ""
+
+
+def menu_for(user: User) -> list[tuple[str | Promise | None, list[Link]]]:
+    """The sections and links this user may open; a section with nothing left is not shown."""
+    out = []
+    for section in MENU:
+        links = [
+            Link(item.label, reverse(item.url_name), item.url_name, reverse(item.badge) if item.badge else "")
+            for item in section.items
+            if item.allowed is None or item.allowed(user)
+        ]
+        if links:
+            out.append((section.label, links))
+    return out

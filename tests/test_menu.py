@@ -1,0 +1,63 @@
+"""Every role's day one (issue 15, items 2 and 8): on the fresh demo, every menu link of every role and
+every page linked from its landing page answers 200, in Chinese; the menu offers nothing the role may not
+open. The menu is accounts.menu, built from the predicates of accounts.access."""
+
+import html
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.menu import MENU
+from accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+HREF = re.compile(r'href="(/[^"#]*)"')
+MENU_LINK = re.compile(r'<a [^>]*href="(/[^"]*)"[^>]*data-menu-link="([^"]+)"')
+SKIP = ("/static/", "/media/", "/logout", "/api/", "/admin/", "/i18n/")
+ENGLISH_REFUSALS = ("Not Found", "Forbidden", "Server Error", "Bad Request", "Page not found")
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", households=150, seed=1, stdout=StringIO())
+    return {u.role: u for u in User.objects.all()}
+
+
+def get_ok(client, url) -> str:
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, (url, response.status_code)
+    text = response.content.decode()
+    if "text/html" in response.get("Content-Type", ""):
+        assert '<html lang="zh-hans">' in text, url
+        assert not any(word in text for word in ENGLISH_REFUSALS), url
+    return text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_menu_link_and_every_link_of_the_landing_page_answers_200_in_chinese(client, demo, role):
+    client.force_login(demo[role])
+    landing = get_ok(client, "/")
+    menu = dict((name, html.unescape(url)) for url, name in MENU_LINK.findall(landing))
+    assert menu, "the landing page has a menu"
+    links = {html.unescape(u) for u in HREF.findall(landing)} - {"/"}
+    links = sorted(u for u in links | set(menu.values()) if not u.startswith(SKIP))
+    for url in links:
+        get_ok(client, url)
+
+
+def test_the_menu_offers_what_the_role_may_open_and_nothing_else(client, demo):
+    allowed = {name for section in MENU for item in section.items for name in [item.url_name]}
+    seen = {}
+    for role, user in demo.items():
+        client.force_login(user)
+        seen[role] = {name for _url, name in MENU_LINK.findall(client.get("/", follow=True).content.decode())}
+        assert seen[role] <= allowed
+    assert "eligibility:runs" not in seen[Role.VILLAGE_CLERK]
+    assert "imports:index" in seen[Role.VILLAGE_CLERK]
+    assert "imports:index" not in seen[Role.PROVINCE_STAFF] | seen[Role.AUDITOR] | seen[Role.HELPER]
+    assert "funds:reports" not in seen[Role.VILLAGE_CLERK] | seen[Role.TOWNSHIP_REVIEWER]
+    assert "accounts:audit" in seen[Role.AUDITOR] and "accounts:audit" not in seen[Role.PROVINCE_STAFF]
+    assert "eligibility:working_year" in seen[Role.PROVINCE_STAFF]
