@@ -18,6 +18,7 @@ Bounded and repeatable: a fixed seed, derandomized Hypothesis, MAX_EXAMPLES per 
 """
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
@@ -47,7 +48,8 @@ from .conftest import household_document
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))  # CI: 8; a deeper probe: FUZZ_EXAMPLES=50 pytest -s
+CALLS = [0]
 SEED = 20201231
 CHECKS = [
     not_a_server_error,
@@ -246,6 +248,7 @@ def fuzz(operations, *, app, user, paths: dict[str, list[dict]], writes: dict[st
         )
         def answers_as_documented(case):
             keep_the_token()
+            CALLS[0] += 1
             case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
         try:
@@ -265,6 +268,7 @@ def test_every_operation_answers_as_its_schema_says(api_schema, wsgi_app, world)
     failures = fuzz(
         operations, app=wsgi_app, user=world.official, paths=real_path_values(world), writes=real_writes(world)
     )
+    print(f"fuzz: {len(operations)} operations, {CALLS[0]} calls, {len(failures)} failing operations")
     assert not failures, report(failures)
 
 
