@@ -379,7 +379,7 @@ def roster_run_apply(*, roster_id: int) -> None:
 def _apply(roster_id: int) -> None:
     """Bulk update with a historical record naming the roster (§13, §9), in the name of who pressed apply;
     the members matched are those of the roster's scope that the applier sees (_match)."""
-    roster = Roster.objects.select_for_update().select_related("applied_by").get(pk=roster_id)
+    roster = Roster.objects.select_for_update(of=("self",)).select_related("applied_by").get(pk=roster_id)
     user = roster.applied_by
     if roster.state != RosterState.APPLYING or user is None:
         return
