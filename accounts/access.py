@@ -15,13 +15,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from villages.models import Level, Region
+from villages.models import PREFIX_LENGTH, Level, Region
 from villages.selectors import ancestors
 
 from .models import AuditLog, Role, User
 
-# Roles that change household records in their scope (§1). Helpers visit and record assistance.
-HOUSEHOLD_EDITORS = frozenset({Role.VILLAGE_CLERK, Role.HELPER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
+# Roles that change household records in their scope (§1). Helpers visit and record assistance only.
+HOUSEHOLD_EDITORS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
+# Roles that record a household's assistance and visits (§1, §4): the editors and the helpers.
+ASSISTANCE_RECORDERS = HOUSEHOLD_EDITORS | {Role.HELPER}
+# Roles that pair the households of their scope with helpers and end pairings (§1, issue 14).
+PAIRERS = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_OFFICIAL})
 # Roles that read everything in their scope and change nothing but their own workflow steps.
 READ_ONLY_ROLES = frozenset({Role.CITY_OFFICIAL, Role.PROVINCE_STAFF, Role.AUDITOR, Role.ADMIN})
 # Roles that read the province's run list (§5.6).
@@ -162,6 +166,19 @@ def visible_ancestors(user: User, region: Region) -> list[Region]:
     return [r for r in ancestors(region) if in_subtree(scope, r)]
 
 
+def helper_q(user: User, via: str = "county") -> Q | None:
+    """The helpers (帮扶责任人; `via`: the path from the row to the helper's county) a user sees (§1): those
+    of the counties in their scope, and for a township or village scope those of its county, whom they
+    pair their households with. None means nothing: a helper's scope is their paired households."""
+    scope = scope_of(user)
+    if scope is None or is_helper(user):
+        return None
+    if scope.level in (Level.TOWNSHIP, Level.VILLAGE):
+        county_code = scope.code[: PREFIX_LENGTH[Level.COUNTY]].ljust(len(scope.code), "0")
+        return Q(**{f"{via}__code": county_code})
+    return region_q(scope, via)
+
+
 # ---------------------------------------------------------------------------------------------------
 # What a user may do (§1, §9)
 
@@ -178,6 +195,20 @@ def may_view_health(user: User) -> bool:
     return may_view_sensitive(user)
 
 
+# Levels whose count of households with a health fact points to nobody: a county has thousands.
+HEALTH_COUNT_LEVELS = frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY})
+
+
+def may_view_health_counts(user: User, region: Region) -> bool:
+    """§9: counts of a health fact by region (households poor because of illness or disability, §12
+    dashboard). A role that may view health data sees them for every region; any other role only for a
+    county or above. A township or a village has few households, where a count can point to one, and a
+    helper's counts are of their few paired households at any level (docs/reports.md)."""
+    if may_view_health(user):
+        return True
+    return not is_helper(user) and region.level in HEALTH_COUNT_LEVELS
+
+
 def may_view_birth_date(user: User) -> bool:
     """§9: the birth date with the county and the masked ID number (first four, last four) rebuilds the
     whole ID number, so a masked role sees the age in years instead."""
@@ -190,7 +221,8 @@ def may_view_sensitive_in_admin(user: User) -> bool:
 
 
 def may_edit_households(user: User) -> bool:
-    """§1: clerks, helpers, township reviewers and county officials change household records in scope."""
+    """§1: clerks, township reviewers and county officials change household records in scope. Helpers
+    visit and record assistance (may_record_assistance), they do not change the household."""
     return scope_of(user) is not None and user.role in HOUSEHOLD_EDITORS
 
 
@@ -333,8 +365,29 @@ def may_dismiss_alert(user: User) -> bool:
 
 
 def may_record_assistance(user: User) -> bool:
-    """§4: whoever edits a household in scope (helpers included) records its assistance."""
-    return user.role in HOUSEHOLD_EDITORS
+    """§1, §4: whoever edits a household in scope, and the helpers of their paired households, record its
+    assistance and visits."""
+    return user.role in ASSISTANCE_RECORDERS
+
+
+def may_manage_helpers(user: User, region: Region) -> bool:
+    """§1, issue 14: the county office keeps its county's helpers (帮扶责任人; region: the helper's county)
+    and its villages' first secretaries and work teams (region: the village)."""
+    return (
+        user.role == Role.COUNTY_OFFICIAL and region.level in (Level.COUNTY, Level.VILLAGE) and in_scope(user, region)
+    )
+
+
+def helper_accounts(county: Region) -> QuerySet[User]:
+    """The active accounts of role helper scoped inside a county: those its helper records may be linked
+    to, so that each helper signs in to see their paired households (§1)."""
+    return User.objects.filter(region_q(county, "scope"), role=Role.HELPER, is_active=True)
+
+
+def may_pair_households(user: User) -> bool:
+    """§1, issue 14: village clerks, township reviewers and county officials pair the households of their
+    scope with a helper of the household's county and end pairings (which households: the selector)."""
+    return scope_of(user) is not None and user.role in PAIRERS
 
 
 def role_takes_step(role: str, scope_level: str | None, *, roles: Iterable[str], level: str) -> bool:

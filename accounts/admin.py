@@ -115,15 +115,20 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
 class SensitiveAdmin(ScopedAdmin):
     """Admins that show personal data (§9): an unmasked view by a user who may see it is audit-logged."""
 
-    def _audit_view(self, request, object_id: str = "") -> None:
+    def _audit_view(self, request, object_id: str = "", obj=None) -> None:
+        """The entry is placed at the row's region (a list: the viewer's scope), so the auditors of its
+        county and above read it (§1, docs/audit.md)."""
+        from .audit import region_of
         from .services import audit_record
 
         if sees_sensitive(request.user):
+            region = region_of(obj) if obj is not None else None
             audit_record(
                 user=request.user,
                 action=AuditAction.VIEW_SENSITIVE,
                 object_type=f"admin:{self.opts.model_name}",
                 object_id=object_id,
+                entry_region=region if region is not None else access.scope_of(request.user),
                 filter=request.GET.urlencode(),
             )
 
@@ -136,7 +141,8 @@ class SensitiveAdmin(ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if response.status_code == 200 and request.method == "GET":
-            self._audit_view(request, str(object_id))
+            shown = getattr(response, "context_data", None) or {}
+            self._audit_view(request, str(object_id), shown.get("original"))
         return response
 
 

@@ -3,8 +3,10 @@
 Each app registers its models with `track()` in its AppConfig.ready(); every create, change and delete of
 a tracked row then appends one AuditLog entry — who (the acting user), what (object type, id, a short
 text), where (the row's region, for the reader's scope, §1) and the values: `{"changes": {field: [old,
-new]}}` for a change, `{"fields": {field: value}}` for a create or a delete. The entry is written by the
-save's own signal, so in the transaction of the change: a rolled-back change leaves no entry.
+new]}}` for a change, `{"fields": {field: value}}` for a create or a delete, and `"reason"` when the
+save carries one (`instance._change_reason`, the reason django-simple-history keeps in the row's
+history: a correction of a closed year's income, households.services.income_save). The entry is written
+by the save's own signal, so in the transaction of the change: a rolled-back change leaves no entry.
 
 Who acts: the signed-in user of the request (`ActingUserMiddleware`, also for API token users, whom DRF
 sets on the request), or the user named by `acting_as(user)` in a task or a command. Bulk writes
@@ -36,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.models import Region
 
+from . import access
 from .masking import MASKED, mask_bank_account, mask_id_number, mask_phone
 from .models import AuditAction, AuditLog, User
 
@@ -157,11 +160,15 @@ def _after_delete(tracked: Tracked, sender, instance, **kwargs) -> None:
 
 
 def _normalised(field: models.Field, value: Any) -> Any:
-    """The value as the database gives it back ("100" typed into a DecimalField is Decimal("100"))."""
+    """The value as the database gives it back ("100" typed into a DecimalField is Decimal("100.00"), so
+    a change reads "3000.00 → 5000.00" like the stored side)."""
     try:
-        return field.to_python(value)
+        value = field.to_python(value)
     except (ValidationError, TypeError, ValueError):
         return value
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+        value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
 
 
 def _json(tracked: Tracked, field: models.Field, value: Any) -> Any:
@@ -196,7 +203,19 @@ def _region_id(tracked: Tracked, instance) -> int | None:
     return region.pk if isinstance(region, Region) else region
 
 
+def region_of(instance: models.Model) -> int | None:
+    """The region id a row of a tracked model belongs to (its registration's `region`); None for a model
+    that is not tracked or has no region. For entries written by hand about a row (an admin view)."""
+    for tracked in TRACKED.values():
+        if isinstance(instance, tracked.model):
+            return _region_id(tracked, instance)
+    return None
+
+
 def _write(tracked: Tracked, instance, action: str, detail: dict) -> None:
+    reason = getattr(instance, "_change_reason", None)  # django-simple-history's reason of this save
+    if reason:
+        detail = {**detail, "reason": str(reason)}
     AuditLog.objects.create(
         user=acting_user(),
         action=action,
@@ -230,17 +249,9 @@ SENSITIVE_VALUES: dict[str, Callable[[str], str]] = {
     "phone": mask_phone,
     "bank_account": mask_bank_account,
 }
-HIDDEN_VALUES = frozenset(
-    {
-        "birth_date",
-        "has_chronic_disease",
-        "has_serious_illness",
-        "is_disabled",
-        "disability_category",
-        "disability_grade",
-        "disability_certificate",
-    }
-)
+# Values such a reader never sees: the health facts (the one list, access.HEALTH_MEMBER_FIELDS) and the
+# birth date, which with a masked ID number and the county rebuilds the number (issue 12).
+HIDDEN_VALUES = access.HEALTH_MEMBER_FIELDS | {"birth_date"}
 # An ID number standing alone in free text (a filter, a search).
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 
@@ -310,6 +321,8 @@ def detail_lines(entry: AuditLog, *, masked: bool) -> list[str]:
             lines.append(f"{label}: {_shown(field, name, value, masked)}")
     else:
         lines = [f"{key}: {_shown(None, key, value, masked)}" for key, value in detail.items()]
+    if (isinstance(detail.get("changes"), dict) or isinstance(detail.get("fields"), dict)) and detail.get("reason"):
+        lines.append(f"{gettext('Reason')}: {detail['reason']}")
     if masked:
         lines = [_ID_NUMBER.sub(lambda m: mask_id_number(m.group()), line) for line in lines]
     return lines

@@ -102,6 +102,9 @@ class AuditLog(models.Model):
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at"]
+        # An object's entries (the household page's change history, the auditor's object filter) without a
+        # scan of a log that only grows.
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="auditlog_object")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"

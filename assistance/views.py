@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import region_for, visible_ancestors
+from accounts.access import may_pair_households, region_for, visible_ancestors
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
@@ -129,6 +129,7 @@ def followup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "households": households,
             "days": days,
             "form": form,
+            "can_pair": may_pair_households(request.user),  # "no helper" links to the pairing page
             "breadcrumb": visible_ancestors(request.user, village),
         },
     )
@@ -137,12 +138,14 @@ def followup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
     """A visit's photo (§4, §9): only through a visit of a household the user sees (404 outside), audited."""
-    photo = get_object_or_404(VisitPhoto.objects.filter(visit__in=visit_list_for(request.user)), pk=pk)
+    photos = VisitPhoto.objects.filter(visit__in=visit_list_for(request.user)).select_related("visit__household")
+    photo = get_object_or_404(photos, pk=pk)
     audit_record(
         user=request.user,
         action=AuditAction.DOWNLOAD,
         object_type="visit_photo",
         object_id=photo.pk,
+        entry_region=photo.visit.household.village_id,  # read by the auditors of its county and above (§1)
         visit=photo.visit_id,
     )
     return serve_file(photo.file, filename=f"visit_{photo.visit_id}_{photo.pk}{photo.extension}", as_attachment=False)

@@ -217,13 +217,13 @@ class CaseSeeder:
     def village_exit(self, township: Region) -> int:
         """The township proposes one of its poverty villages (eligible ones first); it waits for the county."""
         villages: QuerySet[Region] = Region.objects.filter(parent=township, is_poverty_village=True).order_by("code")
-        ranked = sorted(villages, key=lambda v: not region_snapshot(v).get("eligible"))
+        opened = dt.date(self.year, 12, 4)
+        ranked = sorted(villages, key=lambda v: not region_snapshot(v, self.year, opened).get("eligible"))
         if not ranked:
             return 0
         village = ranked[0]
-        opened = dt.date(self.year, 12, 4)
         self.clock.set(opened, 9)
-        eligible = region_snapshot(village).get("eligible")
+        eligible = region_snapshot(village, self.year, opened).get("eligible")
         justification = "" if eligible else "贫困户均已达到退出标准并进入退出程序，年底前综合贫困发生率可降至2%以下。"
         case = ws.case_open(
             user=self.actors[Role.TOWNSHIP_REVIEWER],

@@ -211,7 +211,7 @@ class HouseholdGenerator:
             self.sink.add(Member, m)
         for e in events:
             self.sink.add(MemberEvent, e)
-        self._status_events(hid, status, ident_date, exit_year, return_year, close_date, row["return_reason"])
+        self._status_events(hid, status, ident_date, exit_year, return_year, close_date, row["return_reason"], members)
 
         # Who was poor at the end of each year (§5.3 counts), and the village totals.
         def poor_at(year: int) -> bool:
@@ -415,26 +415,40 @@ class HouseholdGenerator:
             )
             self.sink.add(Income, row)
 
-    def _status_events(self, hid, status, ident_date, exit_year, return_year, close_date, reason) -> None:
-        """The dated history behind the current status (§3.1)."""
+    def _status_events(self, hid, status, ident_date, exit_year, return_year, close_date, reason, members) -> None:
+        """The dated history behind the current status (§3.1). An exit and a return record their policy
+        year and the people of the household on their date, as households.services.household_status_change
+        does, so "exits of the year" (households.exits) counts them exactly."""
         rng, s = self.rng, c.Status
-        chain = [("", s.POOR, ident_date, "建档立卡识别")]
+        chain = [("", s.POOR, ident_date, "建档立卡识别", None)]
         if exit_year:
-            chain.append(
-                (s.POOR, s.EXITED, a_date(rng, exit_year, (10, 12)), "经民主评议、乡镇审核、县级审定，达到脱贫标准")
-            )
+            exited = a_date(rng, exit_year, (10, 12))
+            chain.append((s.POOR, s.EXITED, exited, "经民主评议、乡镇审核、县级审定，达到脱贫标准", exit_year))
         if status == s.EXITED_NO_POLICY:
             later = min(exit_year + rng.randint(1, 2), 2020)
-            chain.append((s.EXITED, s.EXITED_NO_POLICY, a_date(rng, later, (10, 12)), "稳定脱贫，不再享受政策"))
+            chain.append((s.EXITED, s.EXITED_NO_POLICY, a_date(rng, later, (10, 12)), "稳定脱贫，不再享受政策", None))
         if return_year:
-            chain.append((s.EXITED, s.RETURNED, a_date(rng, return_year, (3, 9)), reason))
+            chain.append((s.EXITED, s.RETURNED, a_date(rng, return_year, (3, 9)), reason, return_year))
         if close_date:
-            chain.append((chain[-1][1], s.CLOSED, close_date, "家庭成员全部死亡或迁出，销户"))
-        for from_status, to_status, date, why in chain:
+            chain.append((chain[-1][1], s.CLOSED, close_date, "家庭成员全部死亡或迁出，销户", None))
+        for from_status, to_status, date, why, year in chain:
             self.sink.add(
                 StatusEvent,
-                {"household_id": hid, "from_status": from_status, "to_status": to_status, "date": date, "reason": why},
+                {
+                    "household_id": hid,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "date": date,
+                    "reason": why,
+                    "year": year,
+                    "people": None if year is None else _people_on(members, date),
+                },
             )
+
+
+def _people_on(members: list[dict], day: dt.date) -> int:
+    """The household's members on `day`: born by then and not yet departed (§3.2)."""
+    return sum(1 for m in members if m["birth_date"] <= day and (m["departed_on"] is None or m["departed_on"] > day))
 
 
 def _insure(members: list[dict]) -> None:

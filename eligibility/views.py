@@ -1,6 +1,6 @@
 """Pages of the nightly recompute (§5.6), the policy parameters (§5) and the working year: run history
-with per-county progress, the on-demand start, changes since the previous run (scoped), parameter
-editing, and the working year with its history and the year switch (年度切换, issue 13)."""
+with per-county progress, the on-demand start (a date, then a confirmation), changes since the previous
+run (scoped), parameter editing, and the working year with its history and the year switch (年度切换, issue 13)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.typing import AuthenticatedHttpRequest
@@ -22,6 +22,7 @@ from villages.working_year import current_policy_date, working_year
 from .models import PolicyParameter, RecomputeRun, RunState
 from .policy import PARAM_FIELDS, default_parameters, parameters_for, policy_parameter_save
 from .rules.reads import changed_checks
+from .run_preview import RunDateForm, run_preview, run_year
 from .services import recompute_enqueue, recompute_running, working_year_open
 from .year_switch import working_year_history, year_switch_preview
 
@@ -39,10 +40,12 @@ def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _watchers_only(request.user)
     runs = RecomputeRun.objects.select_related("only_county", "requested_by")[:RUNS_SHOWN]
     year, day = current_policy_date()
+    can_start = access.may_start_run(request.user)
+    form = RunDateForm(initial={"as_of": day}) if can_start else None
     return render(
         request,
         "eligibility/run_list.html",
-        {"runs": runs, "can_start": access.may_start_run(request.user), "year": year, "day": day},
+        {"runs": runs, "can_start": can_start, "form": form, "year": year, "day": day},
     )
 
 
@@ -58,21 +61,35 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Province staff start a recompute of the working year as of its policy date, as the nightly run
-    does (§5.6); enqueued after commit."""
+    """A recompute on demand (§5.6), in two steps: GET ?as_of= shows what the run of that date will
+    replace (run_preview: the policy year it evaluates, the run and figures it supersedes, which pages
+    change); the POST of that page, with the date, starts it (enqueued after commit). Province staff
+    only; anyone else gets 404 (§1)."""
     if not access.may_start_run(request.user):
         raise Http404
-    year, day = current_policy_date()
+    data = request.POST if request.method == "POST" else request.GET
+    form = RunDateForm(data)
+    if not form.is_valid():
+        return render(request, "eligibility/run_confirm.html", {"form": form, "preview": None})
+    day = form.cleaned_data["as_of"]
+    if request.method == "GET":
+        preview = run_preview(request.user, day)
+        return render(request, "eligibility/run_confirm.html", {"form": form, "preview": preview})
     if recompute_running(as_of=day):
         messages.info(request, _("A recompute of this date is already running."))
         return redirect("eligibility:runs")
+    year = run_year(day)
     queued = recompute_enqueue(as_of=day, user=request.user, year=year)
     if queued and queued.error:
         messages.error(request, queued.error)
     else:
-        messages.success(request, _("The recompute has been started; progress appears below."))
+        messages.success(
+            request,
+            _("The recompute of %(day)s (policy year %(year)s) has been started; progress appears below.")
+            % {"day": day.isoformat(), "year": year},
+        )
     return redirect("eligibility:runs")
 
 

@@ -22,10 +22,10 @@ from accounts.admin import (
     sees_sensitive,
     viewer_sees_sensitive,
 )
-from accounts.masking import MASKED, mask_bank_account
+from accounts.masking import mask_bank_account
 
 from . import choices as c
-from .causes import CAUSE_FIELDS, HEALTH_CAUSES
+from .causes import CAUSE_FIELDS, UNDISCLOSED_CAUSES, UNDISCLOSED_LABEL
 from .idnumber import age_on
 from .models import (
     Assessment,
@@ -139,7 +139,7 @@ class HouseholdAdmin(SensitiveAdmin):
             {
                 "phone": "phone_shown",
                 "bank_account": "bank_account_shown",
-                **{name: f"{name}_shown" for name in CAUSE_FIELDS},  # illness, disability: health facts (§9)
+                **{name: f"{name}_shown" for name in CAUSE_FIELDS},  # illness, disability, other (§9)
             },
         )
 
@@ -158,8 +158,8 @@ class HouseholdAdmin(SensitiveAdmin):
 
     @staticmethod
     def _cause(value: str) -> str:
-        if value in HEALTH_CAUSES and not viewer_sees_sensitive():
-            return MASKED
+        if value in UNDISCLOSED_CAUSES and not viewer_sees_sensitive():
+            return str(UNDISCLOSED_LABEL)  # one cause to a masked viewer (households.causes)
         return str(dict(c.Cause.choices).get(value, value))
 
     @admin.display(description=_("main cause of poverty"))

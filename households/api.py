@@ -26,8 +26,9 @@ from .services import income_check_year, income_save, income_years
 
 
 class CanEditHouseholdsOrReadOnly(permissions.BasePermission):
-    """§1: only clerks, helpers, township reviewers and county officials change households; the other roles
-    read. A refusal here depends on the role alone, so it says nothing about any record."""
+    """§1: only clerks, township reviewers and county officials change households; the other roles read
+    (helpers record visits and assistance, in the assistance API). A refusal here depends on the role
+    alone, so it says nothing about any record."""
 
     def has_permission(self, request: Request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
@@ -101,16 +102,22 @@ class HouseholdViewSet(
                 action="view_sensitive",
                 object_type="household_list",
                 object_id="",
+                entry_region=access.scope_of(request.user),  # the list's area: the reader's scope (§1)
                 query=request.GET.urlencode(),
                 numbers=[row["number"] for row in rows],
             )
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
+        household = self.get_object()
+        response = Response(self.get_serializer(household).data)
         if request.user.is_authenticated and request.user.can_view_sensitive:
             audit_record(
-                user=request.user, action="view_sensitive", object_type="household", object_id=response.data["number"]
+                user=request.user,
+                action="view_sensitive",
+                object_type="household",
+                object_id=household.number,
+                entry_region=household.village_id,  # read by the auditors of its county and above (§1)
             )
         return response
 

@@ -20,7 +20,7 @@ class HouseholdFilter(django_filters.FilterSet):
     main_cause = django_filters.ChoiceFilter(
         choices=c.Cause.choices,
         method="filter_main_cause",
-        help_text=_("Illness and disability are health facts: ignored for roles that may not see them."),
+        help_text=_("Illness, disability and other: ignored for roles that may not view health data."),
     )
     identification_year = django_filters.NumberFilter()
     search = django_filters.CharFilter(
@@ -39,7 +39,8 @@ class HouseholdFilter(django_filters.FilterSet):
         return households_in_region(queryset, region)
 
     def filter_main_cause(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
-        # §9: a filter on a health cause the user may not see is ignored (the rows it kept would reveal it).
+        # §9: a filter on a cause the user may not see (illness, disability, other) is ignored: the rows it
+        # kept would reveal a health cause, directly or by difference (households.causes).
         value = cause_filter_value(value, self.request.user)
         return queryset.filter(main_cause=value) if value else queryset
 

@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +16,16 @@ from villages.models import Level, Region
 from villages.working_year import working_year
 
 from . import choices as c
-from .causes import CAUSE_FIELDS, HEALTH_CAUSES, cause_choices_for, may_see_cause
+from .causes import CAUSE_FIELDS, UNDISCLOSED_CAUSES, cause_choices_for, hidden_cause_fields
 from .idnumber import normalise, parse_id_number
 from .income import INCOME_ITEMS, per_capita
 from .models import Assessment, Household, Income, Member
-from .services import INCOME_REASON_MAX
+from .services import (
+    INCOME_REASON_MAX,
+    duplicate_person_field_message,
+    members_check_roles,
+    members_registered_elsewhere,
+)
 
 # Sensitive fields (§9) of a stored record that a role without "view sensitive" sees masked in their input
 # (MaskedValueField: kept unless a whole new value is typed) or not at all (kept as stored).
@@ -88,7 +93,8 @@ HOUSEHOLD_FIELDSETS = [
     (_("Production"), ["in_cooperative", "led_by_enterprise", "led_by_entrepreneur"]),
 ]
 
-MEMBER_MAIN = ["name", "relationship", "id_type", "id_number", "birth_date", "sex"]
+# School status and labour ability sit with the identity: a new member's are chosen, proposed from the age.
+MEMBER_MAIN = ["name", "relationship", "id_type", "id_number", "birth_date", "sex", "school_status", "labour_ability"]
 MEMBER_GROUPS = [
     (
         _("Education and work"),
@@ -96,9 +102,7 @@ MEMBER_GROUPS = [
             "ethnicity",
             "political_status",
             "education",
-            "school_status",
             "no_school_reason",
-            "labour_ability",
             "work_status",
             "months_worked",
             "has_public_welfare_post",
@@ -132,6 +136,13 @@ MEMBER_GROUPS = [
     ),
 ]
 MEMBER_FIELDS = MEMBER_MAIN + [f for _legend, names in MEMBER_GROUPS for f in names]
+
+# A new member's school status and labour ability start empty and must be chosen (issue 15): the form
+# proposes them from the age (households.age_defaults, static/js/household_form.js), never assumes them.
+PROPOSED = {
+    "school_status": _("Choose the school status: it is proposed from the age once the ID number is typed."),
+    "labour_ability": _("Choose the labour ability: it is proposed from the age once the ID number is typed."),
+}
 
 # Reasons a new member joins (§3.2): recorded as a member change event.
 JOIN_REASONS = [
@@ -176,7 +187,7 @@ class HouseholdListFilter(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Household number, name or ID number")
-        # §9: no filter on a health cause for a role that may not see it (a filter on it would reveal it).
+        # §9: no filter on a cause the role may not see (illness, disability, other: it would reveal one).
         main_cause = self.fields["main_cause"]
         assert isinstance(main_cause, forms.ChoiceField)
         main_cause.choices = [("", _("All causes")), *cause_choices_for(user)]
@@ -218,7 +229,7 @@ class HouseholdForm(forms.ModelForm):
         if self.masked:
             for name, masker in HOUSEHOLD_MASKED_INPUTS.items():
                 mask_input(self, name, masker)
-        self.hidden_causes = _hide_health_causes(self, user)
+        self.hidden_causes = _hide_undisclosed_causes(self, user)
         _style(self)
 
     def fieldsets(self):
@@ -242,6 +253,8 @@ class MemberForm(forms.ModelForm):
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         if self.instance.pk is not None:
             del self.fields["join_reason"]
+        else:
+            _ask_proposed(self)
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
             for name in MEMBER_SENSITIVE:
@@ -285,7 +298,54 @@ class MemberForm(forms.ModelForm):
         return [self[n] for n in MEMBER_MAIN if n in self.fields]
 
 
-MemberFormSet = modelformset_factory(Member, form=MemberForm, extra=0, can_delete=False)
+def _ask_proposed(form: "MemberForm") -> None:
+    """A new member's PROPOSED fields: empty, required, marked for the browser's proposal."""
+    for name, message in PROPOSED.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # the model field's choices
+        offered = [(v, label) for v, label in cast(list[tuple[str, Any]], field.choices) if v != ""]
+        field.choices = [("", _("Please choose")), *offered]
+        field.required, field.initial = True, None
+        field.error_messages["required"] = message
+        field.widget.attrs["data-propose"] = name
+        form.initial.pop(name, None)  # not the model's default
+
+
+class BaseMemberFormSet(BaseModelFormSet):
+    """The current members of one household. Their composition and the rule that a person is a current
+    member of one household only (§3.2) are checked with every other validation, so all errors show on
+    the first submit, each at its field: a repeated or already registered ID number at the member's ID
+    number, a missing head or a second spouse above the members."""
+
+    def __init__(self, *args, household: Household, user: User, **kwargs):
+        self.household, self.user = household, user
+        kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "user": user}
+        super().__init__(*args, **kwargs)
+
+    def forms_in_use(self) -> list[MemberForm]:
+        """The stored members and the added rows that were filled in (an untouched added row is ignored)."""
+        return [f for f in self.forms if f.instance.pk or f.has_changed()]
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [f for f in self.forms_in_use() if getattr(f, "cleaned_data", None) is not None]
+        numbers = {f: f.cleaned_data["id_number"] for f in rows if f.cleaned_data.get("id_number")}
+        values = list(numbers.values())
+        for form, number in numbers.items():
+            if values.count(number) > 1:
+                form.add_error(
+                    "id_number", ValidationError(_("This ID number appears twice in this household."), code="repeated")
+                )
+        clashes = members_registered_elsewhere(household=self.household, numbers=values)
+        for form, number in numbers.items():
+            if number in clashes and "id_number" not in form.errors:
+                message = duplicate_person_field_message(self.user, clashes[number])
+                form.add_error("id_number", ValidationError(message, code="registered_elsewhere"))
+        if all("relationship" not in f.errors for f in rows):
+            members_check_roles(f.instance for f in rows)
+
+
+MemberFormSet = modelformset_factory(Member, form=MemberForm, formset=BaseMemberFormSet, extra=0, can_delete=False)
 
 
 class MaskedValueField(forms.CharField):
@@ -325,13 +385,11 @@ def mask_input(form: forms.ModelForm, name: str, masker) -> None:
     form.initial[name] = shown
 
 
-def _hide_health_causes(form: HouseholdForm, user: User) -> list[str]:
-    """§9: a stored cause that is a health fact the user may not see is left out of the form (kept as
-    stored). The other cause selects then offer no health cause either: the rule that causes differ would
-    otherwise answer which one is hidden. Returns the names left out."""
-    if form.instance.pk is None:
-        return []
-    hidden = [name for name in CAUSE_FIELDS if not may_see_cause(user, getattr(form.instance, name))]
+def _hide_undisclosed_causes(form: HouseholdForm, user: User) -> list[str]:
+    """§9: a stored cause the user may not see (illness, disability or "other", households.causes) is left
+    out of the form (kept as stored). The other cause selects then offer none of the three either: the
+    rule that causes differ would otherwise answer which one is hidden. Returns the names left out."""
+    hidden = hidden_cause_fields(user, form.instance)
     for name in hidden:
         del form.fields[name]
     if hidden:
@@ -339,7 +397,7 @@ def _hide_health_causes(form: HouseholdForm, user: User) -> list[str]:
             field = form.fields.get(name)
             if isinstance(field, forms.ChoiceField):
                 offered = cast(list[tuple[str, Any]], field.choices)  # the model field's flat choices
-                field.choices = [(v, label) for v, label in offered if v not in HEALTH_CAUSES]
+                field.choices = [(v, label) for v, label in offered if v not in UNDISCLOSED_CAUSES]
     return hidden
 
 

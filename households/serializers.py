@@ -24,13 +24,20 @@ from villages.models import Level, Region
 from villages.working_year import working_year
 
 from . import choices as c
-from .causes import CAUSE_FIELDS, may_see_cause
+from .causes import CAUSE_FIELDS, UNDISCLOSED_CAUSES, hidden_cause_fields, may_see_cause
 from .idnumber import normalise, parse_id_number
 from .income import per_capita
 from .models import Assessment, Household, Income, Member
 from .services import INCOME_REASON_MAX, household_save
 
 CENT = Decimal("0.01")
+HIDDEN_CAUSE_KEPT_MESSAGE = _(
+    "This cause of poverty is hidden for your role and cannot be changed; send null to keep it."
+)
+HIDDEN_CAUSE_MESSAGE = _(
+    "A cause of poverty of this household is hidden for your role, so no other cause may be illness, disability "
+    "or other."
+)
 
 # §9: personal identifiers are shown masked to roles without "view sensitive".
 MEMBER_MASKERS = {"id_number": mask_id_number, "disability_certificate": mask_id_number}
@@ -336,8 +343,9 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
     )
     village_name = serializers.CharField(source="village.name", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
-    # §9: illness and disability are health facts, null to a role that may not see them; null sent back
-    # keeps the stored cause (households.causes).
+    # §9: illness and disability are health facts; they and "other" are null to a role that may not view
+    # health data, so null says none of them; null sent back keeps the stored cause, another value is
+    # refused, and while a cause is hidden no other cause may be any of the three (households.causes).
     main_cause = CauseField(allow_null=True)
     other_cause_1 = CauseField(required=False, allow_blank=True, allow_null=True)
     other_cause_2 = CauseField(required=False, allow_blank=True, allow_null=True)
@@ -397,6 +405,21 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
         for name in CAUSE_FIELDS:
             if name in attrs and attrs[name] is None:
                 del attrs[name]  # null never overwrites: it is what a masked answer shows for a hidden cause
+        request = self.context.get("request")
+        hidden = hidden_cause_fields(getattr(request, "user", None), self.instance)
+        for name in hidden:
+            # §9: a hidden cause stays as stored, as in the form (households.causes); null keeps it.
+            if attrs.pop(name, None) is not None:
+                errors[name] = [HIDDEN_CAUSE_KEPT_MESSAGE]
+        if hidden:
+            # Nor may another cause be illness, disability or "other" while one is hidden: "cannot repeat the
+            # main cause" would answer which one is hidden. The same answer for each of the three.
+            # Refused values are left out of the check below, which then compares only stored values with
+            # causes the user sees.
+            for name in CAUSE_FIELDS:
+                if attrs.get(name) in UNDISCLOSED_CAUSES:
+                    del attrs[name]
+                    errors[name] = [HIDDEN_CAUSE_MESSAGE]
         if self.instance is None and not attrs.get("main_cause"):
             errors["main_cause"] = [_("This field is required.")]
         # The model's own constraints decide (their messages and fields), on the merged values.
@@ -407,7 +430,8 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
         try:
             candidate.validate_constraints()
         except DjangoValidationError as exc:
-            errors.update(exc.message_dict)
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
         if self.instance is None and attrs.get("number") and attrs.get("village") is not None:
             errors.update(_new_number_errors(attrs["number"], attrs["village"]))
         if self.instance is None:

@@ -10,8 +10,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import may_view_sensitive
+from accounts.audit import acting_as
+from accounts.masking import mask_id_number
 from accounts.models import User
-from accounts.services import audit_record
 from povertymgmt.dates import POLICY_FIRST_YEAR, check_policy_dates
 from povertymgmt.errors import invalid
 from villages.models import Level, Region
@@ -42,7 +44,7 @@ def member_derive_identity(member: Member) -> None:
         member.birth_date, member.sex = info.birth_date, info.sex
 
 
-def members_check_composition(members: Iterable[Member]) -> None:
+def members_check_roles(members: Iterable[Member]) -> None:
     """Exactly one head and at most one spouse among current members (§3.2, DQ03)."""
     current = [m for m in members if m.departure == ""]
     heads = sum(1 for m in current if m.relationship == c.Relationship.HEAD)
@@ -52,33 +54,54 @@ def members_check_composition(members: Iterable[Member]) -> None:
         )
     if sum(1 for m in current if m.relationship == c.Relationship.SPOUSE) > 1:
         raise ValidationError(_("A household cannot have two spouses of the head."))
-    numbers = [m.id_number for m in current]
+
+
+def members_check_composition(members: Iterable[Member]) -> None:
+    """The roles (members_check_roles) and no ID number twice among current members (§3.2)."""
+    members = list(members)
+    members_check_roles(members)
+    numbers = [m.id_number for m in members if m.departure == ""]
     repeated = {n for n in numbers if numbers.count(n) > 1}
     if repeated:
         raise ValidationError(_("The ID number %(id)s appears twice in this household.") % {"id": sorted(repeated)[0]})
 
 
-def members_check_unique_persons(*, user: User, household: Household, members: Iterable[Member]) -> None:
-    """One person cannot be a current member of two households (§3.2); the database holds the rule too."""
-    current = {m.id_number: m for m in members if m.departure == ""}
-    others = Member.objects.filter(id_number__in=current, departure="")
+def members_registered_elsewhere(*, household: Household, numbers: Iterable[str]) -> dict[str, Member]:
+    """The current members of other households holding these ID numbers, by number (one query)."""
+    others = Member.objects.filter(id_number__in=set(numbers), departure="")
     if household.pk:  # a new household has no stored members of its own to leave out
         others = others.exclude(household_id=household.pk)
-    clash = others.select_related("household").first()
-    if clash is not None:
-        raise ValidationError(_duplicate_person_message(user, clash))
+    return {m.id_number: m for m in others.select_related("household")}
+
+
+def members_check_unique_persons(*, user: User, household: Household, members: Iterable[Member]) -> None:
+    """One person cannot be a current member of two households (§3.2); the database holds the rule too."""
+    numbers = [m.id_number for m in members if m.departure == ""]
+    clashes = members_registered_elsewhere(household=household, numbers=numbers)
+    if clashes:
+        raise ValidationError(_duplicate_person_message(user, clashes[min(clashes)]))
 
 
 def _duplicate_person_message(user: User, clash: Member) -> str:
-    # Name the other household only to a user who may see it (§1: no hints outside the scope).
+    # Name the other household only to a user who may see it (§1: no hints outside the scope), and the
+    # number whole only to a user who may see ID numbers (§9).
+    shown = clash.id_number if may_view_sensitive(user) else mask_id_number(clash.id_number)
     if household_list_for(user).filter(pk=clash.household_id).exists():
         return _("The person with ID number %(id)s is already a current member of household %(number)s.") % {
-            "id": clash.id_number,
+            "id": shown,
             "number": clash.household.number,
         }
-    return _("The person with ID number %(id)s is already a current member of another household.") % {
-        "id": clash.id_number
-    }
+    return _("The person with ID number %(id)s is already a current member of another household.") % {"id": shown}
+
+
+def duplicate_person_field_message(user: User, clash: Member) -> str:
+    """The same refusal at the member's ID number field (the form): the number is in the field, so it is
+    not repeated; the other household is named only when the user may see it (§1)."""
+    if household_list_for(user).filter(pk=clash.household_id).exists():
+        return _("This person is already a current member of household %(number)s.") % {
+            "number": clash.household.number
+        }
+    return _("This ID number is already registered as a current member of another household.")
 
 
 def _unchanged_member_ids(members: list[Member]) -> set[int]:
@@ -225,26 +248,16 @@ def income_save(*, user: User, household: Household, year: int, values: dict, re
     if not creating and not changed:
         return income
     reason = (reason or "").strip()
-    closed = year < last
     income_check_reason(year, reason, last=last)
     for name, value in amounts.items():
         setattr(income, name, value)
     income.full_clean(exclude=["household", "created_by"], validate_unique=False, validate_constraints=False)
-    income._change_reason = reason or None  # type: ignore[attr-defined]  # django-simple-history's reason
+    # The reason goes into the record's history (django-simple-history) and into the one audit entry the
+    # save writes (accounts.audit: old → new of each item, the reason, the household's village).
+    income._change_reason = reason or None  # type: ignore[attr-defined]
     income._history_user = user  # type: ignore[attr-defined]  # and its user
-    income.save()
-    if closed:
-        audit_record(
-            user=user,
-            action="change",
-            object_type="income",
-            object_id=household.number,
-            entry_region=household.village_id,  # read by the auditors of its county and above (§1)
-            object_repr=f"{household.number} {year}",
-            year=year,
-            reason=reason,
-            fields=changed if not creating else list(INCOME_ITEMS),
-        )
+    with acting_as(user):  # the entry names `user` also outside a request (a task, a command)
+        income.save()
     return income
 
 

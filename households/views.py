@@ -1,10 +1,11 @@
 """The village cadre's registry pages (§1, §3, §9, §13): list, detail, create/edit, member change."""
 
+import json
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import may_register_households, pairing_active_q, region_for, visible_ancestors
-from accounts.masking import MASKED
 from accounts.models import User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
@@ -22,9 +22,9 @@ from povertymgmt.pagination import page_of
 from villages.working_year import working_year
 
 from . import choices as c
-from .causes import CAUSE_FIELDS, HEALTH_CAUSES, cause_filter_value
+from .age_defaults import proposal_rules
+from .causes import cause_filter_value
 from .forms import (
-    MEMBER_SENSITIVE,
     AssessmentForm,
     HouseholdForm,
     HouseholdListFilter,
@@ -34,6 +34,8 @@ from .forms import (
     MemberFormSet,
     income_table,
 )
+from .history import change_history
+from .hooks import show_after_save
 from .income import per_capita
 from .models import Household, Income, Member, MemberEvent, Pairing
 from .selectors import (
@@ -96,7 +98,7 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     incomes = list(household.incomes.order_by("-year"))
     for income in incomes:
         income.per_capita = per_capita(income.net, len(current))
-    assessments = list(household.assessments.order_by("-assessed_on", "-id")[:20])
+    assessments = list(household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20])
     today = timezone.localdate()
     pairing = (
         Pairing.objects.filter(pairing_active_q(today), household=household)
@@ -117,7 +119,7 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
         "member_events": MemberEvent.objects.filter(member__household=household)
         .select_related("member", "created_by")
         .order_by("-date", "-id")[:50],
-        "history": change_history(household, unmasked=unmasked),
+        "history": change_history(household, user=request.user, assessments=assessments),
         "unmasked": unmasked,
         "can_edit": request.user.can_edit_households,
         "breadcrumb": visible_ancestors(request.user, household.village),
@@ -125,7 +127,13 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     }
     response = render(request, "households/household_detail.html", context)
     if unmasked:
-        audit_record(user=request.user, action="view_sensitive", object_type="household", object_id=number)
+        audit_record(
+            user=request.user,
+            action="view_sensitive",
+            object_type="household",
+            object_id=number,
+            entry_region=household.village_id,  # read by the auditors of its county and above (§1)
+        )
     return response
 
 
@@ -149,7 +157,9 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
     form = HouseholdForm(data, instance=household, user=user)
     # A new household starts with the head's row; further rows are added in the browser.
     initial = [{"relationship": c.Relationship.HEAD}] if not household.pk else None
-    formset = MemberFormSet(data, queryset=members_qs, prefix="members", form_kwargs={"user": user}, initial=initial)
+    formset = MemberFormSet(
+        data, queryset=members_qs, prefix="members", household=household, user=user, initial=initial
+    )
     if initial and data is None:
         formset.extra = 1
     income_forms = _income_forms(household, data)
@@ -174,6 +184,7 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
                 apply_errors(correction_form if _about_reason(e) else form, e)
             else:
                 messages.success(request, _("Household %(number)s saved.") % {"number": saved.number})
+                show_after_save(request, user=user, household=saved)  # §8.2: its checks, at once
                 return redirect("households:detail", number=saved.number)
     context = {
         "household": household,
@@ -183,6 +194,9 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
         "income_rows": income_table(income_forms),
         "correction_form": correction_form,
         "income_errors": any(f.errors for f in income_forms) or bool(correction_form.errors),
+        "marked_errors": _marked_errors(form, formset, income_forms, correction_form, assessment_form),
+        "proposals": json.dumps(proposal_rules()),
+        "today": timezone.localdate().isoformat(),
         "reason_shown": bool(correction_form.errors or correction_form["reason"].value() or _corrected(income_forms)),
         "working_year": working_year(),
         "assessment_form": assessment_form,
@@ -192,8 +206,26 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
     response = render(request, "households/household_form.html", context)
     if household.pk and user.can_view_sensitive:
         # The form shows identifiers unmasked, so it is an unmasked view too (§9).
-        audit_record(user=user, action="view_sensitive", object_type="household", object_id=household.number)
+        audit_record(
+            user=user,
+            action="view_sensitive",
+            object_type="household",
+            object_id=household.number,
+            entry_region=household.village_id,
+        )
     return response
+
+
+def _marked_errors(form, formset, income_forms, correction_form, assessment_form) -> bool:
+    """Whether some error is shown below, at a field or above the members: "correct the fields marked
+    below" then points at something (an error of the whole household shows at the top by itself)."""
+    return bool(
+        any(name != NON_FIELD_ERRORS for name in form.errors)
+        or formset.total_error_count()
+        or any(f.errors for f in income_forms)
+        or correction_form.errors
+        or assessment_form.errors
+    )
 
 
 def _income_forms(household: Household, data) -> list[IncomeForm]:
@@ -239,7 +271,7 @@ def _about_reason(exc: ValidationError) -> bool:
 def _save(user: User, form, formset, income_forms, correction_form, assessment_form) -> Household:
     """One transaction: the household service, the income records that changed, then the join events of
     new members (§3.2)."""
-    forms_in_use = [f for f in formset.forms if f.instance.pk or f.has_changed()]
+    forms_in_use = formset.forms_in_use()
     members = [f.instance for f in forms_in_use]
     joins = [(f.instance, f.cleaned_data.get("join_reason")) for f in forms_in_use if not f.instance.pk]
     assessment = assessment_form.instance if assessment_form.cleaned_data.get("assessed_on") else None
@@ -277,6 +309,7 @@ def member_change(request: AuthenticatedHttpRequest, number: str, member_id: int
             form.add_error(None, e)
         else:
             messages.success(request, _("The change of %(name)s was recorded.") % {"name": member.name})
+            show_after_save(request, user=request.user, household=household)  # §8.2: its checks, at once
             return redirect("households:detail", number=household.number)
     context = {
         "household": household,
@@ -286,80 +319,3 @@ def member_change(request: AuthenticatedHttpRequest, number: str, member_id: int
         "breadcrumb_link_last": True,
     }
     return render(request, "households/member_change.html", context)
-
-
-# --- Change history (django-simple-history), bounded and masked (§9). ---
-HISTORY_LIMIT = 50
-HISTORY_SKIP = {"id", "created_at", "created_by", "county", "household"}
-SENSITIVE_HISTORY = {"phone", "bank_account", *MEMBER_SENSITIVE}
-
-
-def _display(model, name: str, value, unmasked: bool) -> str:
-    if name in SENSITIVE_HISTORY and not unmasked and value not in (None, ""):
-        return MASKED
-    if name in CAUSE_FIELDS and value in HEALTH_CAUSES and not unmasked:
-        return MASKED  # illness, disability: a health fact (households.causes)
-    if value is None or value == "":
-        return "—"
-    field = model._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
-
-
-def _entries(records, model, unmasked: bool, label=None) -> list[dict]:
-    """Diff each historical record against the previous one of the same object within the window."""
-    by_object: dict[int, list] = {}
-    for record in records:  # newest first
-        by_object.setdefault(record.id, []).append(record)
-    entries = []
-    for versions in by_object.values():
-        for newer, older in zip(versions, [*versions[1:], None], strict=True):
-            changes = []
-            if older is not None:
-                delta = newer.diff_against(older, excluded_fields=HISTORY_SKIP)
-                changes = [
-                    {
-                        "field": model._meta.get_field(ch.field).verbose_name,
-                        "old": _display(model, ch.field, ch.old, unmasked),
-                        "new": _display(model, ch.field, ch.new, unmasked),
-                    }
-                    for ch in delta.changes
-                    if ch.field in {f.name for f in model._meta.fields}
-                ]
-            entries.append(
-                {
-                    "when": newer.history_date,
-                    "who": newer.history_user,
-                    "kind": newer.history_type,
-                    "object": label(newer) if label else "",
-                    "changes": changes,
-                    "reason": newer.history_change_reason or "",
-                }
-            )
-    return entries
-
-
-def change_history(household: Household, *, unmasked: bool) -> list[dict]:
-    """The last changes to the household, its members and its income records: field, old → new, who, when,
-    why (three queries)."""
-    own = list(household.history.select_related("history_user").order_by("-history_date", "-history_id")[:51])
-    member_records = list(
-        Member.history.filter(household_id=household.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: HISTORY_LIMIT * 4]
-    )
-    income_records = list(
-        Income.history.filter(household_id=household.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: HISTORY_LIMIT * 2]
-    )
-    entries = _entries(own, Household, unmasked) + _entries(member_records, Member, unmasked, label=lambda r: r.name)
-    # Income records by year (issue 13): a closed year's correction shows its reason.
-    entries += _entries(income_records, Income, unmasked, label=lambda r: _("Income of %(year)s") % {"year": r.year})
-    # A changed record whose predecessor fell outside the window has nothing to compare: hide it.
-    entries = [e for e in entries if e["kind"] != "~" or e["changes"]]
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:HISTORY_LIMIT]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from accounts import access
+from accounts.audit import acting_as
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from households import choices as c
@@ -298,7 +299,7 @@ def roster_run_read(*, roster_id: int) -> None:
     roster = Roster.objects.select_related("created_by", "scope").get(pk=roster_id)
     if roster.state not in (RosterState.PENDING, RosterState.READING, RosterState.MATCHING):
         return  # a redelivered task of a roster that has moved on
-    with translation.override(roster.language):
+    with translation.override(roster.language), acting_as(roster.created_by):  # tracked saves name the author
         try:
             _read(roster)
         except ValidationError as exc:
@@ -359,10 +360,11 @@ def roster_apply(*, user: User, roster: Roster) -> Roster:
 def roster_run_apply(*, roster_id: int) -> None:
     """Apply a roster queued by roster_apply. Called by the task imports.tasks.roster_apply. One
     transaction: on an error nothing is written and the roster is a preview again, with the reason."""
-    roster = Roster.objects.defer("entries", "report").get(pk=roster_id)
+    roster = Roster.objects.defer("entries", "report").select_related("applied_by").get(pk=roster_id)
     if roster.state != RosterState.APPLYING:
         return  # a redelivered task of a roster already applied
-    with translation.override(roster.language):
+    # The tracked saves (accounts.audit) name who pressed apply, as the roster's own entry does.
+    with translation.override(roster.language), acting_as(roster.applied_by):
         try:
             _apply(roster_id)
         except Exception:

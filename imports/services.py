@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import acting_as
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from povertymgmt.tasks import enqueue
@@ -155,7 +156,7 @@ def import_job_validate(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
     if job.state not in (JobState.PENDING, JobState.READING, JobState.VALIDATING):
         return  # a redelivered task of a job that has moved on
-    with translation.override(job.language):
+    with translation.override(job.language), acting_as(job.created_by):  # tracked saves name the uploader
         try:
             _validate(job)
         except XlsxError as exc:
@@ -300,7 +301,8 @@ def import_job_run_commit(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by__scope").get(pk=job_id)
     if job.state != JobState.COMMITTING:
         return  # a redelivered task of a job already done
-    with translation.override(job.language):
+    # Written in the name of its creator (_commit): the tracked saves (accounts.audit) name them too.
+    with translation.override(job.language), acting_as(job.created_by):
         try:
             _commit(job)
         except XlsxError as exc:

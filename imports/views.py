@@ -121,6 +121,7 @@ def job_annotated(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         action=AuditAction.EXPORT,
         object_type="import_job",
         object_id=job.pk,
+        entry_region=job.scope_id,
         what="annotated import file",
         rows=job.households_total + job.members_total,
     )

@@ -10,7 +10,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import region_for
+from accounts.access import region_for, scope_of
 from accounts.masking import mask_id_number
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedRequest
@@ -127,6 +127,7 @@ class QualityFindingList(generics.ListAPIView):
                 user=request.user,
                 action="view_sensitive",
                 object_type="quality_finding_list",
+                entry_region=_region(self.request) or scope_of(self.request.user),  # the list's area (§1)
                 query=request.GET.urlencode(),
                 rows=len(shown),
             )

@@ -13,9 +13,12 @@ class MonitoringConfig(AppConfig):
         that monitoring imports eligibility and eligibility never imports monitoring (eligibility.nightly).
         """
         from eligibility.nightly import register_county_step
+        from households.hooks import register_after_household_save
 
         register_county_step(quality_run_county)
         register_county_step(monitoring_run_county)
+        # §8.2 "nightly and on save": a page that saves a household shows its findings at once.
+        register_after_household_save(quality_after_save)
 
 
 # The steps look the service up when a county runs, as the nightly run did before they were registered
@@ -34,3 +37,10 @@ def monitoring_run_county(*, as_of: dt.date, county_id: int, run_id: int) -> Non
     from . import services
 
     services.monitoring_run_county(as_of=as_of, county_id=county_id, run_id=run_id)
+
+
+def quality_after_save(*, user, household) -> list:
+    """§8.2: monitoring.on_save.quality_notes_after_save of the saved household."""
+    from . import on_save
+
+    return on_save.quality_notes_after_save(user=user, household=household)

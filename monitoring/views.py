@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import may_dismiss_alert, region_for, scope_of, visible_ancestors
+from accounts.access import may_dismiss_alert, may_pair_households, region_for, scope_of, visible_ancestors
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.pagination import page_of
 from villages.models import Region
@@ -59,6 +59,7 @@ def quality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "region": region,
         "codes": QualityCode.choices,
         "breadcrumb": visible_ancestors(request.user, region),
+        "can_pair": may_pair_households(request.user),  # DQ11 "no helper" links to the pairing page
     }
     context["show_list"] = shows_list(request.user, region)
     if context["show_list"]:

@@ -1,14 +1,23 @@
-"""The one bound on every year and date the policy can mean (issue 12, item 9).
+"""The one bound on every year and date the policy can mean (issue 12, item 9; issue 13).
 
 Targeted poverty alleviation 精准扶贫 started in 2013; nothing of the registry (an identification, an
 income year, a fund, a project, a visit, a loan) can be dated earlier, nor later than the year after the
-working year (next year's plans and targets are entered in advance). The upper bound moves with the
-calendar, so the validators read `timezone.localdate()` when they run and are deconstructible (a model
+working year 工作年度 (next year's plans and targets are entered in advance): with the working year 2020,
+the policy year 2021 is accepted and 2022 refused, whatever the calendar says. A date is bounded the same
+way, except that today's year never lies beyond the bound (`policy_last_date_year`): what happens today
+can always be recorded.
+
+The working year is a province setting of `villages` (`villages.working_year.working_year`), a layer
+above this module, so the dependency is inverted: `villages/apps.py` hands its reader to
+`set_working_year_source()` in `ready()`, and the bound asks it each time a validator runs. Unset (a
+migration, a script or a test without the app registry) the bound falls back to the calendar year of
+`timezone.localdate()`. The validators read the bound when they run and are deconstructible (a model
 field keeps them in its migration without a fixed year). Model fields carry them, so ModelForms and
 ModelSerializers apply the same rule with the same Chinese message.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,10 +26,33 @@ from django.utils.translation import gettext_lazy as _
 
 POLICY_FIRST_YEAR = 2013
 
+# Who answers "which policy year is current": set by villages/apps.py (the working year); None: the calendar.
+_working_year_source: Callable[[], int] | None = None
+
+
+def set_working_year_source(source: Callable[[], int] | None) -> None:
+    """Register the reader of the working year (villages' `ready()`); None restores the calendar year."""
+    global _working_year_source  # noqa: PLW0603 -- the one hook of this module, set once at start-up
+    _working_year_source = source
+
+
+def base_year() -> int:
+    """The working year when villages has registered its reader, else the calendar year (local time, §9)."""
+    source = _working_year_source
+    return int(source()) if source is not None else timezone.localdate().year
+
 
 def policy_last_year(years_ahead: int = 1) -> int:
-    """The last year accepted: the working year plus `years_ahead` (local time, §9)."""
-    return timezone.localdate().year + years_ahead
+    """The last policy year accepted: the working year plus `years_ahead`."""
+    return base_year() + years_ahead
+
+
+def policy_last_date_year(years_ahead: int = 1) -> int:
+    """The year of the last date accepted: like `policy_last_year`, but never before the year after
+    today's: a date says when something happened (a visit, a member's birth or move, a payment), and
+    what happens today is never refused, even in a province whose working year lags the calendar
+    (the demo works in 2020 on today's real date)."""
+    return max(base_year(), timezone.localdate().year) + years_ahead
 
 
 @deconstructible
@@ -47,7 +79,8 @@ class PolicyYearValidator:
 
 @deconstructible
 class PolicyDateValidator:
-    """Refuses a date before 1 January 2013 or after 31 December of the working year + `years_ahead`."""
+    """Refuses a date before 1 January 2013 or after 31 December of the working year + `years_ahead`
+    (of today's year + `years_ahead` when the working year lags the calendar: `policy_last_date_year`)."""
 
     def __init__(self, years_ahead: int = 1) -> None:
         self.years_ahead = years_ahead
@@ -55,7 +88,7 @@ class PolicyDateValidator:
     def __call__(self, value: datetime.date | None) -> None:
         if value is None:
             return
-        last = policy_last_year(self.years_ahead)
+        last = policy_last_date_year(self.years_ahead)
         if not datetime.date(POLICY_FIRST_YEAR, 1, 1) <= value <= datetime.date(last, 12, 31):
             raise ValidationError(
                 _("Enter a date from %(first)s to %(last)s."),

@@ -15,7 +15,9 @@ class ReportSummary(APIView):
     """Households and people by status, incidence of the child regions, exit progress against the annual
     targets, causes of poverty, assistance by category, fund progress and the trend over the nightly
     snapshots of a region inside the user's scope (404 outside). ?as_of= picks a nightly run date, ?year=
-    the policy year of the exit progress, assistance and funds (exits counted from the year's exit events)."""
+    the policy year of the exit progress, assistance and funds (exits counted from the year's exit events).
+    Causes: for a role that may not view health data, a township's or a village's (and a helper's) illness,
+    disability and other causes are one entry, `other_undisclosed` (§9, docs/reports.md)."""
 
     @extend_schema(
         parameters=[

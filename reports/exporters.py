@@ -8,7 +8,7 @@ as fast as an export can be; elsewhere values_list().iterator() and csv.writer.
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import xlsxwriter
@@ -121,11 +121,28 @@ def csv_write(qs: QuerySet, header: list[str], out, *, progress: Progress | None
     return written[0]
 
 
-def xlsx_write(qs: QuerySet, header: list[str], path: str, *, sheet: str, progress: Progress | None = None) -> int:
-    """Write the XLSX with the streaming writer (reports.xlsx_stream): flat memory, text never a formula."""
+def xlsx_write(
+    qs: QuerySet,
+    header: list[str],
+    path: str,
+    *,
+    sheet: str,
+    progress: Progress | None = None,
+    about: Sequence[tuple[str, str]] = (),
+    about_sheet: str = "About",
+) -> int:
+    """Write the XLSX with the streaming writer (reports.xlsx_stream): flat memory, text never a formula;
+    `about` (reports.services.export_about) becomes a second sheet saying what the file shows."""
     with no_jit():
         return xlsx_stream.write_xlsx(
-            path, sheet, header, qs.iterator(chunk_size=CHUNK), progress=progress, every=CHUNK
+            path,
+            sheet,
+            header,
+            qs.iterator(chunk_size=CHUNK),
+            progress=progress,
+            every=CHUNK,
+            about=about,
+            about_sheet=about_sheet,
         )
 
 

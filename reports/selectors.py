@@ -18,11 +18,12 @@ from accounts.access import region_for, scope_of
 from accounts.models import User
 from eligibility.models import HouseholdCheck, RecomputeRun, RunState
 from households import choices as hc
+from households.causes import cause_counts_for
 from households.exits import exit_totals
 from households.models import Household
 from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from villages.models import AnnualTarget, Level, Region, RegionIndicator
-from villages.working_year import working_year
+from villages.working_year import policy_date, working_year
 
 from .tables import Context, Table, filter_form_class
 from .tables.base import region_q
@@ -117,7 +118,9 @@ def status_counts(user: User, region: Region, as_of: dt.date | None) -> list[dic
 
 
 def cause_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict]:
-    """Poor and returned households of the snapshot by their main cause of poverty (§3.1)."""
+    """Poor and returned households of the snapshot by their main cause of poverty (§3.1). Below a county,
+    a role that may not see health data gets illness, disability and "other" as one bucket (§9,
+    households.causes.cause_counts_for, docs/reports.md)."""
     if as_of is None:
         return []
     rows = (
@@ -127,19 +130,7 @@ def cause_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict
         .values("household__main_cause")
         .annotate(households=Count("id"), people=Sum("member_count"))
     )
-    labels = dict(hc.Cause.choices)
-    return sorted(
-        (
-            {
-                "cause": r["household__main_cause"],
-                "label": str(labels.get(r["household__main_cause"], r["household__main_cause"])),
-                "households": r["households"],
-                "people": r["people"] or 0,
-            }
-            for r in rows
-        ),
-        key=lambda r: -r["households"],
-    )
+    return cause_counts_for(user, region, ((r["household__main_cause"], r["households"], r["people"]) for r in rows))
 
 
 def _households(user: User, region: Region) -> QuerySet[Household]:
@@ -264,14 +255,25 @@ def fund_totals(user: User, region: Region, year: int) -> dict:
     return totals | {"progress": progress, "applies": True}
 
 
+def snapshot_year(as_of: dt.date | None) -> int | None:
+    """The policy year the province-wide run of `as_of` evaluated (a run stores it: the working year as
+    of its policy date, or the year given with --as-of), None without a run."""
+    if as_of is None:
+        return None
+    runs = RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True, as_of=as_of)
+    return runs.order_by("-id").values_list("policy_year", flat=True).first()
+
+
 def dashboard(user: User, region: Region, as_of: dt.date | None, year: int | None = None) -> dict:
     """Every block of the dashboard of a region (§12). The year is the one chosen (?year=), else the
-    snapshot's (a nightly run evaluates the working year on a date of that year), or the working year
-    before any run: never the calendar's."""
-    year = year or (as_of.year if as_of else working_year())
+    policy year the snapshot's run evaluated, or the working year before any run: never the calendar's.
+    `day` is the date the figures are of, for the "2020 年度 · 截至 2020-12-31" line: the snapshot's,
+    else the year's policy date."""
+    year = year or snapshot_year(as_of) or working_year()
     own, children = indicators(region, as_of)
     return {
         "year": year,
+        "day": as_of or policy_date(year),
         "own": own,
         "children": children,
         "statuses": status_counts(user, region, as_of),

@@ -35,9 +35,44 @@ def sync_max_rows() -> int:
     return int(getattr(settings, "REPORTS_EXPORT_SYNC_MAX_ROWS", SYNC_MAX_ROWS_DEFAULT))
 
 
+def export_period(ctx: Context) -> tuple[int, dt.date]:
+    """(policy year, date) an export shows, as its page says them (issue 13): the table's year (?year=,
+    the chosen snapshot's, else the working year) and the nightly snapshot's date (today for a table of
+    the live registry before any run)."""
+    return ctx.year, ctx.day
+
+
 def export_filename(table: Table, ctx: Context, fmt: str) -> str:
-    day = (ctx.as_of or timezone.localdate()).isoformat()
-    return f"{table.key}-{ctx.region.code}-{day}.{fmt}"
+    """`<table>-<region code>-<policy year>-as-of-<date>.<format>`: a downloaded file says in its name
+    which year and date it shows (ASCII, so every browser keeps the name)."""
+    year, day = export_period(ctx)
+    return f"{table.key}-{ctx.region.code}-{year}-as-of-{day.isoformat()}.{fmt}"
+
+
+def export_about(table: Table, ctx: Context) -> list[tuple[str, str]]:
+    """What an XLSX export shows, on its second sheet (a CSV carries only the rows; its name says the
+    same): the report, the region, the policy year and the date, and when it was written."""
+    year, day = export_period(ctx)
+    return [
+        (_("Report"), str(table.title)),
+        (_("Region"), f"{ctx.region.name} ({ctx.region.code})"),
+        (_("Policy year"), str(year)),
+        (_("As of"), day.isoformat()),
+        (_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+    ]
+
+
+def xlsx_export_write(*, table: Table, ctx: Context, qs, head: list[str], out_path: str, progress=None) -> int:
+    """The XLSX of a table: its rows on the first sheet, `export_about` on the second."""
+    return exporters.xlsx_write(
+        qs,
+        head,
+        out_path,
+        sheet=str(table.title),
+        progress=progress,
+        about=export_about(table, ctx),
+        about_sheet=_("About this export"),
+    )
 
 
 def export_audit(*, user: User, table: Table, ctx: Context, fmt: str, params: Mapping, rows: int) -> None:
@@ -57,12 +92,20 @@ def export_audit(*, user: User, table: Table, ctx: Context, fmt: str, params: Ma
     )
 
 
+def export_region(job: ExportJob) -> Region | None:
+    """The region an export job's file is of (its ?region=, else its author's scope): where the audit
+    entries of its downloads are placed, like the entry of the export itself (§1, §9)."""
+    code = (job.params or {}).get("region")
+    region = Region.objects.filter(code=code).first() if code else None
+    return region or access.scope_of(job.user)
+
+
 def export_write(*, table: Table, ctx: Context, fmt: str, out_path: str, progress=None) -> int:
     """Write a whole export file to out_path (constant memory); returns the number of rows."""
     qs = rows_queryset(table, ctx)
     head = headers(table, ctx)
     if fmt == ExportFormat.XLSX:
-        return exporters.xlsx_write(qs, head, out_path, sheet=str(table.title), progress=progress)
+        return xlsx_export_write(table=table, ctx=ctx, qs=qs, head=head, out_path=out_path, progress=progress)
     with open(out_path, "wb") as out:
         return exporters.csv_write(qs, head, out, progress=progress)
 

@@ -29,7 +29,16 @@ from villages.models import AnnualTarget, Level
 
 from . import exporters, selectors, services
 from .models import ExportFormat, ExportJob, ExportState
-from .tables import REGISTRY, has_personal_columns, headers, row_count, rows_queryset, table_get, tables_for
+from .tables import (
+    REGISTRY,
+    display_rows,
+    has_personal_columns,
+    headers,
+    row_count,
+    rows_queryset,
+    table_get,
+    tables_for,
+)
 
 PAGE_SIZE = 50
 
@@ -73,6 +82,7 @@ def dashboard(request: AuthenticatedHttpRequest, code: str | None = None) -> Htt
             "can_edit_targets": access.may_set_targets(request.user, region) and region.level != Level.VILLAGE,
             "map_level": region.level if region.level in (Level.PROVINCE, Level.CITY) else "",
             "tables": _table_groups(request.user),
+            "causes_merged": not access.may_view_health_counts(request.user, region),  # §9, docs/reports.md
         },
     )
 
@@ -119,6 +129,7 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             action="view_sensitive",
             object_type="report",
             object_id=table.key,
+            entry_region=ctx.region,
             region=ctx.region.code,
             page=page.number,
         )
@@ -135,6 +146,7 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "dates": dates,
             "headers": headers(table, ctx),
             "page": page,
+            "rows": display_rows(table, ctx, page.object_list),
             "query": _query(request),
             "query_no_region": _query(request, ("page", "region")),
             "threshold": services.sync_max_rows(),
@@ -169,7 +181,7 @@ def export_start(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBas
     else:
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
-        exporters.xlsx_write(qs, head, path, sheet=str(table.title))
+        services.xlsx_export_write(table=table, ctx=ctx, qs=qs, head=head, out_path=path)
         fh = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
         os.unlink(path)  # the open handle keeps the data until the response is sent
         response = FileResponse(fh, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -218,7 +230,12 @@ def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse 
     if job.state != ExportState.DONE or not job.file:
         raise Http404
     audit_record(
-        user=request.user, action=AuditAction.DOWNLOAD, object_type="export", object_id=job.pk, table=job.table
+        user=request.user,
+        action=AuditAction.DOWNLOAD,
+        object_type="export",
+        object_id=job.pk,
+        entry_region=services.export_region(job),  # where its export entry is placed (§1)
+        table=job.table,
     )
     return serve_file(job.file, filename=job.filename or os.path.basename(job.file.name))
 

@@ -1,5 +1,6 @@
-"""A minimal streaming XLSX writer for large exports (§12): one sheet, text as inline strings (never a
-formula), numbers as numbers, rows streamed into the zip entry, so memory stays flat.
+"""A minimal streaming XLSX writer for large exports (§12): one sheet of rows (and optionally a small
+second sheet saying what the file shows), text as inline strings (never a formula), numbers as numbers,
+rows streamed into the zip entry, so memory stays flat.
 
 xlsxwriter's constant_memory mode spends about 15 µs per cell in Python (bench/export.py: a 22-column
 member roster of 600,000 rows took almost 4 minutes); writing the sheet XML directly costs about a
@@ -8,7 +9,7 @@ tenth of that. Files open in Excel, WPS and openpyxl.
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -18,18 +19,19 @@ _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 # Characters a sheet name may not hold.
 _SHEET_NAME = dict.fromkeys(map(ord, "[]:*?/\\"), "_") | _ILLEGAL
 
-_CONTENT_TYPES = (
+_CONTENT_TYPES_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
 )
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -38,15 +40,17 @@ _RELS = (
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/></Relationships>'
 )
-_WORKBOOK_RELS = (
+# rId1 is the styles; rId2, rId3 … the sheets.
+_WORKBOOK_RELS_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" '
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    "</Relationships>"
+)
+_SHEET_REL = (
+    '<Relationship Id="rId{rid}" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet{n}.xml"/>'
 )
 # Style 0: normal; style 1: bold (the header row).
 _STYLES = (
@@ -95,21 +99,61 @@ def _cell(value) -> str:
     return _text(str(value))
 
 
-def write_xlsx(path: str, sheet: str, header: list[str], rows: Iterable[tuple], *, progress=None, every=5000) -> int:
-    """Write header and rows to path; returns the number of data rows."""
+def _sheet_name(name: str, fallback: str) -> str:
+    return name.translate(_SHEET_NAME)[:31] or fallback
+
+
+def _about_sheet(lines: Sequence[tuple[str, str]]) -> str:
+    """A small sheet of label/value lines (what the file shows: report, region, year, date), no frozen pane."""
+    rows = "".join(
+        f'<row r="{n}"><c t="inlineStr" s="1"><is><t>{escape(label.translate(_ILLEGAL))}</t></is></c>'
+        + _text(value)
+        + "</row>"
+        for n, (label, value) in enumerate(lines, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+
+
+def write_xlsx(
+    path: str,
+    sheet: str,
+    header: list[str],
+    rows: Iterable[tuple],
+    *,
+    progress=None,
+    every=5000,
+    about: Sequence[tuple[str, str]] = (),
+    about_sheet: str = "About",
+) -> int:
+    """Write header and rows to path; returns the number of data rows. With `about`, a second sheet
+    (`about_sheet`) holds those label/value lines: the policy year and date the export shows (issue 13);
+    the rows stay on the first sheet, the one a spreadsheet opens on."""
     n = 0
-    sheet = sheet.translate(_SHEET_NAME)[:31] or "Sheet1"
+    names = [_sheet_name(sheet, "Sheet1")]
+    if about:
+        names.append(_sheet_name(about_sheet, "Sheet2"))
+        if names[1] == names[0]:
+            names[1] = "Sheet2"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        types = "".join(_SHEET_TYPE.format(n=i) for i in range(1, len(names) + 1))
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES_HEAD + types + "</Types>")
         zf.writestr("_rels/.rels", _RELS)
+        sheets = "".join(
+            f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i + 1}"/>' for i, name in enumerate(names, start=1)
+        )
         zf.writestr(
             "xl/workbook.xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name={quoteattr(sheet[:31])} sheetId="1" r:id="rId1"/></sheets></workbook>',
+            f"<sheets>{sheets}</sheets></workbook>",
         )
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        rels = "".join(_SHEET_REL.format(rid=i + 1, n=i) for i in range(1, len(names) + 1))
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS_HEAD + rels + "</Relationships>")
         zf.writestr("xl/styles.xml", _STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
             head = "".join(
@@ -125,6 +169,8 @@ def write_xlsx(path: str, sheet: str, header: list[str], rows: Iterable[tuple], 
                     if progress:
                         progress(n)
             out.write(("".join(buf) + "</sheetData></worksheet>").encode("utf-8"))
+        if about:
+            zf.writestr("xl/worksheets/sheet2.xml", _about_sheet(about))
     if progress:
         progress(n)
     return n

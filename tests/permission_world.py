@@ -26,7 +26,7 @@ from monitoring.models import AlertCategory, MonitoringAlert
 from tests import conftest
 from tests import factories as f
 from tests.funds.helpers import DAY, allocation, project
-from villages.models import Level, SampledHousehold, SampleKind, VerificationSample
+from villages.models import Level, SampledHousehold, SampleKind, VerificationSample, WorkingYear
 from workflows import definitions as d
 from workflows.models import Case, Objection
 
@@ -94,6 +94,9 @@ def build_world() -> SimpleNamespace:
     users = conftest.users.__wrapped__(tree)
     homes = conftest.homes.__wrapped__(tree, users)
     w = SimpleNamespace(tree=tree, users=users, homes=homes)
+    # The province works in this year: the cases below are of TODAY.year, and an announced exit's
+    # exit_year must lie within the policy years (povertymgmt.dates: up to the working year + 1).
+    WorkingYear.objects.get_or_create(year=TODAY.year)
 
     province_x = f.region("220000000000", "吉林省", Level.PROVINCE)
     city_x = f.region("220100000000", "长春市", Level.CITY, province_x)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from eligibility.models import RecomputeRun, RunState
 from imports.models import ImportJob, JobState, Roster, RosterState
@@ -124,7 +124,7 @@ def test_a_roster_fails_at_once_and_can_be_uploaded_or_applied_again(
 
 def test_a_recompute_on_demand_is_recorded_failed(client, users, broker_down):
     client.force_login(users.province)
-    r = _timed(lambda: client.post(reverse("eligibility:run_start")))
+    r = _timed(lambda: client.post(reverse("eligibility:run_start"), {"as_of": timezone.localdate().isoformat()}))
     assert r.status_code == 302
     run = RecomputeRun.objects.get()
     assert run.state == RunState.FAILED and QUEUE_DOWN in run.error and run.requested_by == users.province

@@ -1,7 +1,8 @@
 """Masking that cannot be undone (§9, issue 12): every page, table, export, dossier, finding and API
 answer a masked role reaches holds no full birth date (with the county and the masked ID number it
 rebuilds the number), no 18-digit ID number and no health or disability fact, a cause of poverty of
-illness or disability included. The clerk, who may view sensitive data, still sees them."""
+illness or disability included: it shows as "Other (incl. undisclosed)", as "other" does, never as a mask
+that would itself say "illness or disability". The clerk, who may view sensitive data, still sees them."""
 
 import csv
 import datetime as dt
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from households import choices as c
+from households.causes import UNDISCLOSED_LABEL
 from households.models import Member
 from monitoring.services import quality_run_county
 from monitoring.templatetags.monitoring_tags import FINDING_MESSAGES, HEALTH_HIDDEN_MESSAGE
@@ -184,8 +186,11 @@ def masked_role_leaks(world, where: str, text: str) -> list[str]:
     for cause in HEALTH_CAUSE_LABELS:
         if zh(cause) in text:
             leaks.append(f"{where}: cause {zh(cause)}")
-    if re.search(r'"(main_cause|other_cause_[12])": ?"(illness|disability)"', text):
+    if re.search(r'"(main_cause|other_cause_[12])": ?"(illness|disability|other)"', text):
         leaks.append(f"{where}: cause in the API")
+    # Nor a mask in the cause's place: "***" among causes shown as they are would say "ill or disabled".
+    if re.search(r'data-testid="main-cause">\*\*\*<', text):
+        leaks.append(f"{where}: cause masked")
     return leaks
 
 
@@ -296,15 +301,16 @@ def test_the_clerk_still_sees_birth_dates_id_numbers_and_health(client, users, w
 
 
 @pytest.mark.parametrize("role", ["township", "province"])
-def test_a_filter_on_a_health_cause_is_ignored_and_not_offered(client, users, world, role):
-    """§9: filtering on illness or disability would reveal it by the rows kept; for a masked role it is
-    ignored on the household list, the report tables and the API, and the choices are not offered."""
+def test_a_filter_on_a_health_cause_or_other_is_ignored_and_not_offered(client, users, world, role):
+    """§9: filtering on illness or disability would reveal it by the rows kept, and filtering on "other"
+    by difference; for a masked role they are ignored on the household list, the report tables and the
+    API, and the choices are not offered."""
     user = getattr(users, role)
     client.force_login(user)
     region = user.scope.code
     table = reverse("reports:table", args=["households"])
     everyone = client.get(table, {"region": region})
-    for cause in (c.Cause.ILLNESS, c.Cause.DISABILITY):
+    for cause in (c.Cause.ILLNESS, c.Cause.DISABILITY, c.Cause.OTHER):
         r = client.get(table, {"region": region, "cause": cause})
         assert r.context["page"].paginator.count == everyone.context["page"].paginator.count
         assert f'value="{cause}"' not in r.content.decode()
@@ -332,17 +338,23 @@ def test_the_clerk_filters_on_a_health_cause(client, users, world):
 
 
 @pytest.mark.parametrize("role", ["township", "province"])
-def test_a_masked_role_sees_the_mask_for_a_health_cause_and_other_causes_as_they_are(client, users, world, role):
+def test_a_masked_role_sees_a_health_cause_as_other_undisclosed_and_other_causes_as_they_are(
+    client, users, world, role
+):
     user = getattr(users, role)
     client.force_login(user)
     h = world["household"]
+    undisclosed = re.escape(zh(UNDISCLOSED_LABEL))
     page = client.get(reverse("households:detail", args=[h.number])).content.decode()
-    assert re.search(r'data-testid="main-cause">\*\*\*<', page)
+    assert re.search(rf'data-testid="main-cause">{undisclosed}<', page)
     api = client.get(f"/api/v1/households/{h.number}/")
     if api.status_code == 200:
         assert api.json()["main_cause"] is None and api.json()["other_cause_1"] is None
     from households.models import Household
 
+    Household.objects.filter(pk=h.pk).update(main_cause=c.Cause.OTHER, other_cause_1="")
+    page = client.get(reverse("households:detail", args=[h.number])).content.decode()
+    assert re.search(rf'data-testid="main-cause">{undisclosed}<', page)  # "other" alike
     Household.objects.filter(pk=h.pk).update(main_cause=c.Cause.LACK_FUNDS, other_cause_1="")
     page = client.get(reverse("households:detail", args=[h.number])).content.decode()
     assert zh(c.Cause.LACK_FUNDS.label) in page
@@ -369,7 +381,7 @@ def test_the_admin_shows_a_masked_staff_user_no_health_cause_or_birth_date(clien
 
 def test_a_hidden_cause_survives_the_masked_round_trip_and_the_history_masks_it(client, users, world):
     """The township reviewer echoes the API document (causes null) and the causes stay; the change history
-    of the household page shows a health cause as the mask too."""
+    of the household page shows a health cause as "Other (incl. undisclosed)" too."""
     from rest_framework.test import APIClient
 
     from households.models import Household
@@ -389,5 +401,6 @@ def test_a_hidden_cause_survives_the_masked_round_trip_and_the_history_masks_it(
     client.force_login(users.township)
     page = client.get(reverse("households:detail", args=[h.number])).content.decode()
     assert zh(c.Cause.LACK_FUNDS.label) in page and masked_role_leaks(world, "page", page) == []
+    assert zh(UNDISCLOSED_LABEL) in page  # the history: illness → lack of funds
     client.force_login(users.clerk_a)
     assert zh(c.Cause.ILLNESS.label) in client.get(reverse("households:detail", args=[h.number])).content.decode()

@@ -19,6 +19,7 @@ Endpoints that act on no record (start a run, upload a file) have only the "in" 
 """
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -37,7 +38,8 @@ from django.utils import timezone
 from accounts.models import AuditLog, Role
 from assistance.models import AssistanceRecord, SmallLoan, Visit
 from funds.models import Allocation, Arrangement, Disbursement
-from households.models import Assessment, Household, Income, Member
+from households import choices as hc
+from households.models import Assessment, Helper, Household, Income, Member, Pairing, TeamPosition, WorkTeamMember
 from imports.models import ImportJob, Roster
 from monitoring.models import MonitoringAlert
 from projects.models import Project
@@ -59,11 +61,15 @@ EVERYONE = frozenset(Role)
 
 # Who may do what; where is the scope's business (`sees` below). §1 and the sections cited.
 MAY: dict[str, frozenset[str]] = {
-    # §1, §3: household records, by whoever edits households in scope; a helper's scope is the
-    # households paired to them, and a new household is nobody's paired household.
-    "edit_household": frozenset({CLERK, HELPER, TOWNSHIP, COUNTY}),
+    # §1, §3: household records, by whoever edits households in scope. A helper visits and records
+    # assistance in the households paired to them, and changes no household (issue 14).
+    "edit_household": frozenset({CLERK, TOWNSHIP, COUNTY}),
     "register_household": frozenset({CLERK, TOWNSHIP, COUNTY}),
-    "record_assistance": frozenset({CLERK, HELPER, TOWNSHIP, COUNTY}),  # §4
+    "record_assistance": frozenset({CLERK, HELPER, TOWNSHIP, COUNTY}),  # §1, §4: helpers too
+    # §1 (issue 14): the county office keeps its county's helpers and its villages' first secretaries and
+    # work teams; the village, township and county offices pair their households with helpers.
+    "manage_helpers": frozenset({COUNTY}),
+    "pair_households": frozenset({CLERK, TOWNSHIP, COUNTY}),
     "region_figures": frozenset({COUNTY}),  # §2: the county office, of its own county
     "manage_county": frozenset({COUNTY}),  # §10, §11: the county office runs its projects and funds
     "set_targets": frozenset({PROVINCE}),  # §2, §12
@@ -141,6 +147,10 @@ def sees(who: str, kind: str, site: str) -> bool:
         return VILLAGE_CODE[site].startswith(scope)
     if kind == "county":
         return COUNTY_CODE[site].startswith(scope)
+    if kind == "helper":  # a county's helper: seen in the county and above, and by the offices below it that
+        # pair their households with the county's helpers (issue 14); no helper's business
+        county = COUNTY_CODE[site]
+        return not helper and (county.startswith(scope) or (len(scope) > 6 and county[:6] == scope[:6]))
     if kind == "county_record":  # projects, fund entries, county cases, samples: no helper's business
         return not helper and COUNTY_CODE[site].startswith(scope)
     if kind == "import_record":  # a roster: its author's scope
@@ -255,6 +265,45 @@ OPEN_EXIT = {
     "appraisal_result": "同意",
     "justification": "入户核实后提出",
 }
+
+
+HELPER_FORM = {"name": "赵帮扶", "sex": "male", "unit": "县民政局", "unit_level": "county"}
+POSTING = {"name": "钱书记", "unit": "省直机关", "position": TeamPosition.FIRST_SECRETARY, "start": DATE}
+TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
+DAY_ONE = dt.date(2019, 1, 1)
+
+
+def _helper_at(w, site) -> Helper:
+    """A helper of the site's county (the world has one in 昌图县 only): w.helper_rec[site]."""
+    county = w.county[site]
+    helper = Helper.objects.filter(county=county).first() or Helper.objects.create(
+        name="孙帮扶", sex=hc.Sex.FEMALE, unit="县农业局", unit_level=hc.UnitLevel.COUNTY, county=county
+    )
+    w.__dict__.setdefault("helper_rec", {})[site] = helper
+    return helper
+
+
+def _pairable(w, site) -> None:
+    """A helper of the site's county, and the site's household free from tomorrow: a pairing that holds
+    today ends today, so the helper of household A still sees it (the cell's "in" column)."""
+    _helper_at(w, site)
+    Pairing.objects.filter(household=w.household[site], end__isnull=True).update(end=TODAY)
+
+
+def _open_pairing(w, site) -> None:
+    """An open pairing of the site's household (household A's is the world's helper's): w.pairing_rec[site]."""
+    h = w.household[site]
+    pairing = Pairing.objects.filter(household=h, end__isnull=True).first() or Pairing.objects.create(
+        helper=_helper_at(w, site), household=h, start=DAY_ONE
+    )
+    w.__dict__.setdefault("pairing_rec", {})[site] = pairing
+
+
+def _posting_at(w, site) -> None:
+    posting = WorkTeamMember.objects.create(
+        village=w.village[site], name="李队员", unit="县直机关", position=TeamPosition.TEAM_MEMBER, start=DAY_ONE
+    )
+    w.__dict__.setdefault("posting_rec", {})[site] = posting
 
 
 def household_count(w, site):
@@ -377,6 +426,87 @@ PAGES = [
         ok=200,
         refused=404,
     ),
+    # helpers, pairings and work teams (§1, §3, issue 14)
+    Endpoint(
+        "households:helper_create",
+        "manage_helpers",
+        None,  # in the user's own county
+        lambda w, site: Request("post", reverse("households:helper_create"), HELPER_FORM),
+        ok=302,
+        refused=404,
+        effect=lambda w, site: Helper.objects.count(),
+    ),
+    Endpoint(
+        "households:helper_edit",
+        "manage_helpers",
+        "helper",
+        lambda w, site: Request("post", reverse("households:helper_edit", args=[w.helper_rec[site].pk]), HELPER_FORM),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: Helper.objects.get(pk=w.helper_rec[site].pk).name,
+        prepare=lambda w, site: _helper_at(w, site),
+    ),
+    Endpoint(
+        "households:helper_pair",
+        "pair_households",
+        "helper",
+        lambda w, site: Request(
+            "post",
+            reverse("households:helper_pair", args=[w.helper_rec[site].pk]),
+            {"households": w.household[site].number, "start": TOMORROW},
+        ),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: Pairing.objects.filter(household=w.household[site]).count(),
+        prepare=lambda w, site: _pairable(w, site),
+    ),
+    Endpoint(
+        "households:pairing",
+        "pair_households",
+        "household",
+        lambda w, site: Request(
+            "post",
+            reverse("households:pairing", args=[w.household[site].number]),
+            {"helper": w.helper_rec[site].pk, "start": TOMORROW},
+        ),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: Pairing.objects.filter(household=w.household[site]).count(),
+        prepare=lambda w, site: _pairable(w, site),
+    ),
+    Endpoint(
+        "households:pairing_end",
+        "pair_households",
+        "household",
+        lambda w, site: Request(
+            "post", reverse("households:pairing_end", args=[w.pairing_rec[site].pk]), {"end": TODAY.isoformat()}
+        ),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: Pairing.objects.get(pk=w.pairing_rec[site].pk).end,
+        prepare=lambda w, site: _open_pairing(w, site),
+    ),
+    Endpoint(
+        "households:work_team",
+        "manage_helpers",
+        "village",
+        lambda w, site: Request("post", reverse("households:work_team", args=[w.village[site].code]), POSTING),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: WorkTeamMember.objects.filter(village=w.village[site]).count(),
+    ),
+    Endpoint(
+        "households:team_member_edit",
+        "manage_helpers",
+        "village",
+        lambda w, site: Request(
+            "post", reverse("households:team_member_edit", args=[w.posting_rec[site].pk]), POSTING | {"name": "改名"}
+        ),
+        ok=302,
+        refused=403,
+        effect=lambda w, site: WorkTeamMember.objects.get(pk=w.posting_rec[site].pk).name,
+        prepare=lambda w, site: _posting_at(w, site),
+    ),
     Endpoint(
         "regions:year_edit",
         "region_figures",
@@ -393,7 +523,7 @@ PAGES = [
         "eligibility:run_start",
         "start_run",
         None,
-        lambda w, site: Request("post", reverse("eligibility:run_start")),
+        lambda w, site: Request("post", reverse("eligibility:run_start"), {"as_of": timezone.localdate().isoformat()}),
         302,
         404,
     ),

@@ -1,5 +1,7 @@
-"""Every year and date the policy can mean lies from 2013 (the start of 精准扶贫) to next year (issue 12,
-item 9): refused otherwise with one Chinese message, next to the field, in the forms and in the API."""
+"""Every year and date the policy can mean lies from 2013 (the start of 精准扶贫) to the year after the
+working year (issue 12, item 9; issue 13): refused otherwise with one Chinese message, next to the field,
+in the forms and in the API. Most tests here work in this year (the fixture below); the bound's own
+tests set the working year themselves."""
 
 import datetime as dt
 
@@ -11,14 +13,25 @@ from django.utils import timezone, translation
 from assistance.models import AssistanceRecord, SmallLoan, Visit
 from funds.models import Allocation, Arrangement, Disbursement
 from households.models import Household, Income, MemberEvent
-from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
+from povertymgmt import dates
+from povertymgmt.dates import POLICY_FIRST_YEAR, PolicyDateValidator, PolicyYearValidator, policy_last_year
 from projects.models import Project
 from tests.conftest import login
-from villages.models import AnnualTarget, RegionYear
+from villages.models import AnnualTarget, RegionYear, WorkingYear
+from villages.working_year import working_year
+
+pytestmark = pytest.mark.django_db
 
 NEXT_YEAR = timezone.localdate().year + 1
 YEAR_MESSAGE = f"请输入 2013 年至 {NEXT_YEAR} 年之间的年份。"
 DATE_MESSAGE = f"请输入 2013-01-01 至 {NEXT_YEAR}-12-31 之间的日期。"
+
+
+@pytest.fixture(autouse=True)
+def working_year_is_this_year():
+    """The province works in this year: the bound is next year, as the messages above say."""
+    WorkingYear.objects.get_or_create(year=NEXT_YEAR - 1)
+
 
 YEAR_FIELDS = [
     (Allocation, "year"),
@@ -81,10 +94,49 @@ def test_due_dates_look_further_ahead_than_next_year():
     assert _errors(SmallLoan, "due_on", dt.date(2012, 6, 1))
 
 
-def test_the_bound_follows_the_working_year(monkeypatch):
+def test_the_bound_follows_the_working_year_not_the_calendar(monkeypatch):
+    """villages/apps.py hands the working year to povertymgmt.dates: with the working year 2020 the
+    policy year 2021 is accepted and 2022 refused, whatever today's date."""
+    WorkingYear.objects.all().delete()
+    WorkingYear.objects.create(year=2020)
+    assert dates._working_year_source is working_year
+    assert policy_last_year() == 2021
+    with translation.override("zh-hans"):
+        assert _errors(Project, "year", 2021) == []
+        assert _errors(Income, "year", 2022) == ["请输入 2013 年至 2021 年之间的年份。"]
+        monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2020, 11, 3))
+        assert _errors(Visit, "visited_on", dt.date(2021, 12, 31)) == []
+        assert _errors(Visit, "visited_on", dt.date(2022, 1, 1)) == ["请输入 2013-01-01 至 2021-12-31 之间的日期。"]
+    WorkingYear.objects.create(year=2021)  # 年度切换: the bound moves with it
+    assert policy_last_year() == 2022
+    assert _errors(Income, "year", 2022) == []
+
+
+def test_a_date_of_today_is_never_refused_when_the_working_year_lags(monkeypatch):
+    """The demo works in 2020 on today's real date: a visit of today is recorded, a policy year is not."""
+    WorkingYear.objects.all().delete()
+    WorkingYear.objects.create(year=2020)
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 12, 5))
+    assert _errors(Visit, "visited_on", dt.date(2026, 12, 5)) == []
+    assert _errors(Visit, "visited_on", dt.date(2028, 1, 1))
+    assert _errors(Income, "year", 2026)
+
+
+def test_without_the_hook_the_bound_is_the_calendar_year(monkeypatch):
+    """Before villages is ready (a migration, a script): the calendar year of timezone.localdate()."""
+    monkeypatch.setattr(dates, "_working_year_source", None)
     monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2030, 6, 1))
     assert policy_last_year() == 2031
     assert _errors(Project, "year", 2031) == []
+    assert _errors(Project, "year", 2032)
+
+
+def test_the_validators_stay_deconstructible():
+    """A model field keeps them in its migration without a year: makemigrations sees no change."""
+    path, args, kwargs = PolicyYearValidator().deconstruct()
+    assert (path, args, kwargs) == ("povertymgmt.dates.PolicyYearValidator", (), {})
+    assert PolicyDateValidator(years_ahead=15).deconstruct()[2] == {"years_ahead": 15}
+    assert PolicyDateValidator(years_ahead=15) == PolicyDateValidator(years_ahead=15)
 
 
 # --- forms: the message next to the field ---

@@ -19,6 +19,7 @@ from demo.seed import DEMO_PASSWORD
 from eligibility.rules.household import explain_household
 from funds.models import Allocation, Arrangement, Disbursement
 from households import choices as c
+from households.exits import EXIT_EVENT, RETURN_EVENT, exit_totals
 from households.idnumber import parse_id_number
 from households.models import Helper, Household, Income, Member, Pairing, StatusEvent
 from households.selectors import household_list_for
@@ -153,6 +154,30 @@ def test_households_are_numbered_by_village_and_have_their_records():
     assert Pairing.objects.count() == 200 + IMPORTED  # the imported households are paired too
     assert set(Household.objects.values_list("status", flat=True)) >= {c.Status.EXITED, c.Status.POOR}
     assert StatusEvent.objects.filter(to_status=c.Status.EXITED).exists()
+
+
+def test_every_exit_and_return_event_records_its_year_and_people():
+    """ "Exits of the year" count the status events (households.exits, issue 13): in the demo every exit
+    and return records the policy year of the household's exit_year / return_year and the people of the
+    household on its date, so the figures of each year are exact."""
+    seed()
+    exit_events = StatusEvent.objects.filter(EXIT_EVENT).select_related("household")
+    return_events = StatusEvent.objects.filter(RETURN_EVENT).select_related("household")
+    assert exit_events.exists() and return_events.exists()
+    for event in [*exit_events, *return_events]:
+        h = event.household
+        assert event.year == (h.exit_year if event.to_status != c.Status.RETURNED else h.return_year)
+        gone_by_then = Q(departed_on__isnull=False, departed_on__lte=event.date)
+        on_the_day = h.members.filter(birth_date__lte=event.date).exclude(gone_by_then)
+        assert event.people == on_the_day.count() > 0, (h.number, event.date)
+    for year in (2018, 2019, 2020):
+        dated = exit_events.filter(year=year)
+        undated = Household.objects.filter(exit_year=year).exclude(pk__in=dated.values("household_id"))
+        assert not undated.exists()  # every demo exit is an event that records its year
+        totals = exit_totals(Household.objects.all(), year)
+        assert totals["households"] == dated.count() + undated.count()
+        current = Member.objects.filter(household__in=undated, departure="").count()
+        assert totals["people"] == sum(dated.values_list("people", flat=True)) + current
 
 
 def test_all_eight_demo_users_exist_with_coherent_scopes_and_can_log_in(client):

@@ -19,7 +19,7 @@ from accounts import access
 from accounts.masking import MASKED, mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from eligibility.policy import parameters_for
-from households.causes import may_see_cause
+from households.causes import cause_label, may_see_cause
 from households.idnumber import age_on
 from households.income import per_capita
 from households.models import Income
@@ -75,6 +75,16 @@ INCOME_FIELDS = [
 SENSITIVE_MEMBER = ("has_chronic_disease", "has_serious_illness", "is_disabled")
 # What the exit test's medical criterion looked at that counts ill people: a health fact (§9).
 SENSITIVE_CRITERION_VALUES = {"medical": ("sick_without_critical",)}
+
+
+def file_kind(content_type: str) -> str:
+    """An evidence file's kind in words, as the dossier shows it (issue 15, item 9): the sealed JSON keeps
+    the MIME type (application/pdf, image/jpeg, image/png: workflows.services.ATTACHMENT_TYPES)."""
+    if content_type == "application/pdf":
+        return _("PDF file")
+    if content_type.startswith("image/"):
+        return _("Image")
+    return _("File")
 
 
 def canonical(content: dict) -> dict:
@@ -258,7 +268,8 @@ def masked(content: dict, user: User) -> dict:
     hh["phone"] = mask_phone(hh.get("phone") or "")
     hh["bank_account"] = mask_bank_account(hh.get("bank_account") or "")
     if not may_see_cause(user, hh.get("main_cause")):
-        hh["main_cause"] = MASKED  # illness, disability: a health fact (households.causes)
+        # Illness, disability and other: one cause, "Other (incl. undisclosed)" (households.causes).
+        hh["main_cause"] = cause_label(hh.get("main_cause"), user)
     day = _age_day(content)
     for m in out.get("members", []):
         m["id_number"] = mask_id_number(m.get("id_number") or "")

@@ -5,13 +5,14 @@ from django.http import Http404
 
 from accounts import access
 from accounts.models import User
-from eligibility.models import HouseholdCheck
+from eligibility.models import HouseholdCheck, held_on
 from households import choices as hc
 from households.models import Household
 from households.selectors import household_list_for
 from monitoring.models import AlertState
 from monitoring.selectors import alert_list_for
 from villages.models import Level, Region, RegionIndicator
+from villages.working_year import current_policy_date
 
 from . import definitions as d
 from .models import Case
@@ -86,12 +87,14 @@ def announced_cases() -> QuerySet[Case]:
 
 
 def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
-    """§6.1 step 1 for the clerk: households of the scope that the latest nightly test marks eligible
-    and that have no running exit case (one query; the latest check comes from the (household, since)
-    index)."""
+    """§6.1 step 1 for the clerk: households of the scope that the nightly test of the working year, as
+    of its policy date, marks eligible and that have no running exit case (one query; the check comes
+    from the (household, since) index)."""
     if not d.HOUSEHOLD_EXIT.may_open(user):
         return Household.objects.none()
-    latest = HouseholdCheck.objects.filter(household=OuterRef("pk")).order_by("-since")
+    year, day = current_policy_date()
+    checks = HouseholdCheck.objects.filter(held_on(day), household=OuterRef("pk"), policy_year=year)
+    latest = checks.order_by("-since")
     running = Case.objects.filter(household=OuterRef("pk"), case_type=d.CaseType.HOUSEHOLD_EXIT, closed_at__isnull=True)
     return (
         household_list_for(user)
@@ -106,15 +109,17 @@ def proposable_households(user: User, *, limit: int = 50) -> QuerySet:
 
 
 def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region]]:
-    """§6.3: villages (for the township) or the county (for the county official) whose latest indicator
-    snapshot says eligible to exit and that have no running exit case."""
+    """§6.3: villages (for the township) or the county (for the county official) whose indicator snapshot
+    of the working year (the latest up to its policy date, as `snapshots.region_snapshot` reads it)
+    says eligible to exit and that have no running exit case."""
     if d.WORKFLOWS[d.CaseType.VILLAGE_EXIT].may_open(user):
         case_type, level = d.CaseType.VILLAGE_EXIT, Level.VILLAGE
     elif d.WORKFLOWS[d.CaseType.COUNTY_EXIT].may_open(user):
         case_type, level = d.CaseType.COUNTY_EXIT, Level.COUNTY
     else:
         return []
-    latest = RegionIndicator.objects.filter(region=OuterRef("pk")).order_by("-as_of")
+    year, day = current_policy_date()
+    latest = RegionIndicator.objects.filter(region=OuterRef("pk"), year=year, as_of__lte=day).order_by("-as_of")
     done = Case.objects.filter(region=OuterRef("pk"), case_type=case_type).exclude(state=d.State.WITHDRAWN)
     regions = (
         access.regions_for(user)

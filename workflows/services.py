@@ -162,7 +162,7 @@ def _check_open_preconditions(case: Case) -> None:
                 raise ValidationError(
                     _("Only a household that has not exited can be proposed for exit."), code="status"
                 )
-            case.proposal_snapshot = household_snapshot_nightly(h)
+            case.proposal_snapshot = household_snapshot_nightly(h, case.year)
         elif t == d.CaseType.RETURN and h.status not in (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY):
             raise ValidationError(_("Only an exited household can return to poverty."), code="status")
         elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
@@ -177,7 +177,7 @@ def _check_open_preconditions(case: Case) -> None:
     elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
         raise field_error("region", _("Choose a county."), "level")
     if t in (d.CaseType.VILLAGE_EXIT, d.CaseType.COUNTY_EXIT):
-        case.proposal_snapshot = region_snapshot(case.region)
+        case.proposal_snapshot = region_snapshot(case.region, case.year)
     if case.proposal_snapshot:
         case.eligible_at_proposal = bool(case.proposal_snapshot.get("eligible"))
         if not case.eligible_at_proposal and not case.justification:
@@ -359,7 +359,7 @@ def _apply_needs(case: Case, t: d.Transition, *, user: User, appraisal, notice_s
         if sample is None:
             raise field_error("transition", _("Draw and verify the county's sample first."), "sample_required")
         case.sample = sample
-        detail.update(sample=sample.pk, seed=sample.seed, snapshot=region_snapshot(case.region))
+        detail.update(sample=sample.pk, seed=sample.seed, snapshot=region_snapshot(case.region, case.year, today))
     return detail
 
 

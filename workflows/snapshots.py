@@ -1,13 +1,14 @@
 """Eligibility snapshots kept with a case: the household exit test (§5.2) from the nightly check or
-live, and the region indicators (§5.4, §5.5) of the nightly run. Plain JSON values only, so a sealed
-dossier reads back exactly as it was hashed."""
+live, and the region indicators (§5.4, §5.5) of the nightly run. Each is of the case's policy year as
+of that year's policy date (issue 13: never the latest row of whatever year). Plain JSON values only,
+so a sealed dossier reads back exactly as it was hashed."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from eligibility.policy import parameters_for
 from eligibility.rules.household import Explanation, explain_household, explanation_from_check, jsonable
-from eligibility.rules.reads import latest_check
+from eligibility.rules.reads import check_for
 from households import choices as hc
 from households.models import Household
 from villages.models import Region, RegionIndicator
@@ -34,12 +35,15 @@ def explanation_json(expl: Explanation, source: str) -> dict:
     }
 
 
-def household_snapshot_nightly(household: Household) -> dict:
-    """§6.1 step 1: what the latest nightly run says; live when the household was never checked."""
-    check = latest_check(household)
+def household_snapshot_nightly(household: Household, year: int, on: dt.date | None = None) -> dict:
+    """§6.1 step 1: what the nightly run of policy year `year` says as of the year's policy date on `on`
+    (default today), read like the household page reads it (eligibility's `check_for`). When no run of
+    that year tested the household (the year was just opened), the year's test live, the same function
+    county approval requires to pass, marked not eligible: the recompute has not marked it eligible."""
+    check = check_for(household, year, policy_date(year, on))
     if check is None:
-        snap = explanation_json(explain_household(household), "live")
-        snap["eligible"] = False  # the recompute has not marked it eligible
+        snap = household_snapshot_of_year(household, year, on)
+        snap["eligible"] = False
         return snap
     snap = explanation_json(explanation_from_check(check), "nightly")
     snap["eligible"] = bool(check.eligible) and household.status in hc.POOR_STATUSES
@@ -100,9 +104,20 @@ def snapshot_differences(before: dict, after: dict) -> list[str]:
     return diff
 
 
-def region_snapshot(region: Region) -> dict:
-    """§5.4 / §5.5 from the region's latest indicator snapshot; not eligible when none exists."""
-    ind = RegionIndicator.objects.filter(region=region).order_by("-as_of").first()
+def region_indicator_of_year(region: Region, year: int, on: dt.date | None = None) -> RegionIndicator | None:
+    """The region's indicator snapshot of policy year `year` that holds on the year's policy date on `on`
+    (default today): the latest one of that year up to that date, never one of another year."""
+    return (
+        RegionIndicator.objects.filter(region=region, year=year, as_of__lte=policy_date(year, on))
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def region_snapshot(region: Region, year: int, on: dt.date | None = None) -> dict:
+    """§5.4 / §5.5 from the region's indicator snapshot of policy year `year` (as of its policy date on
+    `on`); not eligible when the nightly run has not computed that year for the region."""
+    ind = region_indicator_of_year(region, year, on)
     if ind is None:
         return {"source": "none", "eligible": False, "failing": ["no_indicator"]}
     return {

@@ -251,7 +251,12 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_p
     case = case_get_for(request.user, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
     audit_record(
-        user=request.user, action=AuditAction.DOWNLOAD, object_type="attachment", object_id=attachment.pk, case=case.pk
+        user=request.user,
+        action=AuditAction.DOWNLOAD,
+        object_type="attachment",
+        object_id=attachment.pk,
+        entry_region=case.region_id,  # the case's village or region: its county's auditors read it (§1)
+        case=case.pk,
     )
     return serve_file(
         attachment.file, filename=attachment.name, content_type=attachment.content_type, as_attachment=False
@@ -263,7 +268,13 @@ def _dossier_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     if case.case_type != d.CaseType.HOUSEHOLD_EXIT:
         raise Http404
     if request.user.can_view_sensitive:
-        audit_record(user=request.user, action="view_sensitive", object_type="dossier", object_id=case.pk)
+        audit_record(
+            user=request.user,
+            action="view_sensitive",
+            object_type="dossier",
+            object_id=case.pk,
+            entry_region=case.region_id,
+        )
     return case
 
 

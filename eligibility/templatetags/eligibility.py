@@ -168,6 +168,15 @@ def failing_label(code: str) -> "StrOrPromise":
 
 
 @register.filter
+def params_label(version) -> str:
+    """The parameters a result used, in words (issue 15, item 9): version 0 is the built-in national
+    standard (no row in the province's table, eligibility.policy), any other the province's version."""
+    if not version:
+        return str(_("national standard (default)"))
+    return str(_("province parameters, version %(version)s") % {"version": version})
+
+
+@register.filter
 def percent(value) -> str:
     """2.5000 → 2.50 %; None (undefined) → the word for undefined, never 0."""
     if value is None:

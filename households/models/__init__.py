@@ -1,4 +1,5 @@
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+from .teams import TeamPosition, WorkTeamMember
 
 __all__ = [
     "Assessment",
@@ -9,4 +10,6 @@ __all__ = [
     "MemberEvent",
     "Pairing",
     "StatusEvent",
+    "TeamPosition",
+    "WorkTeamMember",
 ]

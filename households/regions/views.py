@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import may_record_region_figures, region_for, scope_of, visible_ancestors
+from accounts.access import helper_q, may_record_region_figures, region_for, scope_of, visible_ancestors
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
 from villages.models import Level, Region, RegionYear
@@ -98,6 +98,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "statuses": c.Status.choices,
         "households": households,
         "can_edit": may_record_region_figures(user, region),
+        "sees_helpers": helper_q(user) is not None,  # the helper list of the county (issue 14)
         "this_year": working_year(),  # the figures province staff need now are the working year's (§5.3)
         "breadcrumb": visible_ancestors(user, region),
     }

@@ -42,8 +42,8 @@ def sensitive(value, user):
 
 @register.filter
 def cause(value: str, user) -> str:
-    """{{ household.main_cause|cause:user }}: the cause's label, or the mask for a health cause (illness,
-    disability) the user may not see (§9, households.causes)."""
+    """{{ household.main_cause|cause:user }}: the cause's label, or "Other (incl. undisclosed)" for illness,
+    disability and other where the user may not tell them apart (§9, households.causes)."""
     return cause_label(value, user)
 
 

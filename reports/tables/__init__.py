@@ -5,7 +5,17 @@ from django.http import Http404
 from accounts.models import User
 
 from . import funds, households, members, regions  # noqa: F401 - registration
-from .base import REGISTRY, Context, Table, filter_form_class, has_personal_columns, headers, row_count, rows_queryset
+from .base import (
+    REGISTRY,
+    Context,
+    Table,
+    display_rows,
+    filter_form_class,
+    has_personal_columns,
+    headers,
+    row_count,
+    rows_queryset,
+)
 
 
 def table_get(key: str, user: User | None = None) -> Table:
@@ -25,6 +35,7 @@ __all__ = [
     "REGISTRY",
     "Context",
     "Table",
+    "display_rows",
     "filter_form_class",
     "has_personal_columns",
     "headers",

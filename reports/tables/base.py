@@ -9,8 +9,9 @@ PostgreSQL's COPY and the XLSX writer read the very same values_list() and canno
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django import forms
@@ -57,9 +58,18 @@ class Column:
     # "birth" (a birth date: with the masked ID number it rebuilds the whole number, so masked roles see the
     # age in years instead).
     mask: str = ""
-    # Choice values that are a health fact (a cause of poverty: illness, disability, households.causes): shown
-    # as the mask to roles that may not see health data, while the column's other values show as they are.
+    # Choice values that are (or are merged with) a health fact: shown as health_label to roles that may not
+    # see health data, while the column's other values show as they are. A cause of poverty: illness,
+    # disability and other, all as "Other (incl. undisclosed)" (households.causes), so that the label shown
+    # is no health fact.
     health_values: frozenset[str] = frozenset()
+    health_label: Promise | str = MASKED
+    # How the page shows a NUMBER (display_value): "" a count or an amount (grouped, two decimals when not
+    # whole), YEAR a year (never grouped). Exports keep the raw number.
+    fmt: str = ""
+
+
+YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -230,7 +240,8 @@ def column_expression(col: Column, *, sensitive_ok: bool, health_ok: bool | None
         return yes_no(col.path)
     if col.kind == CHOICE:
         if col.health_values and not health_ok:
-            return labels(col.path, [(v, MASKED if v in col.health_values else label) for v, label in col.choices])
+            shown = [(v, col.health_label if v in col.health_values else label) for v, label in col.choices]
+            return labels(col.path, shown)
         return labels(col.path, col.choices)
     if col.kind in (NUMBER, DATE):
         return F(col.path)
@@ -304,6 +315,25 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
         }
     )
     return qs.order_by(*table.order_by).values_list(*names)
+
+
+def display_value(value: Any, col: Column) -> Any:
+    """A cell as the page shows it (issue 15, item 9, one number format): counts grouped by thousands
+    (4,852), decimals (amounts, areas, percentages such as the incidence 5.2632) with two decimals,
+    rounded half up, and grouped; years as they are. Other kinds are left to the template."""
+    if value is None or col.kind != NUMBER or col.fmt == YEAR or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (Decimal, float)):
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    return value
+
+
+def display_rows(table: Table, ctx: Context, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """The page's rows of rows_queryset(), each cell through display_value."""
+    columns = table.columns_for(ctx)
+    return [[display_value(v, c) for v, c in zip(row, columns, strict=True)] for row in rows]
 
 
 def row_count(table: Table, ctx: Context) -> int:

@@ -10,7 +10,7 @@ from funds.selectors import disbursement_list_for
 from projects.choices import AssistanceCategory, FundSource
 from villages.models import Level
 
-from .base import CHOICE, DATE, NUMBER, Column, Context, Filter, Table, choice_filter, register, year_field
+from .base import CHOICE, DATE, NUMBER, YEAR, Column, Context, Filter, Table, choice_filter, register, year_field
 
 
 def ledger(ctx: Context):
@@ -35,7 +35,7 @@ register(
             Column("date", _("Date"), "date", DATE),
             Column("county", _("County"), "arrangement__allocation__county__name"),
             Column("source", _("Fund source"), "arrangement__allocation__source", CHOICE, FundSource.choices),
-            Column("fund_year", _("Fund year"), "arrangement__allocation__year", NUMBER),
+            Column("fund_year", _("Fund year"), "arrangement__allocation__year", NUMBER, fmt=YEAR),
             Column("document", _("Document number"), "arrangement__allocation__document_number"),
             Column("project", _("Project"), "arrangement__project__name"),
             Column("payee", _("Paid to"), "payee", CHOICE, Payee.choices),

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from eligibility.models import CRITERIA, HouseholdCheck, held_on
 from households import choices as c
-from households.causes import HEALTH_CAUSES
+from households.causes import UNDISCLOSED_CAUSES, UNDISCLOSED_LABEL
 from households.exits import exited_in_q, returned_in_q
 from households.models import Household
 from households.selectors import current_member_count
@@ -18,6 +18,7 @@ from .base import (
     CHOICE,
     DATE,
     NUMBER,
+    YEAR,
     Column,
     Context,
     Filter,
@@ -84,14 +85,23 @@ HOUSEHOLD_COLUMNS = [
     Column(
         "standard", _("Identification standard"), "identification_standard", CHOICE, c.IdentificationStandard.choices
     ),
-    Column("identified", _("Identification year"), "identification_year", NUMBER),
-    Column("cause", _("Main cause of poverty"), "main_cause", CHOICE, c.Cause.choices, health_values=HEALTH_CAUSES),
-    Column("exit_year", _("Exit year"), "exit_year", NUMBER),
+    Column("identified", _("Identification year"), "identification_year", NUMBER, fmt=YEAR),
+    # §9: illness, disability and other are one cause to a role that may not view health data.
+    Column(
+        "cause",
+        _("Main cause of poverty"),
+        "main_cause",
+        CHOICE,
+        c.Cause.choices,
+        health_values=UNDISCLOSED_CAUSES,
+        health_label=UNDISCLOSED_LABEL,
+    ),
+    Column("exit_year", _("Exit year"), "exit_year", NUMBER, fmt=YEAR),
 ]
 
 STATUS_FILTER = choice_filter("status", _("Status"), c.Status.choices, "status_at")
 CAUSE_FILTER = choice_filter(
-    "cause", _("Main cause of poverty"), c.Cause.choices, "main_cause", health_values=HEALTH_CAUSES
+    "cause", _("Main cause of poverty"), c.Cause.choices, "main_cause", health_values=UNDISCLOSED_CAUSES
 )
 
 register(

@@ -17,6 +17,7 @@ from .base import (
     CHOICE,
     DATE,
     NUMBER,
+    YEAR,
     Column,
     Context,
     Filter,
@@ -168,7 +169,7 @@ register(
         columns=[
             Column("name", _("Name"), "name"),
             Column("county", _("County"), "county__name"),
-            Column("year", _("Year"), "year", NUMBER),
+            Column("year", _("Year"), "year", NUMBER, fmt=YEAR),
             Column("category", _("Category"), "category", CHOICE, PROJECT_CATEGORIES),
             Column("status", _("Status"), "status", CHOICE, ProjectStatus.choices),
             Column("unit", _("Implementing unit"), "implementing_unit"),

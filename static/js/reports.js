@@ -8,9 +8,26 @@
   var L = data.labels || {};
   var charts = [];
 
-  function chart(id, option) {
+  // One number format (issue 15): thousands grouped, at most two decimals.
+  function fmt(v) {
+    if (v == null || isNaN(v)) return "—";
+    return Number(v).toLocaleString("en-US", { maximumFractionDigits: 2 });
+  }
+
+  // A chart without figures says so instead of drawing an empty box (the page renders the same text
+  // where it knows the figures are empty; this covers the rest).
+  function empty(node) {
+    var p = document.createElement("p");
+    p.className = "text-muted text-center small mb-0 py-4 no-data";
+    p.setAttribute("data-testid", node.id + "-empty");
+    p.textContent = L.nodata || "";
+    node.replaceWith(p);
+  }
+
+  function chart(id, option, rows) {
     var node = document.getElementById(id);
     if (!node) return null;
+    if (rows !== undefined && !rows.length) { empty(node); return null; }
     var c = echarts.init(node, null, { renderer: "canvas" });
     c.setOption(option);
     charts.push(c);
@@ -20,46 +37,51 @@
 
   var children = data.children || [];
   chart("chart-incidence", {
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v) + "%"; } },
     legend: { top: 0 },
-    grid: { left: 40, right: 10, bottom: 60, top: 30 },
+    grid: { left: 10, right: 10, bottom: 10, top: 40, containLabel: true },
     xAxis: { type: "category", data: children.map(function (r) { return r.name; }), axisLabel: { rotate: 40 } },
-    yAxis: { type: "value", name: "%" },
+    yAxis: { type: "value", name: "%", axisLabel: { formatter: fmt } },
     series: [
       { name: L.incidence, type: "bar", data: children.map(function (r) { return r.incidence; }) },
       { name: L.comprehensive, type: "bar", data: children.map(function (r) { return r.comprehensive_incidence; }) }
     ]
-  });
+  }, children);
 
+  var causes = data.causes || [];
   chart("chart-causes", {
-    tooltip: { trigger: "item" },
+    tooltip: { trigger: "item", valueFormatter: fmt },
     series: [{
       type: "pie", radius: ["30%", "65%"],
-      data: (data.causes || []).map(function (c) { return { name: c.label, value: c.households }; })
+      data: causes.map(function (c) { return { name: c.label, value: c.households }; })
     }]
-  });
+  }, causes);
 
   var trend = data.trend || [];
   chart("chart-trend", {
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", valueFormatter: fmt },
     legend: { top: 0 },
-    grid: { left: 50, right: 50, bottom: 30, top: 30 },
+    grid: { left: 10, right: 10, bottom: 10, top: 50, containLabel: true },
     xAxis: { type: "category", data: trend.map(function (t) { return t.as_of; }) },
-    yAxis: [{ type: "value", name: L.remaining }, { type: "value", name: "%" }],
+    yAxis: [
+      { type: "value", name: L.remaining, nameTextStyle: { align: "left" }, axisLabel: { formatter: fmt } },
+      { type: "value", name: "%", axisLabel: { formatter: fmt } }
+    ],
     series: [
       { name: L.remaining, type: "line", data: trend.map(function (t) { return t.remaining_poor; }) },
       { name: L.incidence, type: "line", yAxisIndex: 1, data: trend.map(function (t) { return t.incidence; }) }
     ]
-  });
+  }, trend);
 
   var assistance = data.assistance || [];
+  // 分类帮扶: the axis and its name inside the box (containLabel), so a long amount is never clipped.
   chart("chart-assistance", {
-    tooltip: { trigger: "axis" },
-    grid: { left: 60, right: 10, bottom: 60, top: 20 },
+    tooltip: { trigger: "axis", valueFormatter: fmt },
+    grid: { left: 10, right: 10, bottom: 10, top: 40, containLabel: true },
     xAxis: { type: "category", data: assistance.map(function (a) { return a.label; }), axisLabel: { rotate: 30 } },
-    yAxis: { type: "value", name: L.amount },
+    yAxis: { type: "value", name: L.amount, nameTextStyle: { align: "left" }, axisLabel: { formatter: fmt } },
     series: [{ name: L.amount, type: "bar", data: assistance.map(function (a) { return a.amount; }) }]
-  });
+  }, assistance);
 
   // The map: a province shows its cities, a city its counties; regions are matched by name.
   var mapNode = document.getElementById("chart-map");
@@ -77,7 +99,7 @@
       var values = children.map(function (r) { return { name: r.name, value: r.incidence }; });
       var max = Math.max.apply(null, values.map(function (v) { return v.value || 0; }).concat([1]));
       chart("chart-map", {
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value == null || isNaN(p.value) ? "—" : p.value + "%"); } },
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value == null || isNaN(p.value) ? "—" : fmt(p.value) + "%"); } },
         visualMap: { min: 0, max: max, left: 0, bottom: 0, calculable: true, inRange: { color: ["#fff5f0", "#fb6a4a", "#a50f15"] } },
         series: [{ type: "map", map: "report-map", roam: true, name: L.incidence, data: values }]
       });

@@ -86,7 +86,7 @@ def test_an_income_edited_in_the_form_is_audited(client, tree, users, homes):
     [changed] = entries("income", AuditAction.CHANGE)
     assert (changed.user, changed.object_id, changed.region) == (users.clerk_a, str(income.pk), tree.village_a)
     assert changed.detail["changes"]["wages"] == ["1000.00", "1500.50"]
-    assert changed.detail["changes"]["pension"] == ["0.00", "200"]
+    assert changed.detail["changes"]["pension"] == ["0.00", "200.00"]  # as stored: two decimals
     assert "net" not in changed.detail["changes"]  # computed by the database, never tracked
 
 

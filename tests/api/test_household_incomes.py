@@ -76,9 +76,9 @@ def test_a_closed_year_needs_a_reason_and_keeps_its_history(api, users, homes):
     assert record.wages == Decimal("3500")
     latest = record.history.order_by("-history_id").first()
     assert (latest.history_change_reason, latest.history_user) == ("漏报了一个月的工资", users.clerk_a)
-    [entry] = corrections()
-    assert (entry.action, entry.object_id, entry.user) == ("change", homes.a.number, users.clerk_a)
-    assert (entry.detail["year"], entry.detail["reason"]) == (2019, "漏报了一个月的工资")
+    [entry] = AuditLog.objects.filter(object_type="income", action="change")  # one entry per correction
+    assert (entry.object_id, entry.object_repr, entry.user) == (str(record.pk), f"{homes.a.number} 2019", users.clerk_a)
+    assert entry.detail == {"changes": {"wages": ["3000.00", "3500.00"]}, "reason": "漏报了一个月的工资"}
     # The same values again change nothing and need no reason.
     assert client.put(income(homes.a.number, 2019), {"wages": "3500"}, format="json").status_code == 200
     assert record.history.count() == 2

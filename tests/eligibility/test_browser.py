@@ -13,7 +13,8 @@ def test_province_staff_start_a_run_and_a_clerk_sees_the_exit_check(page, world,
     h = good_household(world.village_a)  # its income of 2019: the world's working year, which the run evaluates
     browser_login(page, "province")
     page.goto(page.base + "/eligibility/")
-    page.click("[data-testid=start-run]")
+    page.click("[data-testid=start-run]")  # the working year's policy date, then the confirmation
+    page.click("[data-testid=confirm-run]")
     page.wait_for_selector("[data-testid=runs] tr[data-state=done]")
     page.click("[data-testid=runs] tr[data-state=done] a")
     page.wait_for_selector("[data-testid=run-progress][data-state=done]")

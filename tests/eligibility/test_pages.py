@@ -40,16 +40,17 @@ def test_province_staff_start_a_run_after_commit(world, users, client, django_ca
     good_household(world.village_a)
     login(client, users.province)
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post("/eligibility/runs/start/")
+        r = client.post("/eligibility/runs/start/", {"as_of": "2019-12-31"})
     assert r.status_code == 302
     run = RecomputeRun.objects.get()
     assert run.state == RunState.DONE and run.requested_by == users.province and run.households == 1
+    assert (run.as_of, run.policy_year) == (dt.date(2019, 12, 31), 2019)
 
 
 def test_others_cannot_start_a_run(world, users, client):
     for user in (users.clerk_a, users.county, users.auditor):
-        assert login(client, user).post("/eligibility/runs/start/").status_code == 404
-    assert login(client, users.province).get("/eligibility/runs/start/").status_code == 405
+        assert login(client, user).post("/eligibility/runs/start/", {"as_of": "2019-12-31"}).status_code == 404
+        assert login(client, user).get("/eligibility/runs/start/?as_of=2019-12-31").status_code == 404
     assert not RecomputeRun.objects.exists()
 
 
@@ -157,5 +158,6 @@ def test_a_second_start_while_today_runs_enqueues_nothing(world, users, client, 
     )
     calls = []
     monkeypatch.setattr(eligibility_views, "recompute_enqueue", lambda **kw: calls.append(kw))
-    assert login(client, users.province).post("/eligibility/runs/start/").status_code == 302
+    r = login(client, users.province).post("/eligibility/runs/start/", {"as_of": day.isoformat()})
+    assert r.status_code == 302
     assert calls == [] and RecomputeRun.objects.count() == 1

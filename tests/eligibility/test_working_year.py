@@ -103,9 +103,12 @@ def test_the_start_button_runs_the_working_year_as_of_its_policy_date(world, use
     calls = []
     monkeypatch.setattr(views, "recompute_enqueue", lambda **kw: calls.append(kw))
     login(client, users.province)
-    assert b"2019-12-31" in client.get("/eligibility/").content
-    assert client.post("/eligibility/runs/start/").status_code == 302
+    assert b'value="2019-12-31"' in client.get("/eligibility/").content  # the date offered
+    assert client.post("/eligibility/runs/start/", {"as_of": "2019-12-31"}).status_code == 302
     assert calls == [{"as_of": dt.date(2019, 12, 31), "user": users.province, "year": 2019}]
+    # another date evaluates its own year (issue 15, item 3)
+    assert client.post("/eligibility/runs/start/", {"as_of": "2020-01-05"}).status_code == 302
+    assert calls[1] == {"as_of": dt.date(2020, 1, 5), "user": users.province, "year": 2020}
 
 
 # ---------------------------------------------------------------------------------------------------

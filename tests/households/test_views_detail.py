@@ -155,3 +155,13 @@ def test_per_capita_net_income_rounds_half_up_to_the_fen(client, tree, users):
     f.income(h, 2019, wages="0.05")  # 0.025 per person
     login(client, users.clerk_a)
     assert str(client.get(url(h)).context["incomes"][0].per_capita) == "0.03"
+
+
+def test_months_worked_away_show_with_their_unit(client, tree, users):
+    """Issue 15 item 9: "县外省内 11 个月", not a bare "11"."""
+    h = f.household(
+        tree.village_a, by=users.admin, members=[f.member(work_status=c.WorkStatus.IN_PROVINCE, months_worked=11)]
+    )
+    login(client, users.clerk_a)
+    html = client.get(url(h), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.split('data-testid="months-worked">')[1].split("<")[0] == "11 months"

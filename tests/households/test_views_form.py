@@ -101,21 +101,55 @@ def test_bad_input_shows_the_error_next_to_the_field_and_saves_nothing(client, t
     assert not Household.objects.exists() and not Member.objects.exists()
 
 
-def test_a_household_without_a_head_is_refused_with_a_non_field_error(client, tree, users):
+def test_a_household_without_a_head_is_refused_above_the_members(client, tree, users):
     login(client, users.clerk_a)
     response = client.post(NEW, form_data(tree.village_a, [member_data(0, relationship=c.Relationship.SPOUSE)]))
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.context["formset"].non_form_errors()
+    html = response.content.decode()
+    assert 'data-testid="member-errors"' in html and 'data-testid="has-errors"' in html
     assert not Household.objects.exists() and not Member.objects.exists()
 
 
-def test_a_person_already_registered_elsewhere_gets_the_services_message(client, tree, users, homes):
+def error_codes(response, index: int, field: str) -> list[str]:
+    return [e.code for e in response.context["formset"].forms[index].errors.as_data().get(field, [])]
+
+
+def test_a_person_already_registered_elsewhere_is_marked_at_the_id_field_with_the_other_errors(
+    client, tree, users, homes
+):
+    """Issue 15 item 4: the duplicate check runs with the other validations, at the member's ID number."""
     login(client, users.clerk_a)
     taken = homes.a.members.get().id_number
-    response = client.post(NEW, form_data(tree.village_a, [member_data(0, id_number=taken)]))
+    data = form_data(tree.village_a, [member_data(0, id_number=taken)], arable_land="-1")
+    response = client.post(NEW, data)
     assert response.status_code == 200
-    assert homes.a.number in " ".join(response.context["form"].non_field_errors())
+    html = response.content.decode()
+    assert 'data-field-error="members-0-id_number"' in html and 'data-field-error="arable_land"' in html
+    assert error_codes(response, 0, "id_number") == ["registered_elsewhere"]
+    assert homes.a.number in html  # the clerk may see household A: it is named
+    assert not response.context["form"].non_field_errors()
+    assert 'data-testid="has-errors"' in html
     assert Household.objects.count() == 4
+
+
+def test_outside_the_scope_the_message_says_only_that_the_number_is_registered(client, tree, users, homes):
+    login(client, users.clerk_a)
+    taken = homes.b.members.get().id_number  # village B: not clerk A's
+    response = client.post(NEW, form_data(tree.village_a, [member_data(0, id_number=taken)]))
+    html = response.content.decode()
+    assert error_codes(response, 0, "id_number") == ["registered_elsewhere"]
+    assert homes.b.number not in html and "西村" not in html
+    assert Household.objects.count() == 4
+
+
+def test_a_number_typed_twice_in_the_household_is_marked_at_both_members(client, tree, users):
+    login(client, users.clerk_a)
+    number = f.id_number()
+    rows = [member_data(0, id_number=number), member_data(1, id_number=number)]
+    response = client.post(NEW, form_data(tree.village_a, rows))
+    assert error_codes(response, 0, "id_number") == error_codes(response, 1, "id_number") == ["repeated"]
+    assert not Household.objects.exists()
 
 
 def test_other_certificates_need_a_typed_birth_date_and_sex(client, tree, users):
@@ -219,3 +253,33 @@ def test_the_models_constraints_show_their_message_next_to_their_field(client, t
     page = response.content.decode()
     assert f'data-field-error="{field}"' in page and message in page
     assert not Household.objects.exists()
+
+
+def test_a_masked_editor_learns_only_that_the_number_is_registered_outside_the_scope(client, tree, users, homes):
+    """A township reviewer (no "view sensitive"): no household number, village or ID number of another
+    township in the message; a household of their own township is named."""
+    login(client, users.township)
+    outside = homes.c.members.get().id_number  # township 2
+    response = client.post(NEW, form_data(tree.village_b, [member_data(0, id_number=outside)]))
+    assert error_codes(response, 0, "id_number") == ["registered_elsewhere"]
+    message = " ".join(response.context["formset"].forms[0].errors["id_number"])
+    assert homes.c.number not in message and "南村" not in message and outside not in message
+    inside = homes.a.members.get().id_number  # township 1
+    response = client.post(NEW, form_data(tree.village_b, [member_data(0, id_number=inside)]))
+    assert homes.a.number in " ".join(response.context["formset"].forms[0].errors["id_number"])
+    assert Household.objects.count() == 4
+
+
+def test_the_services_own_refusal_masks_the_number_for_a_masked_role(tree, users, homes):
+    """The service's message (the API, a concurrent save) shows the ID number masked to such a role."""
+    from django.core.exceptions import ValidationError
+
+    from households.services import household_save
+
+    taken = homes.c.members.get().id_number
+    h = Household(village=tree.village_b, identification_year=2019, main_cause=c.Cause.DISASTER)
+    with pytest.raises(ValidationError) as refused:
+        household_save(user=users.township, household=h, members=[f.member(id_number=taken)])
+    message = " ".join(refused.value.messages)
+    assert taken not in message and taken[:4] + "*" * 10 + taken[-4:] in message
+    assert homes.c.number not in message

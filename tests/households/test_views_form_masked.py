@@ -1,9 +1,11 @@
-"""The household form of an editor who may not view sensitive data (§9; township reviewer, helper): ID
+"""The household form of an editor who may not view sensitive data (§9; a township reviewer): ID
 numbers, phones and bank accounts are shown masked and kept unless a whole new value is typed; birth
-dates, sex, health details and a cause of poverty that is a health fact are not in the form and stay as
-stored. The form is posted as a browser would send it: every input with the value it was shown."""
+dates, sex, health details and a hidden cause of poverty (illness, disability, and other with them) are
+not in the form and stay as stored. The form is posted as a browser would send it: every input with the
+value it was shown."""
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -176,7 +178,8 @@ def test_a_partly_masked_or_invalid_value_is_refused_and_nothing_changes(
     assert after == before
 
 
-def test_a_helper_edits_a_paired_household_with_masked_identifiers(client, users, home):
+def test_a_helper_reaches_no_household_form_even_of_a_paired_household(client, users, home):
+    """§1 (issue 14): helpers visit and record assistance; the household form is not theirs (404)."""
     from households.models import Helper
 
     helper = Helper.objects.create(
@@ -185,14 +188,10 @@ def test_a_helper_edits_a_paired_household_with_masked_identifiers(client, users
     Pairing.objects.create(helper=helper, household=home, start=dt.date(2016, 1, 1))
     before = stored(home)
     login(client, users.helper)
-    html, values = shown(client, home)
-    assert PHONE not in html and values["phone"] == "138****5678"
-    assert home.members.order_by("id").first().id_number not in html
-    assert client.post(f"/households/{home.number}/edit/", values).status_code == 302
-    after = stored(home)
-    for row in (*before["members"], *after["members"]):
-        row.pop("updated_at")
-    assert after == before
+    assert client.get(f"/households/{home.number}/").status_code == 200
+    assert client.get(f"/households/{home.number}/edit/").status_code == 404
+    assert client.post(f"/households/{home.number}/edit/", {"phone": "13900000000"}).status_code == 404
+    assert stored(home) == before
 
 
 def test_a_non_health_cause_stays_editable_and_the_clerk_sees_everything(client, users, home):
@@ -207,3 +206,29 @@ def test_a_non_health_cause_stays_editable_and_the_clerk_sees_everything(client,
     assert values["phone"] == PHONE and values["members-0-id_number"] == head.id_number
     assert values["main_cause"] == c.Cause.ILLNESS and "members-0-has_serious_illness" in values
     assert Member.objects.filter(household=home).count() == 2
+
+
+UNDISCLOSED = (c.Cause.ILLNESS, c.Cause.DISABILITY, c.Cause.OTHER)
+
+
+def cause_options(html: str, name: str) -> set[str]:
+    [select] = re.findall(rf'<select name="{name}".*?</select>', html, re.S)
+    return set(re.findall(r'<option value="([^"]*)"', select))
+
+
+def test_the_form_is_the_same_whichever_of_illness_disability_or_other_is_hidden(client, users, home):
+    """§9, households.causes: "other" is hidden with the health causes, so the form (no main cause, no
+    select offering any of the three, the note) says nothing of which one is stored; posted back, it stays."""
+    login(client, users.township)
+    forms = []
+    for cause in UNDISCLOSED:
+        Household.objects.filter(pk=home.pk).update(main_cause=cause)
+        html, values = shown(client, home)
+        assert "main_cause" not in values and 'data-testid="hidden-causes-note"' in html
+        for name in ("other_cause_1", "other_cause_2"):
+            assert cause_options(html, name) and not cause_options(html, name) & set(UNDISCLOSED)
+        forms.append((re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+|(CSRFToken": ")[^"]+', "", html), values))
+        saved = client.post(f"/households/{home.number}/edit/", values, follow=True)  # its messages read
+        assert saved.redirect_chain and saved.redirect_chain[0][1] == 302
+        assert stored(home)["cause"] == cause
+    assert forms[0] == forms[1] == forms[2]

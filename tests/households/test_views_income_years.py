@@ -91,13 +91,13 @@ def test_a_correction_of_last_year_with_a_reason_keeps_history_and_is_audited(cl
     assert record.wages == Decimal("5000")
     latest = record.history.order_by("-history_id").first()
     assert (latest.history_change_reason, latest.history_user) == ("入户核实后更正", users.clerk_a)
-    [entry] = corrections()
-    assert (entry.action, entry.object_id, entry.detail["year"], entry.detail["reason"]) == (
-        "change",
-        homes.a.number,
-        2019,
-        "入户核实后更正",
+    [entry] = AuditLog.objects.filter(object_type="income", action="change")  # one entry per correction
+    assert (entry.object_id, entry.object_repr, entry.region_id) == (
+        str(record.pk),
+        f"{homes.a.number} 2019",
+        homes.a.village_id,
     )
+    assert entry.detail == {"changes": {"wages": ["3000.00", "5000.00"]}, "reason": "入户核实后更正"}
     # The untouched years got no record.
     assert list(homes.a.incomes.values_list("year", flat=True)) == [2019]
     # The household page's change history shows the correction with its reason.

@@ -95,7 +95,7 @@ def test_the_roster_page_shows_the_reading_progress_until_the_preview(
     response = client.get(f"/imports/rosters/{roster.pk}/progress/")
     body = response.content.decode()
     assert response.status_code == 200 and "HX-Refresh" not in response
-    assert 'data-state="matching"' in body and "5000 / 20000" in body and "25%" in body and "hx-get" in body
+    assert 'data-state="matching"' in body and "5,000 / 20,000" in body and "25%" in body and "hx-get" in body
 
     Roster.objects.filter(pk=roster.pk).update(state=RosterState.PENDING, rows_done=0, rows_total=0)
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,9 +18,12 @@ def test_province_staff_read_the_dashboard_and_download_a_large_export(page, wor
     page.set_viewport_size({"width": 1280, "height": 900})
     browser_login(page, "province")
     page.goto(page.base + "/reports/")
-    for chart in ("chart-incidence", "chart-causes", "chart-trend", "chart-assistance", "chart-map"):
+    for chart in ("chart-incidence", "chart-causes", "chart-trend", "chart-map"):
         page.wait_for_selector(f"#{chart}[data-rendered='1'] canvas")
     assert page.locator("#chart-map").get_attribute("data-error") is None
+    # no assistance recorded: the chart says so instead of an empty box with a clipped axis (issue 15)
+    assert page.locator("#chart-assistance").count() == 0
+    assert page.locator("[data-testid=chart-assistance-empty]").inner_text() == "暂无数据"
 
     page.goto(page.base + "/reports/tables/households/")
     assert page.locator("[data-testid=row-count]").get_attribute("data-rows") == "5"

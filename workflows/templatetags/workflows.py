@@ -96,6 +96,14 @@ def lookup(mapping, key):
 
 
 @register.filter
+def file_kind(content_type: str) -> str:
+    """{{ a.content_type|file_kind }}: "PDF file" or "Image" rather than a MIME type (workflows.dossier)."""
+    from workflows.dossier import file_kind as kind
+
+    return kind(content_type or "")
+
+
+@register.filter
 def evidence_kind(value: str) -> str | Promise:
     from workflows.models import AttachmentKind
 
