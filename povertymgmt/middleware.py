@@ -3,7 +3,8 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline (Bootstrap
 # components and htmx set style attributes), images may be data: URIs (charts, thumbnails).
@@ -48,3 +49,18 @@ class PrivateResponseMiddleware:
         if match is None or match.url_name not in CSP_EXEMPT_URL_NAMES:
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address or the query string is refused with 400 before any view runs: no
+    text in the registry can hold one, and PostgreSQL refuses it in a string (a filter such as
+    `?region=%00` would otherwise fail with a server error). Forms and the API refuse it in bodies."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.lists()
+        if "\x00" in request.path or any("\x00" in key + value for key, values in query for value in values):
+            return HttpResponseBadRequest(_("The address holds a character that is not allowed."))
+        return self.get_response(request)

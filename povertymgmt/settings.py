@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "povertymgmt.api_errors.ApiErrorMiddleware",  # Django's own error answers under /api/ as the API's JSON
+    "povertymgmt.middleware.NulCharacterMiddleware",  # ?x=%00 is a 400, not a PostgreSQL error
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,6 +4,7 @@ import importlib
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -65,3 +66,13 @@ def test_hsts_only_behind_tls(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_query_is_a_400_on_pages_and_in_the_api(client, users):
+    """PostgreSQL refuses NUL in a string: refused before any query (found by the fuzz test)."""
+    client.force_login(users.county)
+    assert client.get("/households/", {"q": "a\x00b"}).status_code == 400
+    response = client.get("/api/v1/monitoring-alerts/", {"region": "\x00"})
+    assert response.status_code == 400
+    assert response.json()["code"]
