@@ -52,7 +52,9 @@ def own(text: str, h: Household) -> str:
     form tokens of the request) written the same for both."""
     text = text.replace(h.number, "NUMBER")
     head = h.members.get()
-    text = text.replace(head.id_number[-4:], "IDID")  # the masked number keeps the last four
+    masked = re.escape(head.id_number[:4]) + r"\*+" + re.escape(head.id_number[-4:])
+    text = re.sub(masked, "MASKED_ID", text)  # the masked number keeps the first and last four
+    text = re.sub(r"\b\d{2}:\d{2}(:\d{2})?\b", "HH:MM", text)  # two saves may fall in two minutes
     text = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", text)
     text = re.sub(r'(CSRFToken": ")[^"]+', r"\1TOKEN", text)
     return re.sub(rf"/{h.pk}/", "/PK/", text)
