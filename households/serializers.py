@@ -26,7 +26,7 @@ from villages.working_year import working_year
 from . import choices as c
 from .causes import CAUSE_FIELDS, UNDISCLOSED_CAUSES, hidden_cause_fields, may_see_cause
 from .idnumber import normalise, parse_id_number
-from .income import per_capita
+from .income import INCOME_ITEMS, per_capita
 from .models import Assessment, Household, Income, Member
 from .services import INCOME_REASON_MAX, household_save
 
@@ -98,19 +98,7 @@ class IncomeSerializer(serializers.ModelSerializer):
         model = Income
         fields = [
             "year",
-            "wages",
-            "business",
-            "property",
-            "family_planning",
-            "dibao",
-            "tekun",
-            "pension",
-            "eco_compensation",
-            "other_transfer",
-            "business_costs",
-            "medical_expense",
-            "education_expense",
-            "disaster_loss",
+            *INCOME_ITEMS,
             "transfer",
             "net",
             "rigid_expenditure",
