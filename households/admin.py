@@ -252,6 +252,7 @@ class StatusEventAdmin(HouseholdScoped):
 
 @admin.register(Pairing)
 class PairingAdmin(HouseholdScoped):
+    superuser_only_writes = True  # pairings go through households.helpers (DQ11 and overlap checks, §4)
     list_display = ("household", "helper", "start", "end")
     list_select_related = ("household", "helper")
     raw_id_fields = ("household", "helper")
@@ -272,6 +273,8 @@ class MemberEventAdmin(ScopedAdmin):
 @admin.register(Helper)
 class HelperAdmin(SensitiveAdmin):
     """Helpers of counties in scope, and any helper paired with a household in scope."""
+
+    superuser_only_writes = True  # kept by the county office on the helper pages (households.helpers)
 
     list_display = ("name", "sex", "unit", "unit_level", "post", "county", "user")
     list_select_related = ("county", "user")
