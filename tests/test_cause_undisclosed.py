@@ -57,6 +57,7 @@ def own(text: str, h: Household) -> str:
     text = re.sub(r"\b\d{2}:\d{2}(:\d{2})?\b", "HH:MM", text)  # two saves may fall in two minutes
     text = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", text)
     text = re.sub(r'(CSRFToken": ")[^"]+', r"\1TOKEN", text)
+    text = re.sub(rf"/members/{head.pk}/", "/members/MEMBER/", text)  # before the household's id: they can be equal
     return re.sub(rf"/{h.pk}/", "/PK/", text)
 
 
