@@ -14,8 +14,8 @@ next run; a date run again replaces its own results). Which pages then change:
 - the changes since the previous run compare the two latest finished province-wide runs up to P, of any
   year (rules.reads.last_two_dates): they change when D is up to P and becomes one of those two;
 - the reports (dashboards, standard tables and their exports, reports.selectors.snapshot_dates) open on
-  the latest complete province-wide run of any year: a run later than every complete one becomes their
-  default date, whatever its year (the earlier dates stay selectable).
+  rules.reads.report_date: the latest complete province-wide run of the working year up to P, else the
+  latest of any year (the other dates stay selectable).
 """
 
 import dataclasses
@@ -35,7 +35,7 @@ from villages.working_year import current_policy_date
 
 from .models import RecomputeRun, RunState
 from .policy import PolicyParams, parameters_for
-from .rules.reads import last_two_dates
+from .rules.reads import last_two_dates, report_date
 from .services import recompute_running
 
 
@@ -92,6 +92,7 @@ class RunPreview:
     next_date: dt.date | None  # the next complete province-wide run after the date
     shown_now: dt.date | None  # the run whose results the current pages show now
     report_default: dt.date | None  # the date the reports open on now
+    latest_run: tuple[dt.date, int] | None  # the latest complete province-wide run (as of, policy year)
     changes_now: list[dt.date]  # the two run dates the changes page compares now, newest first
     running: bool  # a run of this date is under way: a second start would only race it
 
@@ -129,7 +130,12 @@ class RunPreview:
 
     @property
     def becomes_report_default(self) -> bool:
-        return self.report_default is None or self.as_of >= self.report_default
+        runs = [(self.as_of, self.year)]
+        if self.shown_now is not None:
+            runs.append((self.shown_now, self.working_year))
+        if self.latest_run is not None:
+            runs.append(self.latest_run)
+        return report_date(runs, self.working_year, self.policy_day) == self.as_of
 
 
 def run_preview(user: User, day: dt.date) -> RunPreview:
@@ -149,7 +155,8 @@ def run_preview(user: User, day: dt.date) -> RunPreview:
     if shown is not None and region is not None:
         figures = RegionIndicator.objects.filter(region=region, as_of=shown.as_of).first()
     done = _done_province_runs()
-    return RunPreview(
+    latest = done.order_by("-as_of", "-id").values_list("as_of", "policy_year").first()
+    preview = RunPreview(
         as_of=day,
         year=year,
         params=parameters_for(year),
@@ -163,7 +170,13 @@ def run_preview(user: User, day: dt.date) -> RunPreview:
         .order_by("-as_of")
         .values_list("as_of", flat=True)
         .first(),
-        report_default=done.order_by("-as_of").values_list("as_of", flat=True).first(),
+        report_default=None,
+        latest_run=latest,
         changes_now=last_two_dates(policy_day),
         running=recompute_running(as_of=day),
     )
+    runs = [latest] if latest else []
+    if preview.shown_now is not None:
+        runs.append((preview.shown_now, working))
+    preview.report_default = report_date(runs, working, policy_day)
+    return preview

@@ -17,6 +17,7 @@ from accounts import access
 from accounts.access import region_for, scope_of
 from accounts.models import User
 from eligibility.models import HouseholdCheck, RecomputeRun, RunState
+from eligibility.rules.reads import report_date
 from households import choices as hc
 from households.causes import cause_counts_for
 from households.exits import exit_totals
@@ -32,20 +33,31 @@ SNAPSHOTS_SHOWN = 60
 POOR = (hc.Status.POOR, hc.Status.RETURNED)
 
 
-def snapshot_dates() -> list[dt.date]:
-    """The dates of finished province-wide nightly runs, newest first: the report periods on offer."""
-    dates = (
+class SnapshotDates(list):
+    """The dates of finished province-wide nightly runs, newest first, and `current`: the date reports open
+    on (eligibility.rules.reads.report_date: the working year's latest run up to its policy date)."""
+
+    current: dt.date | None = None
+
+
+def snapshot_dates() -> SnapshotDates:
+    """The report periods on offer (one query)."""
+    runs = list(
         RecomputeRun.objects.filter(state=RunState.DONE, only_county__isnull=True)
         .order_by("-as_of")
-        .values_list("as_of", flat=True)
+        .values_list("as_of", "policy_year")
         .distinct()[:SNAPSHOTS_SHOWN]
     )
-    return list(dates)
+    dates = SnapshotDates(dict.fromkeys(day for day, _year in runs))
+    year = working_year()
+    dates.current = report_date(runs, year, policy_date(year))
+    return dates
 
 
 def resolve_as_of(value: str | None, dates: list[dt.date]) -> tuple[dt.date | None, bool, str]:
-    """(date, chosen explicitly, error): ?as_of= must name one of the run dates; else the latest run."""
-    latest = dates[0] if dates else None
+    """(date, chosen explicitly, error): ?as_of= must name one of the run dates; else the date reports
+    open on (`SnapshotDates.current`)."""
+    latest = getattr(dates, "current", None) or (dates[0] if dates else None)
     if not value:
         return latest, False, ""
     try:

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Max, QuerySet
@@ -55,6 +56,17 @@ def working_year_check(household: Household) -> tuple[Explanation, HouseholdChec
     if stored is not None:
         return explanation_from_check(stored), stored
     return explain_household(household, day, parameters_for(year)), None
+
+
+def report_date(runs: Iterable[tuple[dt.date, int]], year: int, policy_day: dt.date) -> dt.date | None:
+    """The date the reports (dashboards, standard tables, exports) open on, among finished province-wide
+    runs given as (as of, policy year): the latest run of the working year `year` up to its policy date,
+    so a run of another year's date is offered but never the default (issue 13); else the latest run."""
+    ordered = sorted(runs, reverse=True)
+    of_the_year = [day for day, run_year in ordered if run_year == year and day <= policy_day]
+    if of_the_year:
+        return of_the_year[0]
+    return ordered[0][0] if ordered else None
 
 
 def last_two_dates(until: dt.date | None = None) -> list[dt.date]:
