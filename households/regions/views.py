@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import helper_q, may_record_region_figures, region_for, scope_of, visible_ancestors
 from accounts.models import User
 from accounts.typing import AuthenticatedHttpRequest
+from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from villages.models import Level, Region, RegionYear
 from villages.working_year import working_year
 
@@ -110,7 +110,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def region_year_edit(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """County officials record a region's yearly figures (§2); anyone else gets 404 (§1)."""
     region = region_for(request.user, code)
-    if not may_record_region_figures(request.user, region) or not 2013 <= year <= timezone.localdate().year + 1:
+    if not may_record_region_figures(request.user, region) or not POLICY_FIRST_YEAR <= year <= policy_last_year():
         raise Http404
     instance = RegionYear.objects.filter(region=region, year=year).first() or RegionYear(region=region, year=year)
     form = RegionYearForm(request.POST or None, instance=instance)
