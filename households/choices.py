@@ -37,6 +37,8 @@ class Cause(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant (not yet identified)")
+    NOT_POOR = "not_poor", _("Not registered as poor")
     POOR = "poor", _("Not exited")
     EXITED = "exited", _("Exited (still under policy)")
     EXITED_NO_POLICY = "exited_no_policy", _("Exited (no longer under policy)")
@@ -47,6 +49,10 @@ class Status(models.TextChoices):
 # Households still counted as poor in the incidence and evaluated by the exit test (§5.2, §5.3).
 POOR_STATUSES = (Status.POOR, Status.RETURNED)
 LIVE_STATUSES = (Status.POOR, Status.EXITED, Status.EXITED_NO_POLICY, Status.RETURNED)
+# Households in the registry that were never identified as poor: applicants waiting for the
+# identification chain (§6.2) and households recorded only for monitoring or after a refusal (§7).
+# They count nowhere as poor; a person in one of them is still one person (DQ01).
+UNIDENTIFIED_STATUSES = (Status.APPLICANT, Status.NOT_POOR)
 
 
 class RoadType(models.TextChoices):

@@ -27,6 +27,7 @@ class CaseType(models.TextChoices):
     COUNTY_EXIT = "county_exit", _("County exit")
     MONITORING = "monitoring", _("Monitoring")
     RISK_REMOVAL = "risk_removal", _("Risk removal")
+    CLOSING = "closing", _("Household closing")
 
 
 class State(models.TextChoices):
@@ -44,6 +45,8 @@ class State(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
     MONITORED = "monitored", _("Monitored")
     REMOVED = "removed", _("Risk removed")
+    REFUSED = "refused", _("Refused")
+    CLOSED = "closed", pgettext_lazy("case state", "Household closed")
     SENT_BACK = "sent_back", _("Sent back")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

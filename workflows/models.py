@@ -11,6 +11,14 @@ from povertymgmt.files import PrivateUploadTo
 from .definitions import CaseType, State
 
 
+class ClosingReason(models.TextChoices):
+    """Why a household is closed (销户, §3.1): kept on the case and on the status event."""
+
+    DECEASED = "deceased", _("All members deceased")
+    MOVED_OUT = "moved_out", _("Moved out of the province")
+    WRONGLY_IDENTIFIED = "wrongly_identified", _("Wrongly identified")
+
+
 class Case(models.Model):
     """One run of a workflow (§6): about a household (exits, identification, monitoring) or a region
     (village and county exits). `region` is always set — the household's village for household cases —
@@ -61,6 +69,12 @@ class Case(models.Model):
         related_name="+",
     )
     send_back_reason = models.TextField(_("reason sent back"), blank=True)
+    # §6.2: an identification refused by the township or county keeps its reason on the record.
+    refusal_reason = models.TextField(_("reason refused"), blank=True)
+    # §3.1: the reason of a household closing (销户) case.
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
+    # §7: what the clerk saw when registering a monitoring object without a nightly alert.
+    trigger_note = models.TextField(_("trigger or reason"), blank=True)
 
     class Meta:
         verbose_name = _("case")
