@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from povertymgmt.copy import copy_out
 from povertymgmt.db import no_jit
 
-from . import xlsx_stream
+from . import xlsx_sql, xlsx_stream
 
 CHUNK = 5000
 BOM = "\ufeff"  # Excel opens a UTF-8 CSV with Chinese headers correctly only with a byte-order mark
@@ -132,13 +132,16 @@ def xlsx_write(
     about_sheet: str = "About",
 ) -> int:
     """Write the XLSX with the streaming writer (reports.xlsx_stream): flat memory, text never a formula;
-    `about` (reports.services.export_about) becomes a second sheet saying what the file shows."""
+    `about` (reports.services.export_about) becomes a second sheet saying what the file shows. On
+    PostgreSQL the rows come out of COPY already rendered as cells (reports.xlsx_sql)."""
     with no_jit():
+        statement = xlsx_sql.cells_sql(qs)
         return xlsx_stream.write_xlsx(
             path,
             sheet,
             header,
-            qs.iterator(chunk_size=CHUNK),
+            () if statement else qs.iterator(chunk_size=CHUNK),
+            fill=xlsx_sql.fill_from_copy(statement) if statement else None,
             progress=progress,
             every=CHUNK,
             about=about,

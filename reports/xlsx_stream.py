@@ -10,7 +10,7 @@ tenth of that. Files open in Excel, WPS and openpyxl.
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -119,9 +119,39 @@ def _cell(value) -> str:
     return _BY_TYPE.get(type(value), _other)(value)
 
 
-def _row(n: int, row) -> str:
+def cells(row) -> str:
+    """The cells of one row as sheet XML."""
     get = _BY_TYPE.get
-    return f'<row r="{n}">' + "".join([get(type(v), _other)(v) for v in row]) + "</row>"
+    return "".join([get(type(v), _other)(v) for v in row])
+
+
+class RowSink:
+    """The first sheet's data rows as they come, already rendered as cells: numbered (the header is row
+    1), buffered and written every `every` rows, with the progress callback."""
+
+    def __init__(self, out, *, every: int, progress) -> None:
+        self.out, self.every, self.progress = out, every, progress
+        self.n = 0
+        self.buf: list[str] = []
+
+    def add(self, row_cells: str) -> None:
+        self.n += 1
+        self.buf.append(f'<row r="{self.n + 1}">{row_cells}</row>')
+        if self.n % self.every == 0:
+            self.flush()
+            if self.progress:
+                self.progress(self.n)
+
+    def add_rendered(self, data: bytes, rows: int) -> None:
+        """Whole rows already rendered with their numbers (<row r="…">…</row>), written as they are."""
+        self.out.write(data)
+        before, self.n = self.n, self.n + rows
+        if self.progress and self.n // self.every > before // self.every:
+            self.progress(self.n)
+
+    def flush(self) -> None:
+        self.out.write("".join(self.buf).encode("utf-8"))
+        self.buf.clear()
 
 
 def _sheet_name(name: str, fallback: str) -> str:
@@ -147,8 +177,9 @@ def write_xlsx(
     path: str,
     sheet: str,
     header: list[str],
-    rows: Iterable[tuple],
+    rows: Iterable[tuple] = (),
     *,
+    fill: Callable[[RowSink], None] | None = None,
     progress=None,
     every=5000,
     about: Sequence[tuple[str, str]] = (),
@@ -156,8 +187,8 @@ def write_xlsx(
 ) -> int:
     """Write header and rows to path; returns the number of data rows. With `about`, a second sheet
     (`about_sheet`) holds those label/value lines: the policy year and date the export shows (issue 13);
-    the rows stay on the first sheet, the one a spreadsheet opens on."""
-    n = 0
+    the rows stay on the first sheet, the one a spreadsheet opens on. Instead of `rows`, `fill` may put
+    rows already rendered as cells into the sheet (reports.xlsx_sql: PostgreSQL renders them)."""
     names = [_sheet_name(sheet, "Sheet1")]
     if about:
         names.append(_sheet_name(about_sheet, "Sheet2"))
@@ -185,17 +216,16 @@ def write_xlsx(
                 '<c t="inlineStr" s="1"><is><t>' + escape(h.translate(_ILLEGAL)) + "</t></is></c>" for h in header
             )
             out.write((_SHEET_HEAD + '<row r="1">' + head + "</row>").encode("utf-8"))
-            buf: list[str] = []
-            for n, row in enumerate(rows, start=1):
-                buf.append(_row(n + 1, row))
-                if n % every == 0:
-                    out.write("".join(buf).encode("utf-8"))
-                    buf.clear()
-                    if progress:
-                        progress(n)
-            out.write(("".join(buf) + "</sheetData></worksheet>").encode("utf-8"))
+            sink = RowSink(out, every=every, progress=progress)
+            if fill is None:
+                for row in rows:
+                    sink.add(cells(row))
+            else:
+                fill(sink)
+            sink.flush()
+            out.write(b"</sheetData></worksheet>")
         if about:
             zf.writestr("xl/worksheets/sheet2.xml", _about_sheet(about))
     if progress:
-        progress(n)
-    return n
+        progress(sink.n)
+    return sink.n
