@@ -11,17 +11,51 @@ of 31 December Y.
 """
 
 import datetime
+import threading
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import WorkingYear
 
+# The working year is read by every policy-date bound, form validator and page: within one request it
+# is read once (a page of 50 validated rows asked 50 times). Outside requests (tasks, commands) every
+# call reads the database; opening a year clears the memo of the request that opened it.
+_request = threading.local()
+
+
+def _request_begins(**kwargs) -> None:
+    _request.memo = {}
+
+
+def _request_ends(**kwargs) -> None:
+    _request.memo = None
+
+
+def _year_changed(**kwargs) -> None:
+    memo = getattr(_request, "memo", None)
+    if memo:
+        memo.clear()
+
+
+request_started.connect(_request_begins, dispatch_uid="working_year_memo_begin")
+request_finished.connect(_request_ends, dispatch_uid="working_year_memo_end")
+post_save.connect(_year_changed, sender=WorkingYear, dispatch_uid="working_year_memo_save")
+post_delete.connect(_year_changed, sender=WorkingYear, dispatch_uid="working_year_memo_delete")
+
 
 def working_year() -> int:
     """The province's current working year."""
-    year = WorkingYear.objects.order_by("-year").values_list("year", flat=True).first()
-    return int(year) if year is not None else int(settings.WORKING_YEAR_DEFAULT)
+    memo = getattr(_request, "memo", None)
+    if memo is not None and "year" in memo:
+        return memo["year"]
+    found = WorkingYear.objects.order_by("-year").values_list("year", flat=True).first()
+    year = int(found) if found is not None else int(settings.WORKING_YEAR_DEFAULT)
+    if memo is not None:
+        memo["year"] = year
+    return year
 
 
 def policy_date(year: int, on: datetime.date | None = None) -> datetime.date:
