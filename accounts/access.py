@@ -294,6 +294,17 @@ def may_record_region_figures(user: User, region: Region) -> bool:
     )
 
 
+def may_edit_region_flags(user: User, region: Region) -> bool:
+    """§2 (issue 14): a year's poverty-village, deep-poverty and border flags of a village are set by the
+    county office of its county or by province staff; a county's poverty-county kind and deep-poverty flag
+    only by province staff (a county does not classify itself)."""
+    if not in_scope(user, region):
+        return False
+    if user.role == Role.PROVINCE_STAFF:
+        return region.level in (Level.VILLAGE, Level.COUNTY)
+    return user.role == Role.COUNTY_OFFICIAL and region.level == Level.VILLAGE
+
+
 def may_manage_county(user: User, county: Region) -> bool:
     """§10, §11: county officials run their county's project library and fund ledger; others read."""
     return user.role == Role.COUNTY_OFFICIAL and county.level == Level.COUNTY and in_scope(user, county)
@@ -325,6 +336,22 @@ def may_start_run(user: User) -> bool:
     return user.role == Role.PROVINCE_STAFF
 
 
+def may_run_simulations(user: User) -> bool:
+    """Issue 17: province staff create and run policy scenarios (what if the line or a threshold were
+    different); a scenario never changes a live result or a parameter version."""
+    return user.is_authenticated and user.role == Role.PROVINCE_STAFF
+
+
+def may_view_simulations(user: User) -> bool:
+    """Issue 17: province staff and the administrator read the scenarios; their lists are scoped."""
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.PROVINCE_STAFF, Role.ADMIN))
+
+
+def may_delete_simulation(user: User, author_id: int | None) -> bool:
+    """Issue 17 item 5: a scenario is deleted only by its author or the administrator."""
+    return may_view_simulations(user) and (user.pk == author_id or may_manage_users(user))
+
+
 def may_view_working_year(user: User) -> bool:
     """§5.2, §5.6: the working year's page with its history, beside the runs (province staff, auditors,
     the administrator). Every "current" page says which year it shows, for everyone."""
@@ -344,6 +371,19 @@ def may_draw_samples(user: User) -> bool:
 def may_import(user: User) -> bool:
     """§13: clerks, township reviewers and county officials import households into their scope."""
     return may_register_households(user)
+
+
+def may_import_as_identified(user: User) -> bool:
+    """§6.2, §13 (issue 14): the migration of a county's existing registry imports its households as
+    already identified (poor), without the identification chain: province staff only. Everybody else's
+    import registers applicants (docs/lifecycle-applicants.md)."""
+    return user.role == Role.PROVINCE_STAFF and user_level(user) == Level.PROVINCE
+
+
+def may_import_households(user: User) -> bool:
+    """§13: the household import (upload, check, commit): the importers, and province staff migrating a
+    registry (may_import_as_identified). Department rosters stay with the importers (may_import)."""
+    return may_import(user) or may_import_as_identified(user)
 
 
 def may_use_roster_field(user: User, field: str) -> bool:
@@ -388,6 +428,24 @@ def may_pair_households(user: User) -> bool:
     """§1, issue 14: village clerks, township reviewers and county officials pair the households of their
     scope with a helper of the household's county and end pairings (which households: the selector)."""
     return scope_of(user) is not None and user.role in PAIRERS
+
+
+# §3.1: who opens a household's closing case (销户); workflows.definitions.CLOSING names them as its openers.
+CLOSING_PROPOSERS = (Role.VILLAGE_CLERK,)
+
+
+def may_propose_closing(user: User) -> bool:
+    """§3.1 (issue 14): the village clerk proposes closing a household of their village (销户): opens its
+    closing case and records the departure of its last member, which goes only with that case."""
+    return may_take_step(user, roles=CLOSING_PROPOSERS, level=Level.VILLAGE)
+
+
+def may_end_support(user: User, county: Region | None = None) -> bool:
+    """§3.1 (issue 14): the county official sets exited households of their county to "exited, no longer
+    under policy" (不再享受政策). `county`: where it is done (None: asks only whether the role may)."""
+    if user.role != Role.COUNTY_OFFICIAL or user_level(user) != Level.COUNTY:
+        return False
+    return county is None or (county.level == Level.COUNTY and in_scope(user, county))
 
 
 def role_takes_step(role: str, scope_level: str | None, *, roles: Iterable[str], level: str) -> bool:

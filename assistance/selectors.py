@@ -67,7 +67,8 @@ def followup_list(user: User, village_pk: int, *, days: int | None = None, today
     return (
         household_list_for(user)
         .filter(village_id=village_pk)
-        .exclude(status=hc.Status.CLOSED)
+        # Identified households only: an applicant or a not-poor household has no helper to lack (as DQ11).
+        .exclude(status__in=(hc.Status.CLOSED, *hc.UNIDENTIFIED_STATUSES))
         .annotate(
             has_helper=Exists(current_pairing),
             visited_recently=Exists(recent_visit),

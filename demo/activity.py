@@ -37,8 +37,12 @@ from .cases import CaseSeeder
 from .clock import SimulatedClock
 from .import_history import seed_import
 from .ledger import LedgerSeeder
+from .lifecycle_a import seed_applicants
+from .lifecycle_c import seed_closing_and_end_of_support
+from .lifecycle_d import seed_regions_over_years
 from .people import IdAllocator
 from .regions import Plan
+from .simulations import seed_simulation
 
 COUNTED: list[type[Model]] = [
     Project,
@@ -97,6 +101,7 @@ def seed_activity(*, rng: random.Random, plan: Plan, showcase: int, ids: IdAlloc
         if exit_year and exit_year < year:
             cases.county_exit(county, exit_year)
         seed_import(rng, clock, actors[Role.VILLAGE_CLERK], ids, county_index, year)
+        seed_applicants(clock, actors, village, year)  # the imported applicants through §6.2
         LedgerSeeder(rng, clock, actors[Role.COUNTY_OFFICIAL], county, year).run()
         cases.sample(county, dt.date(year, 8, 20), f"{year}年度脱贫成效第三方评估抽样核查")
         as_of = dt.date(year, 11, 30)
@@ -105,7 +110,10 @@ def seed_activity(*, rng: random.Random, plan: Plan, showcase: int, ids: IdAlloc
         cases.exits(village, as_of)
         cases.monitoring(village)
         cases.village_exit(township)
+        seed_closing_and_end_of_support(clock, actors, village, county, year)
+        seed_regions_over_years(clock, actors, village, year)
         _village_work(rng, clock, actors, year)
+    seed_simulation(year=year)  # issue 17: one finished policy scenario (demo/simulations.py)
     return {str(m._meta.verbose_name_plural): m._default_manager.count() for m in COUNTED}
 
 

@@ -179,7 +179,7 @@ class CaseSeeder:
         else:
             category = AlertCategory.UNSTABLE_EXITED if target != S.VISITED else AlertCategory.SUDDEN_HARDSHIP
             case = ws.case_open(
-                user=clerk, case_type=CaseType.MONITORING, household=item, category=category, justification=reason
+                user=clerk, case_type=CaseType.MONITORING, household=item, category=category, trigger_note=reason
             )
         for name, days, state, why in MONITORING_STEPS:
             if case.state == target:

@@ -22,11 +22,16 @@ from . import names as n
 from . import people as p
 from .clock import SimulatedClock
 
-# (main cause, members as (relationship, age, male, school stage)); the third has a mistyped ID number.
+# (main cause, members as (relationship, age, male, school stage)); the third has a mistyped ID number. The
+# households come in as applicants and go through the identification chain (demo.lifecycle_a).
 FAMILIES = (
     ("因病", (("户主", 47, True, "非在校生"), ("配偶", 45, False, "非在校生"), ("之子", 14, True, "九年级"))),
     ("缺劳力", (("户主", 74, False, "非在校生"),)),
     ("因学", (("户主", 41, True, "非在校生"), ("之女", 17, False, "普通高中一～三年级"))),
+    ("缺技术", (("户主", 52, True, "非在校生"), ("配偶", 50, False, "非在校生"))),
+    ("因残", (("户主", 63, False, "非在校生"), ("之子", 35, True, "非在校生"))),
+    ("缺资金", (("户主", 38, True, "非在校生"), ("配偶", 36, False, "非在校生"), ("之女", 9, False, "小学"))),
+    ("因病", (("户主", 69, True, "非在校生"),)),
 )
 WRONG_ID = 2  # index of the family whose head's ID number has a wrong check character
 

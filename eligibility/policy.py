@@ -39,6 +39,7 @@ class PolicyParams:
     collective_income_threshold: Decimal = Decimal("0")  # §5.4
     same_year_exit_forbidden: bool = False  # §5.2, optional provincial rule
     monitoring_notice_days: int = 5  # §7
+    risk_removal_months: int = 6  # §7: monitored at least this long before risk removal
 
 
 PARAM_FIELDS = [f.name for f in dataclasses.fields(PolicyParams) if f.name not in ("year", "version")]

@@ -8,7 +8,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import regions_for
+from accounts.access import may_propose_closing, regions_for
 from accounts.masking import mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from povertymgmt.dates import policy_date_validator
@@ -203,7 +203,23 @@ class HouseholdListFilter(forms.Form):
         _style(self)
 
 
+# What a new household is registered as (§6.2, §7, docs/lifecycle-applicants.md): an applicant waiting for
+# the identification chain, or a non-poor household close to the line recorded for monitoring.
+REGISTERED_AS = [
+    (c.Status.APPLICANT, _("Applicant for registration as a poor household")),
+    (c.Status.NOT_POOR, _("Household close to the poverty line (monitoring object)")),
+]
+
+
 class HouseholdForm(forms.ModelForm):
+    # Only on the create path; an existing household keeps its status (changed by the workflows only).
+    registered_as = forms.ChoiceField(
+        label=_("Register as"),
+        choices=REGISTERED_AS,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
     class Meta:
         model = Household
         fields = [f for _legend, names in HOUSEHOLD_FIELDSETS for f in names]
@@ -225,6 +241,10 @@ class HouseholdForm(forms.ModelForm):
             self.initial["village"] = villages[0].pk
         if self.instance.pk is None and not self.initial.get("identification_year"):
             self.initial["identification_year"] = working_year()  # the policy year, not the calendar's
+        if self.instance.pk is None:
+            self.initial.setdefault("registered_as", c.Status.APPLICANT)
+        else:
+            del self.fields["registered_as"]
         self.masked = bool(self.instance.pk) and not user.can_view_sensitive
         if self.masked:
             for name, masker in HOUSEHOLD_MASKED_INPUTS.items():
@@ -234,6 +254,10 @@ class HouseholdForm(forms.ModelForm):
 
     def fieldsets(self):
         return [(legend, [self[n] for n in names if n in self.fields]) for legend, names in HOUSEHOLD_FIELDSETS]
+
+    def registration_status(self) -> str:
+        """The status a new household is created with: an applicant unless registered for monitoring."""
+        return self.cleaned_data.get("registered_as") or c.Status.APPLICANT
 
 
 class MemberForm(forms.ModelForm):
@@ -533,6 +557,27 @@ class MemberChangeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, member: Member | None = None, user: User | None = None, **kwargs):
+        """For the head, a select of the remaining current members (the new head if the head leaves); for
+        the last current member, the box that opens the household's closing (销户) for the village clerk
+        (households.services.member_change_record checks both again)."""
         super().__init__(*args, **kwargs)
+        if member is not None and member.is_current:
+            others = member.household.members.filter(departure="").exclude(pk=member.pk).order_by("id")
+            if member.relationship == c.Relationship.HEAD and others.exists():
+                field = forms.ModelChoiceField(
+                    queryset=others,
+                    required=False,
+                    label=_("New head of household"),
+                    help_text=_(
+                        "Required when the head leaves: the chosen member becomes 户主. The others keep their "
+                        "relationship; correct it on the edit page if needed."
+                    ),
+                )
+                field.label_from_instance = lambda m: f"{m.name}（{m.get_relationship_display()}）"
+                self.fields["new_head"] = field
+            elif not others.exists() and user is not None and may_propose_closing(user):
+                self.fields["closing"] = forms.BooleanField(
+                    required=False, label=_("Record the change and open the household's closing case (销户)")
+                )
         _style(self)

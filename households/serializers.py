@@ -441,7 +441,8 @@ class HouseholdSerializer(MaskedRoundTripMixin, serializers.ModelSerializer):
         assessment_data = validated_data.pop("latest_assessment", None)
         return household_save(
             user=self.context["request"].user,
-            household=Household(**validated_data),
+            # §6.2: a household registered through the API is an applicant until identified.
+            household=Household(**validated_data, status=c.Status.APPLICANT),
             members=members,
             income=Income(year=working_year(), **income_data) if income_data is not None else None,
             assessment=Assessment(**assessment_data) if assessment_data else None,

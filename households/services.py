@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import may_view_sensitive
+from accounts.access import may_propose_closing, may_view_sensitive
 from accounts.audit import acting_as
 from accounts.masking import mask_id_number
 from accounts.models import User
@@ -20,6 +20,7 @@ from villages.models import Level, Region
 from villages.working_year import working_year
 
 from . import choices as c
+from .closing import REASON_FOR_EVENT
 from .idnumber import normalise, parse_id_number
 from .income import INCOME_ITEMS
 from .models import Assessment, Household, Income, Member, MemberEvent, StatusEvent
@@ -126,6 +127,8 @@ def household_save(
     """Create or update a household with its members in one transaction (§3)."""
     if household.village.level != Level.VILLAGE:
         raise ValidationError(_("A household belongs to a village."))
+    if household.pk is not None and household.status == c.Status.CLOSED:  # kept, never changed (§3.1)
+        raise ValidationError(_closed_message(household), code="closed")
     for member in members:
         member_derive_identity(member)
     members_check_composition(members)
@@ -164,7 +167,7 @@ def household_save(
             household=household,
             to_status=household.status,
             date=timezone.localdate(),
-            reason=_("Registered"),
+            reason=registration_reason(household.status),
             created_by=user,
         )
     if income is not None:
@@ -175,6 +178,17 @@ def household_save(
         assessment.created_by = user
         assessment.save()
     return household
+
+
+def registration_reason(status: str) -> str:
+    """The reason of a new household's first status event (§3.1, §6.2, docs/lifecycle-applicants.md): the
+    form, the API and a clerk's import register applicants (or, on the form, a household close to the line
+    recorded for monitoring); only province staff's migration import registers households as identified."""
+    if status == c.Status.APPLICANT:
+        return _("Registered as an applicant")
+    if status == c.Status.NOT_POOR:
+        return _("Registered as a household close to the poverty line (monitoring object)")
+    return _("Registered")
 
 
 def income_years(household: Household, *, last: int | None = None) -> range:
@@ -262,23 +276,99 @@ def income_save(*, user: User, household: Household, year: int, values: dict, re
 
 
 @transaction.atomic
-def member_change_record(*, user: User, member: Member, kind: str, date: dt.date, note: str = "") -> MemberEvent:
-    """Record a natural member change (§3.2, §6.2): departures keep the member with the reason."""
+def member_change_record(
+    *,
+    user: User,
+    member: Member,
+    kind: str,
+    date: dt.date,
+    note: str = "",
+    new_head: Member | None = None,
+    closing: bool = False,
+) -> MemberEvent:
+    """Record a natural member change (§3.2, §6.2): departures keep the member with the reason.
+
+    A household is never left without a head (issue 14, docs/lifecycle-closing.md):
+    - the head's departure names `new_head` among the remaining current members; their relationship
+      becomes 户主 (with a dated "other" change on them). The others keep theirs, said relative to the
+      old head: the clerk corrects them on the edit page (DQ04 points at an impossible one);
+    - the last current member leaves only by death or moving away, with `closing=True`: the village clerk
+      then opens the household's closing case (销户, households.closing), which nothing here can do.
+    A closed household changes no more."""
+    household = Household.objects.select_for_update().get(pk=member.household_id)  # one change at a time
     member = Member.objects.select_for_update().get(pk=member.pk)
+    if household.status == c.Status.CLOSED:
+        raise ValidationError(_closed_message(household), code="closed")
     if date > timezone.localdate():
         raise ValidationError(_("The date of a change cannot be in the future."))
     check_policy_dates(date=date)
     departure = c.DEPARTING_EVENTS.get(c.MemberEventKind(kind))
+    if departure is None and (new_head is not None or closing):
+        raise ValidationError(_("A new head or the closing goes only with a member's departure."), code="not_leaving")
     if departure is not None:
         if member.departure:
             raise ValidationError(_("This member has already left the household."))
-        if member.relationship == c.Relationship.HEAD:
-            others = member.household.members.filter(departure="").exclude(pk=member.pk).exists()
-            if others:
-                raise ValidationError(_("Choose a new head of household before the head leaves."))
+        others = list(household.members.filter(departure="").exclude(pk=member.pk).order_by("id"))
+        if not others:
+            _check_last_member_leaves(user, kind, closing)
+        elif closing:
+            raise ValidationError(_("Other members still belong to the household: it is not closed."), code="not_last")
+        if member.relationship == c.Relationship.HEAD and others:
+            new_head = _check_new_head(new_head, others)
+        elif new_head is not None:
+            raise ValidationError(_("A new head is named only when the head leaves."), code="not_head")
         member.departure, member.departed_on = departure, date
         member.save(update_fields=["departure", "departed_on", "updated_at"])
+        if new_head is not None:
+            new_head.relationship = c.Relationship.HEAD
+            new_head.save(update_fields=["relationship", "updated_at"])
+            MemberEvent.objects.create(
+                member=new_head,
+                kind=c.MemberEventKind.OTHER,
+                date=date,
+                note=_("Became the head of household after %(name)s") % {"name": member.name},
+                created_by=user,
+            )
     return MemberEvent.objects.create(member=member, kind=kind, date=date, note=note, created_by=user)
+
+
+def _closed_message(household: Household) -> str:
+    return _("Household %(number)s is closed (销户): its record is kept and no longer changes.") % {
+        "number": household.number
+    }
+
+
+def _check_new_head(new_head: Member | None, others: list[Member]) -> Member:
+    if new_head is None:
+        raise ValidationError(_("Choose a new head of household before the head leaves."), code="new_head")
+    chosen = next((m for m in others if m.pk == new_head.pk), None)
+    if chosen is None:
+        raise ValidationError(
+            _("The new head must be one of the household's remaining current members."), code="new_head"
+        )
+    return chosen
+
+
+def _check_last_member_leaves(user: User, kind: str, closing: bool) -> None:
+    """The last current member leaves only into the household's closing (销户, §3.1)."""
+    if kind not in REASON_FOR_EVENT:
+        raise ValidationError(
+            _("The last member of a household leaves it only by death or by moving away, and the household is closed."),
+            code="last_member",
+        )
+    if not closing:
+        raise ValidationError(
+            _(
+                "This is the household's last member: tick “open the closing case” to record the change and "
+                "close the household (销户)."
+            ),
+            code="last_member",
+        )
+    if not may_propose_closing(user):
+        raise ValidationError(
+            _("Only the village clerk records the last member's departure and opens the household's closing."),
+            code="last_member",
+        )
 
 
 EXITED = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
@@ -309,6 +399,9 @@ def household_status_change(
     )
     household.status = to_status
     fields = ["status", "updated_at"]
+    if to_status == c.Status.POOR and event.from_status in c.UNIDENTIFIED_STATUSES:
+        # §6.2: the identification's announcement makes the household poor in the case's policy year.
+        household.identification_year, fields = year, [*fields, "identification_year"]
     if to_status in EXITED and event.from_status not in EXITED:  # an exit, not 享受政策 → 不享受政策
         household.exit_year, fields = year, [*fields, "exit_year"]
     if to_status == c.Status.RETURNED:

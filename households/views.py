@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +10,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import may_register_households, pairing_active_q, region_for, visible_ancestors
+from accounts.access import (
+    may_propose_closing,
+    may_register_households,
+    pairing_active_q,
+    region_for,
+    visible_ancestors,
+)
 from accounts.models import User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
@@ -24,6 +32,7 @@ from villages.working_year import working_year
 from . import choices as c
 from .age_defaults import proposal_rules
 from .causes import cause_filter_value
+from .closing import REASON_FOR_EVENT
 from .forms import (
     AssessmentForm,
     HouseholdForm,
@@ -49,6 +58,9 @@ from .services import household_save, income_save, income_years, member_change_r
 
 PAGE_SIZE = 20
 CENT = Decimal("0.01")
+# monitoring.models.AlertCategory.MARGINAL (边缘易致贫户): monitoring is a higher app, so the value is
+# written here and tests/households/test_applicants.py holds the two equal.
+MARGINAL_CATEGORY = "marginal"
 
 
 @login_required
@@ -107,21 +119,24 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
         .first()
     )
     unmasked = request.user.can_view_sensitive
+    status_events = list(household.status_events.select_related("created_by").order_by("-date", "-id")[:50])
     context = {
         "household": household,
+        "refusal": _refusal(household, status_events),
         "current_members": current,
         "departed_members": [m for m in members if not m.is_current],
         "incomes": incomes,
         "assessment": assessments[0] if assessments else None,
         "assessments": assessments,
         "pairing": pairing,
-        "status_events": household.status_events.select_related("created_by").order_by("-date", "-id")[:50],
+        "status_events": status_events,
         "member_events": MemberEvent.objects.filter(member__household=household)
         .select_related("member", "created_by")
         .order_by("-date", "-id")[:50],
         "history": change_history(household, user=request.user, assessments=assessments),
         "unmasked": unmasked,
-        "can_edit": request.user.can_edit_households,
+        "can_edit": request.user.can_edit_households and household.status != c.Status.CLOSED,  # §3.1
+        "may_close": may_propose_closing(request.user) and household.status != c.Status.CLOSED,
         "breadcrumb": visible_ancestors(request.user, household.village),
         "breadcrumb_link_last": True,
     }
@@ -135,6 +150,15 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
             entry_region=household.village_id,  # read by the auditors of its county and above (§1)
         )
     return response
+
+
+def _refusal(household: Household, events: list) -> object | None:
+    """§6.2: the status event of a refused identification, while the household is still not poor: a
+    change to not_poor from an applicant (or a not-poor household that applied again) keeps the reason."""
+    latest = events[0] if events else None
+    if household.status != c.Status.NOT_POOR or latest is None:
+        return None
+    return latest if latest.from_status in c.UNIDENTIFIED_STATUSES else None
 
 
 def _editor_household(request: AuthenticatedHttpRequest, number: str | None) -> Household:
@@ -152,6 +176,9 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
     """Create or edit a household with its members, its income records by year and a new assessment (§3)."""
     user = request.user
     household = _editor_household(request, number)
+    if household.status == c.Status.CLOSED and household.pk is not None:
+        return _closed_refusal(request, household)
+    creating = household.pk is None
     members_qs = household.members.filter(departure="").order_by("id") if household.pk else Member.objects.none()
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=household, user=user)
@@ -185,6 +212,8 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
             else:
                 messages.success(request, _("Household %(number)s saved.") % {"number": saved.number})
                 show_after_save(request, user=user, household=saved)  # §8.2: its checks, at once
+                if creating and saved.status == c.Status.NOT_POOR:
+                    return redirect(_monitoring_case_url(saved))
                 return redirect("households:detail", number=saved.number)
     context = {
         "household": household,
@@ -214,6 +243,13 @@ def household_edit(request: AuthenticatedHttpRequest, number: str | None = None)
             entry_region=household.village_id,
         )
     return response
+
+
+def _monitoring_case_url(household: Household) -> str:
+    """§7: a household registered as close to the line goes on to the opening of its monitoring case, with
+    the category 边缘易致贫户 chosen (workflows.views.case_open reads its initial values from the query)."""
+    query = urlencode({"case_type": "monitoring", "household": household.number, "category": MARGINAL_CATEGORY})
+    return f"{reverse('workflows:case_open')}?{query}"
 
 
 def _marked_errors(form, formset, income_forms, correction_form, assessment_form) -> bool:
@@ -276,6 +312,8 @@ def _save(user: User, form, formset, income_forms, correction_form, assessment_f
     joins = [(f.instance, f.cleaned_data.get("join_reason")) for f in forms_in_use if not f.instance.pk]
     assessment = assessment_form.instance if assessment_form.cleaned_data.get("assessed_on") else None
     correction = correction_form.cleaned_data.get("reason", "")
+    if form.instance.pk is None:  # §6.2: registered as an applicant (or for monitoring), never as poor
+        form.instance.status = form.registration_status()
     with transaction.atomic():
         household = household_save(user=user, household=form.instance, members=members, assessment=assessment)
         for income_form in income_forms:
@@ -301,7 +339,11 @@ def member_change(request: AuthenticatedHttpRequest, number: str, member_id: int
     """Record a death, marriage out, move away or other change of a member (§3.2)."""
     household = _editor_household(request, number)
     member = get_object_or_404(household.members, pk=member_id)
-    form = MemberChangeForm(request.POST or None, initial={"date": timezone.localdate()})
+    if household.status == c.Status.CLOSED:
+        return _closed_refusal(request, household)
+    form = MemberChangeForm(
+        request.POST or None, initial={"date": timezone.localdate()}, member=member, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member_change_record(user=request.user, member=member, **form.cleaned_data)
@@ -310,12 +352,32 @@ def member_change(request: AuthenticatedHttpRequest, number: str, member_id: int
         else:
             messages.success(request, _("The change of %(name)s was recorded.") % {"name": member.name})
             show_after_save(request, user=request.user, household=household)  # §8.2: its checks, at once
+            if form.cleaned_data.get("closing"):
+                return redirect(_closing_case_url(household, form.cleaned_data["kind"]))
             return redirect("households:detail", number=household.number)
     context = {
         "household": household,
         "member": member,
         "form": form,
+        "last_member": "closing" in form.fields,
         "breadcrumb": visible_ancestors(request.user, household.village),
         "breadcrumb_link_last": True,
     }
     return render(request, "households/member_change.html", context)
+
+
+def _closing_case_url(household: Household, kind: str) -> str:
+    """§3.1: after the last member's death or move, the opening of the household's closing case (销户) with
+    its reason chosen (workflows.views.case_open reads its initial values from the query)."""
+    query = urlencode({"case_type": "closing", "household": household.number, "closing_reason": REASON_FOR_EVENT[kind]})
+    return f"{reverse('workflows:case_open')}?{query}"
+
+
+def _closed_refusal(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    """§3.1: a closed household (销户) is kept and read, never edited."""
+    messages.error(
+        request,
+        _("Household %(number)s is closed (销户): its record is kept and can no longer be edited.")
+        % {"number": household.number},
+    )
+    return redirect("households:detail", number=household.number)

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -41,6 +42,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "members_total",
             "error_count",
             "valid_only",
+            "as_identified",
             "message",
             "result",
             "errors",
@@ -87,6 +89,13 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    as_identified = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy(
+            "Province staff only: import the file's new households as already identified (poor), migrating an "
+            "existing registry; otherwise they are applicants."
+        ),
+    )
 
 
 class CommitSerializer(serializers.Serializer):
@@ -98,16 +107,18 @@ class ImportJobCreate(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: ImportJobSerializer})
     def post(self, request):
-        if not access.may_import(request.user):
+        if not access.may_import_households(request.user):
             raise PermissionDenied(_("Your role cannot import households."))
-        form = ImportUploadForm(files=request.FILES)
+        form = ImportUploadForm(request.data, files=request.FILES, user=request.user)
         if not form.is_valid():
             # The API's error shape (povertymgmt.api_errors), with the form's error codes listed too.
             raise serializers.ValidationError(
                 {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
                 | {"codes": [e["code"] for errs in form.errors.get_json_data().values() for e in errs]}
             )
-        job = services.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        job = services.import_job_create(
+            user=request.user, upload=form.cleaned_data["file"], as_identified=form.cleaned_data["as_identified"]
+        )
         job.refresh_from_db()
         return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -28,6 +28,22 @@ def _check_size(upload) -> None:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+    # Offered to province staff only (accounts.access.may_import_as_identified); refused to anyone else.
+    as_identified = forms.BooleanField(
+        label=_("Import as already identified (migration of an existing registry)"), required=False
+    )
+
+    def __init__(self, *args, user: User | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_as_identified(self) -> bool:
+        value = bool(self.cleaned_data.get("as_identified"))
+        if value and (self.user is None or not access.may_import_as_identified(self.user)):
+            raise forms.ValidationError(
+                _("Only province staff import households as already identified."), code="as_identified"
+            )
+        return value
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

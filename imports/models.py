@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from households.choices import Status
 from povertymgmt.files import PrivateUploadTo
 from povertymgmt.models import TimeStampedModel
 
@@ -37,6 +38,9 @@ class ImportJob(TimeStampedModel):
     members_total = models.PositiveIntegerField(_("members in the file"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     valid_only = models.BooleanField(_("import only the valid households"), default=False)
+    # §6.2 (issue 14): new households are applicants, unless province staff migrate a county's existing
+    # registry as already identified (accounts.access.may_import_as_identified): then they are poor.
+    as_identified = models.BooleanField(_("imported as already identified"), default=False)
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
 
@@ -57,6 +61,11 @@ class ImportJob(TimeStampedModel):
         if self.state in (JobState.VALIDATED, JobState.DONE):
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    @property
+    def new_status(self) -> str:
+        """The status the import gives the households it creates (existing ones keep theirs)."""
+        return Status.POOR if self.as_identified else Status.APPLICANT
 
     @property
     def households_valid(self) -> int:

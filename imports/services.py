@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.audit import acting_as
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -48,11 +49,15 @@ def stage_path(job: ImportJob) -> Path:
     return stage_path_folder() / f"job_{job.pk}.sqlite"
 
 
-def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
-    """Store the upload and queue its dry run (§13)."""
+def import_job_create(*, user: User, upload: UploadedFile, as_identified: bool = False) -> ImportJob:
+    """Store the upload and queue its dry run (§13). `as_identified`: province staff's migration of an
+    existing registry, whose new households are poor; anyone else's import registers applicants (§6.2)."""
     from .tasks import import_validate
 
+    if as_identified and not access.may_import_as_identified(user):
+        raise PermissionDenied(_("Only province staff import households as already identified."))
     job = ImportJob(
+        as_identified=as_identified,
         created_by=user,
         scope=user.scope,
         original_name=os.path.basename(upload.name or "")[:200],
@@ -329,7 +334,9 @@ def _commit(job: ImportJob) -> None:
         layout = _layout(db)
         numbering = Numbering(_file_max_numbers(db))
         reason = reason_for(job.pk)
+        status = job.new_status  # §6.2: applicants, or poor in province staff's migration
         result: dict[str, Any] = {
+            "new_status": status,
             "created": 0,
             "updated": 0,
             "members_created": 0,
@@ -370,11 +377,21 @@ def _commit(job: ImportJob) -> None:
                 write = None
                 if overlap:
                     prerender(good)
-                    write = prepare_batch(user=user, plans=good, layout=layout, reason=reason, numbering=numbering)
+                    write = prepare_batch(
+                        user=user, plans=good, layout=layout, reason=reason, numbering=numbering, status=status
+                    )
                 alone = write is None  # write_batch locks villages and reads rows: not beside another
                 writer.submit(
                     write
-                    or partial(write_batch, user=user, plans=good, layout=layout, reason=reason, numbering=numbering),
+                    or partial(
+                        write_batch,
+                        user=user,
+                        plans=good,
+                        layout=layout,
+                        reason=reason,
+                        numbering=numbering,
+                        status=status,
+                    ),
                     partial(tally, good),
                     alone=alone,
                 )
@@ -407,6 +424,7 @@ def _commit(job: ImportJob) -> None:
             object_repr=str(job),
             entry_region=job.scope_id,
             skipped=result["skipped"],
+            as_identified=job.as_identified,
             **counts,
         )
     finally:

@@ -34,22 +34,35 @@ def _importer(request: AuthenticatedHttpRequest) -> None:
         raise Http404
 
 
+def _household_importer(request: AuthenticatedHttpRequest) -> None:
+    if not access.may_import_households(request.user):
+        raise Http404
+
+
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _importer(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    _household_importer(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        job = services.import_job_create(
+            user=request.user, upload=form.cleaned_data["file"], as_identified=form.cleaned_data["as_identified"]
+        )
         if job.state == JobState.FAILED:  # not queued: the job page shows the reason
             messages.error(request, job.message)
         return redirect("imports:job", pk=job.pk)
     jobs = selectors.import_job_list_for(request.user)[:20]
-    return render(request, "imports/job_list.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "jobs": jobs,
+        "may_import_as_identified": access.may_import_as_identified(request.user),
+        "may_use_rosters": access.may_import(request.user),
+    }
+    return render(request, "imports/job_list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _importer(request)
+    _household_importer(request)
     response = HttpResponse(build_template(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     return response

@@ -75,26 +75,35 @@ def _zero() -> dict:
     return {"created": 0, "updated": 0, "members_created": 0, "members_updated": 0, "clashes": []}
 
 
-def write_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering) -> dict:
-    """Write whole households, one transaction for the batch; on a clash, one transaction per household."""
+def write_batch(
+    *,
+    user: User,
+    plans: list[HouseholdPlan],
+    layout: Layout,
+    reason: str,
+    numbering: Numbering,
+    status: str = c.Status.APPLICANT,
+) -> dict:
+    """Write whole households, one transaction for the batch; on a clash, one transaction per household.
+    New households get `status` (ImportJob.new_status: applicants, or poor in province staff's migration)."""
     counts = _zero()
     if not plans:
         return counts
     try:
         with transaction.atomic():
-            _write(user, plans, layout, reason, numbering, counts)
+            _write(user, plans, layout, reason, numbering, counts, status)
         return counts
     except IntegrityError:
         pass  # another writer registered one of these persons or numbers meanwhile: find which
-    return _one_by_one(user, plans, layout, reason, numbering)
+    return _one_by_one(user, plans, layout, reason, numbering, status)
 
 
-def _one_by_one(user, plans, layout, reason, numbering) -> dict:
+def _one_by_one(user, plans, layout, reason, numbering, status) -> dict:
     counts = _zero()
     for plan in plans:
         try:
             with transaction.atomic():
-                _write(user, [plan], layout, reason, numbering, counts)
+                _write(user, [plan], layout, reason, numbering, counts, status)
         except IntegrityError:
             counts["clashes"].append(plan.key)
     return counts
@@ -121,7 +130,13 @@ def prerender(plans: list[HouseholdPlan]) -> None:
 
 
 def prepare_batch(
-    *, user: User, plans: list[HouseholdPlan], layout: Layout, reason: str, numbering: Numbering
+    *,
+    user: User,
+    plans: list[HouseholdPlan],
+    layout: Layout,
+    reason: str,
+    numbering: Numbering,
+    status: str = c.Status.APPLICANT,
 ) -> Callable[[], dict] | None:
     """The write of a batch with its COPY text made now, so that only sending it is left (PostgreSQL).
 
@@ -138,11 +153,12 @@ def prepare_batch(
     when = timezone.now().isoformat()
     today = timezone.localdate().isoformat()
     by, why = user.pk, copy.csv_field(reason)
+    why_event = event_reason(reason, status)
     h_ids = copy.reserve_ids(Household, len(plans))
     m_ids = iter(copy.reserve_ids(Member, sum(len(p.members) for p in plans)))
     rows, history, m_rows, m_history = [], [], [], []
     for plan, pk in zip(plans, h_ids, strict=True):
-        line = f"{pk},{plan.csv},{plan.number},{plan.village_id},{plan.county_id},{c.Status.POOR},{by},{when}"
+        line = f"{pk},{plan.csv},{plan.number},{plan.village_id},{plan.county_id},{status},{by},{when}"
         rows.append(f"{line},{when}\n")
         history.append(f"{line},{when},{why},+,{by}\n")
         for member in plan.members:
@@ -153,7 +169,7 @@ def prepare_batch(
     m_columns = ["id", *copy.field_columns(Member, M_LATER), *M_LATER]
     e_base = copy.defaults(StatusEvent)
     events = [
-        {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason}
+        {**e_base, "household_id": pk, "to_status": status, "date": today, "reason": why_event}
         | {"created_by_id": by, "created_at": when, "updated_at": when}
         for pk in h_ids
     ]
@@ -174,12 +190,12 @@ def prepare_batch(
                     copy_in(sql, data)
             return counts
         except IntegrityError:
-            return _one_by_one(user, plans, layout, reason, numbering)  # as write_batch, fresh ids
+            return _one_by_one(user, plans, layout, reason, numbering, status)  # as write_batch, fresh ids
 
     return write
 
 
-def _write(user, plans, layout, reason, numbering, counts) -> None:
+def _write(user, plans, layout, reason, numbering, counts, status) -> None:
     now = timezone.now()
     # Batches are committed durably (no synchronous_commit off): a cadre told "imported" must never lose
     # households to a crash, even though re-importing would repair it.
@@ -197,7 +213,7 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
             "village_id": p.village_id,
             "county_id": p.county_id,
             "number": p.number,
-            "status": c.Status.POOR,
+            "status": status,
             **stamp,
         }
         for p in new_plans
@@ -216,7 +232,14 @@ def _write(user, plans, layout, reason, numbering, counts) -> None:
         copy.insert(
             StatusEvent,
             [
-                {**e_base, "household_id": pk, "to_status": c.Status.POOR, "date": today, "reason": reason, **stamp}
+                {
+                    **e_base,
+                    "household_id": pk,
+                    "to_status": status,
+                    "date": today,
+                    "reason": event_reason(reason, status),
+                    **stamp,
+                }
                 for pk in new_ids
             ],
             with_ids=False,
@@ -282,3 +305,10 @@ def _update(user, model, instances: dict, fields: list[str], reason: str, when: 
 
 def reason_for(job_id: int) -> str:
     return _("Imported from file (import #%(id)s)") % {"id": job_id}
+
+
+def event_reason(reason: str, status: str) -> str:
+    """The first status event of an imported household says what it was imported as (§6.2)."""
+    if status == c.Status.POOR:
+        return _("%(reason)s, imported as identified") % {"reason": reason}
+    return _("%(reason)s, registered as an applicant") % {"reason": reason}

@@ -1,7 +1,7 @@
 """Writes of the monitoring app: the nightly data-quality findings (§8.2), the return-to-poverty alerts
-(§7) and the dismissal of an alert. The nightly run (eligibility.rules.run) calls the two *_run_county
-functions per county after that county's household exit test: monitoring/apps.py registers them with
-eligibility.nightly."""
+(§7), the dismissal of an alert and the alert of a household registered without one. The nightly run
+(eligibility.rules.run) calls the two *_run_county functions per county after that county's household
+exit test: monitoring/apps.py registers them with eligibility.nightly."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from households.models import Household
 from povertymgmt.db import nightly_planner_settings
 
-from .models import AlertState, MonitoringAlert, QualityFinding, QualityRun
+from .models import ACTIVE_STATES, AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
 from .rules.quality_sql import finding_selects
@@ -52,6 +53,34 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
     nightly_planner_settings()
     fired = fired_triggers(as_of=as_of, county_id=county_id)
     return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
+
+
+@transaction.atomic
+def alert_register(*, household: Household, category: str, on: datetime.date, year: int) -> MonitoringAlert:
+    """§7: a household the village registers for monitoring without a nightly alert gets its alert here,
+    confirmed at once: the nightly run then adds its triggers to it rather than opening a second one, and
+    risk removal closes it. An open alert of the household is confirmed instead of adding one."""
+    alert = (
+        MonitoringAlert.objects.select_for_update()
+        .filter(household=household, state__in=ACTIVE_STATES)
+        .order_by("-id")
+        .first()
+    )
+    if alert is not None:
+        if alert.state == AlertState.OPEN:
+            alert.state = AlertState.CONFIRMED
+            alert.save(update_fields=["state", "updated_at"])
+        return alert
+    return MonitoringAlert.objects.create(
+        household=household,
+        county_id=household.county_id,
+        village_id=household.village_id,
+        category=category,
+        state=AlertState.CONFIRMED,
+        year=year,
+        opened_on=on,
+        last_triggered_on=on,
+    )
 
 
 @transaction.atomic

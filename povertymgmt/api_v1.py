@@ -13,6 +13,7 @@ API_MODULES = [
     "funds.api_urls",
     "imports.api_urls",
     "workflows.api_urls",
+    "simulations.api_urls",
     "reports.api_urls",
 ]
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "monitoring",
     "imports",
     "workflows",
+    "simulations",
     "reports",
     "demo",  # the demo seeder writes every app's rows: last, at the top of the graph
 ]

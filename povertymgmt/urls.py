@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("workflows/", include("workflows.urls")),
     path("public/", include("workflows.public_urls")),
+    path("simulations/", include("simulations.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("accounts.audit_urls")),  # the audit log (§9)
     path("api/", include("povertymgmt.api_urls")),

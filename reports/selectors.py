@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from households.causes import cause_counts_for
 from households.exits import exit_totals
 from households.models import Household
 from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
+from villages.flags import year_flags
 from villages.models import AnnualTarget, Level, Region, RegionIndicator
 from villages.working_year import policy_date, working_year
 
@@ -125,7 +126,9 @@ def status_counts(user: User, region: Region, as_of: dt.date | None) -> list[dic
             "people": found.get(value, {}).get("people") or 0,
         }
         for value, label in hc.Status.choices
-        if value != hc.Status.CLOSED
+        # Registered (identified) households only: applicants and not-poor households are in no snapshot
+        # figure (docs/lifecycle-applicants.md).
+        if value != hc.Status.CLOSED and value not in hc.UNIDENTIFIED_STATUSES
     ]
 
 
@@ -195,17 +198,29 @@ def indicators(region: Region, as_of: dt.date | None) -> tuple[RegionIndicator |
     return own, [r for r in rows if r.region_id != region.pk]
 
 
-def exit_counts(region: Region, as_of: dt.date | None) -> dict:
-    """Registered poverty villages and poverty counties of the region meeting the exit rules (§5.4, §5.5)."""
+def exit_counts(region: Region, as_of: dt.date | None, year: int) -> dict:
+    """Exit progress of villages (§5.4) and counties (§5.5) in the policy year (§2, §6.3), one query: the
+    ones whose exit was ANNOUNCED in the year (what the year's targets count), the poverty villages and
+    counties of the year (their flags of that year, villages.flags), and apart, those the snapshot of
+    `as_of` finds eligible whose exit was not announced by the year."""
+    flags = year_flags(year, fields=("is_poverty_village", "poverty_county"))
+    village = Q(level=Level.VILLAGE)
+    county = Q(level=Level.COUNTY)
+    poverty_village = village & Q(year_is_poverty_village=True)
+    poverty_county = county & ~Q(year_poverty_county="")
+    open_ = Q(exit_year__isnull=True) | Q(exit_year__gt=year)
     if as_of is None:
-        return {"villages": 0, "villages_total": 0, "counties": 0, "counties_total": 0}
-    village = Q(level=Level.VILLAGE, region__is_poverty_village=True)
-    county = Q(level=Level.COUNTY) & ~Q(region__poverty_county="")
-    return RegionIndicator.objects.filter(access.region_q(region, "region"), as_of=as_of).aggregate(
-        villages=Count("id", filter=village & Q(exit_eligible=True)),
-        villages_total=Count("id", filter=village),
-        counties=Count("id", filter=county & Q(exit_eligible=True)),
-        counties_total=Count("id", filter=county),
+        eligible: Any = Value(False)
+    else:
+        eligible = Exists(RegionIndicator.objects.filter(region=OuterRef("pk"), as_of=as_of, exit_eligible=True))
+    regions = Region.objects.filter(access.region_q(region), village | county).annotate(**flags, eligible_now=eligible)
+    return regions.aggregate(
+        villages=Count("id", filter=village & Q(exit_year=year)),
+        villages_total=Count("id", filter=poverty_village),
+        villages_eligible=Count("id", filter=poverty_village & open_ & Q(eligible_now=True)),
+        counties=Count("id", filter=county & Q(exit_year=year)),
+        counties_total=Count("id", filter=poverty_county),
+        counties_eligible=Count("id", filter=poverty_county & open_ & Q(eligible_now=True)),
     )
 
 
@@ -291,7 +306,7 @@ def dashboard(user: User, region: Region, as_of: dt.date | None, year: int | Non
         "statuses": status_counts(user, region, as_of),
         "causes": cause_counts(user, region, as_of),
         "exited": exited_people(user, region, year),
-        "exits": exit_counts(region, as_of),
+        "exits": exit_counts(region, as_of, year),
         "target": target_for(region, year),
         "trend": trend(region),
         "assistance": assistance_by_category(user, region, year),
@@ -330,6 +345,8 @@ def dashboard_json(data: dict, region: Region) -> dict:
             "villages_target": target.villages if target else None,
             "counties": data["exits"]["counties"],
             "counties_target": target.counties if target else None,
+            "villages_eligible_not_announced": data["exits"]["villages_eligible"],
+            "counties_eligible_not_announced": data["exits"]["counties_eligible"],
         },
         "trend": [
             {

@@ -24,6 +24,7 @@ LAYERS = [
     "assistance",
     "funds",
     "workflows",
+    "simulations",
     "imports",
     "reports",
     "demo",

@@ -71,14 +71,18 @@ MAY: dict[str, frozenset[str]] = {
     "manage_helpers": frozenset({COUNTY}),
     "pair_households": frozenset({CLERK, TOWNSHIP, COUNTY}),
     "region_figures": frozenset({COUNTY}),  # §2: the county office, of its own county
+    # §2 (issue 14): a village's flags of a year, by its county office or by province staff.
+    "region_flags": frozenset({COUNTY, PROVINCE}),
     "manage_county": frozenset({COUNTY}),  # §10, §11: the county office runs its projects and funds
     "set_targets": frozenset({PROVINCE}),  # §2, §12
     "policy": frozenset({PROVINCE}),  # §5.1
     "start_run": frozenset({PROVINCE}),  # §5.6
     "open_working_year": frozenset({PROVINCE}),  # §5.2, §5.6: the year switch (年度切换), province staff only
     "draw_samples": frozenset({PROVINCE}),  # §6.4: draw, and record the results
-    "import": frozenset({CLERK, TOWNSHIP, COUNTY}),  # §13
-    "commit_import": frozenset({CLERK, TOWNSHIP, COUNTY}),  # §13: the file the user checked themself
+    "import": frozenset({CLERK, TOWNSHIP, COUNTY}),  # §13: department rosters
+    # §13, issue 14: household files, and province staff's migration of a county's registry as identified.
+    "import_households": frozenset({CLERK, TOWNSHIP, COUNTY, PROVINCE}),
+    "commit_import": frozenset({CLERK, TOWNSHIP, COUNTY, PROVINCE}),  # §13: the file the user checked themself
     "dismiss_alert": frozenset({CLERK, TOWNSHIP}),  # §7: dismiss or confirm, after a visit
     "export": EVERYONE,  # §12: every table of the scope is exportable
     # §6: who opens and who takes each step (workflows/definitions.py, read as the domain's chains).
@@ -222,6 +226,12 @@ def approved_passing(case_table: str) -> Callable:
 def withdrawn(case_table: str) -> Callable:
     """A `prepare` that closes the site's running case, so a new one can be opened."""
     return state(case_table, d.State.WITHDRAWN, closed_at=timezone.now())
+
+
+def exited_household(w, site) -> None:
+    """A `prepare`: the site's household has exited, as every household a nightly alert is raised for
+    (§7: a poor household is assisted already, and its alert could not open a monitoring case)."""
+    Household.objects.filter(pk=w.household[site].pk).update(status=hc.Status.EXITED)
 
 
 def case_state(case_table: str) -> Callable:
@@ -518,6 +528,21 @@ PAGES = [
         refused=404,
         effect=lambda w, site: RegionYear.objects.filter(region=w.village[site], year=2019).exists(),
     ),
+    Endpoint(
+        "regions:year_flags",
+        "region_flags",
+        "village",
+        lambda w, site: Request(
+            "post",
+            reverse("regions:year_flags", args=[w.village[site].code, 2019]),
+            {"is_poverty_village": "true", "is_deep_poverty": "true", "is_border_village": "true"},
+        ),
+        ok=302,
+        refused=404,
+        effect=lambda w, site: RegionYear.objects.filter(
+            region=w.village[site], year=2019, is_border_village=True
+        ).exists(),
+    ),
     # eligibility (§5)
     Endpoint(
         "eligibility:run_start",
@@ -781,6 +806,7 @@ PAGES = [
         ok=302,
         refused=302,
         effect=open_cases(d.CaseType.MONITORING, "household"),
+        prepare=exited_household,
     ),
     Endpoint(
         "workflows:sample_draw",
@@ -811,7 +837,12 @@ PAGES = [
     ),
     # imports (§13)
     Endpoint(
-        "imports:index", "import", None, lambda w, site: Request("post", reverse("imports:index"), INVALID), 400, 404
+        "imports:index",
+        "import_households",
+        None,
+        lambda w, site: Request("post", reverse("imports:index"), INVALID),
+        400,
+        404,
     ),
     Endpoint(
         "imports:commit",
@@ -1047,7 +1078,7 @@ APIS = [
     # A body without the file: its validation error shows that the permission check has passed.
     api(
         "api:imports:create",
-        "import",
+        "import_households",
         None,
         lambda w, site: Request("post_multipart", reverse("api-import-create"), INVALID),
         400,

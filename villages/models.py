@@ -59,6 +59,12 @@ class Region(TimeStampedModel):
     poverty_county = models.CharField(
         _("poverty county"), max_length=12, choices=PovertyCountyKind.choices, blank=True, default=""
     )
+    # The flags above are the standing values: a year with no record of its own reads them (villages.flags).
+    # §6.3: the policy year of the announcement of the village's or county's exit, set by the workflow's
+    # announce step (workflows.services); empty while not announced. A region exits once.
+    exit_year = models.PositiveSmallIntegerField(
+        _("exit announced in"), null=True, blank=True, validators=[policy_year_validator]
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -103,6 +109,14 @@ class RegionYear(TimeStampedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    # The region's flags of the year (§2, issue 14); empty: the latest earlier year's, else the Region's
+    # standing value (read through villages.flags only).
+    is_poverty_village = models.BooleanField(_("registered poverty village"), null=True, blank=True)
+    is_deep_poverty = models.BooleanField(_("deep poverty"), null=True, blank=True)
+    is_border_village = models.BooleanField(_("border village"), null=True, blank=True)
+    poverty_county = models.CharField(
+        _("poverty county"), max_length=12, choices=PovertyCountyKind.choices, null=True, blank=True
     )
 
     class Meta:

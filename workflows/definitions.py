@@ -58,12 +58,21 @@ NEEDS_NOTICE_START = "notice_start"  # the date the notice was posted
 NEEDS_NOTICE_CLOSED = "notice_closed"  # notice ran its days and no objection is open
 NEEDS_SAMPLE = "sample"  # the county has a verification sample (§6.4)
 NEEDS_CATEGORY = "category"  # the monitoring category (§7)
+NEEDS_RISK_CLEARED = "risk_cleared"  # the four risk-removal conditions hold (§7, workflows.risk_removal)
 # The household passes the exit test (§5.2) of the case's policy year, as of that year's policy date.
 NEEDS_PASSING_CHECK = "passing_check"
+# §3.1: the household may still be closed for the case's reason (households.closing), as of the step's day.
+NEEDS_CLOSING_GROUNDS = "closing_grounds"
 
 # What a transition does to other records.
 SEAL_DOSSIER = "seal_dossier"
 SET_STATUS = "set_status"  # the case type's target status via households.services
+
+# §6.2 refusal of an identification: a written reason is required (NEEDS_REASON); it is kept on the case
+# and the household becomes not_poor with the reason on its status event (REFUSE_IDENTIFICATION).
+NEEDS_REASON = "reason"
+REFUSE_IDENTIFICATION = "refuse_identification"
+RECORD_REGION_EXIT = "record_region_exit"  # §6.3: the region's exit year (villages.flags.region_exit_record)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +120,7 @@ class Workflow:
 
     def may_add_evidence(self, user: User, state: str) -> bool:
         """§6.1: evidence is added by whoever takes the case's next step (accounts.access)."""
-        steps = [(t.roles, t.level) for t in self.available(state) if not t.send_back]
+        steps = [(t.roles, t.level) for t in self.available(state) if not t.send_back and t.target != State.REFUSED]
         return access.may_add_evidence(user, steps=steps)
 
 
@@ -218,7 +227,33 @@ HOUSEHOLD_EXIT = Workflow(
 )
 
 
-def _identification_like(case_type: str, target_status: str) -> Workflow:
+# §6.2: the township refuses an identification before its approval, the county after it (with a reason).
+_BEFORE_TOWNSHIP = [State.APPLIED, State.APPRAISED, State.NOTICE, State.NOTICED]
+_IDENTIFICATION_REFUSALS = (
+    _t(
+        "refuse_township",
+        _("Refuse the identification"),
+        _BEFORE_TOWNSHIP,
+        State.REFUSED,
+        TOWNSHIP,
+        T,
+        [NEEDS_REASON],
+        [REFUSE_IDENTIFICATION],
+    ),
+    _t(
+        "refuse_county",
+        _("Refuse the identification"),
+        [State.TOWNSHIP_APPROVED, State.APPROVED],
+        State.REFUSED,
+        COUNTY,
+        C,
+        [NEEDS_REASON],
+        [REFUSE_IDENTIFICATION],
+    ),
+)
+
+
+def _identification_like(case_type: str, target_status: str, refusals: tuple[Transition, ...] = ()) -> Workflow:
     """§6.2: application → appraisal → notice → township → county → announcement → registered/returned."""
     return Workflow(
         case_type=case_type,
@@ -226,7 +261,7 @@ def _identification_like(case_type: str, target_status: str) -> Workflow:
         opener_roles=CLERK,
         opener_level=V,
         target_status=target_status,
-        final=(State.ANNOUNCED, State.WITHDRAWN),
+        final=(State.ANNOUNCED, State.WITHDRAWN, *((State.REFUSED,) if refusals else ())),
         transitions=(
             _t(
                 "appraise",
@@ -245,11 +280,12 @@ def _identification_like(case_type: str, target_status: str) -> Workflow:
                 CLERK,
                 V,
             ),
+            *refusals,
         ),
     )
 
 
-IDENTIFICATION = _identification_like(CaseType.IDENTIFICATION, "poor")
+IDENTIFICATION = _identification_like(CaseType.IDENTIFICATION, "poor", _IDENTIFICATION_REFUSALS)
 RETURN = _identification_like(CaseType.RETURN, "returned")
 
 
@@ -289,7 +325,7 @@ def _monitoring_like(case_type: str, start: str, final_state: str) -> Workflow:
                 final_state,
                 COUNTY,
                 C,
-                [NEEDS_CATEGORY] if final_state == State.MONITORED else [],
+                [NEEDS_CATEGORY] if final_state == State.MONITORED else [NEEDS_RISK_CLEARED],
             ),
             *_back(
                 [start, State.VISITED, State.NOTICE, State.NOTICED, State.TOWNSHIP_APPROVED],
@@ -316,7 +352,15 @@ VILLAGE_EXIT = Workflow(
     transitions=(
         *_notice(State.APPLIED, TOWNSHIP, T),
         _t("county_approve", _("Approve (county)"), [State.NOTICED], State.APPROVED, COUNTY, C),
-        _t("announce", _("Announce the exit"), [State.APPROVED], State.ANNOUNCED, COUNTY, C),
+        _t(
+            "announce",
+            _("Announce the exit"),
+            [State.APPROVED],
+            State.ANNOUNCED,
+            COUNTY,
+            C,
+            effects=[RECORD_REGION_EXIT],
+        ),
         *_back([State.APPLIED, State.NOTICE, State.NOTICED], [(COUNTY, C)], State.APPLIED, TOWNSHIP, T),
     ),
 )
@@ -342,7 +386,15 @@ COUNTY_EXIT = Workflow(
         ),
         *_notice(State.PROVINCE_VERIFIED, PROVINCE, P),
         _t("province_approve", _("Approve (province)"), [State.NOTICED], State.APPROVED, PROVINCE, P),
-        _t("announce", _("Announce the exit"), [State.APPROVED], State.ANNOUNCED, PROVINCE, P),
+        _t(
+            "announce",
+            _("Announce the exit"),
+            [State.APPROVED],
+            State.ANNOUNCED,
+            PROVINCE,
+            P,
+            effects=[RECORD_REGION_EXIT],
+        ),
         *_back(
             [State.APPLIED, State.CITY_REVIEWED, State.PROVINCE_VERIFIED, State.NOTICE, State.NOTICED],
             [(CITY, CI), (PROVINCE, P)],
@@ -353,9 +405,35 @@ COUNTY_EXIT = Workflow(
     ),
 )
 
+# §3.1 销户 (issue 14, docs/lifecycle-closing.md): the village clerk opens it with the reason and a
+# justification, the township approves, the county approves and the household is closed (kept, never
+# deleted). The household's grounds are checked at opening and again at county approval.
+CLOSING = Workflow(
+    case_type=CaseType.CLOSING,
+    start=State.APPLIED,
+    opener_roles=access.CLOSING_PROPOSERS,
+    opener_level=V,
+    target_status="closed",
+    final=(State.CLOSED, State.WITHDRAWN),
+    transitions=(
+        _t("township_approve", _("Approve (township)"), [State.APPLIED], State.TOWNSHIP_APPROVED, TOWNSHIP, T),
+        _t(
+            "county_approve",
+            _("Approve and close the household (county)"),
+            [State.TOWNSHIP_APPROVED],
+            State.CLOSED,
+            COUNTY,
+            C,
+            [NEEDS_CLOSING_GROUNDS],
+            effects=[SET_STATUS],
+        ),
+        *_back([State.APPLIED, State.TOWNSHIP_APPROVED], _HOUSEHOLD_REVIEWERS, State.APPLIED, CLERK, V),
+    ),
+)
+
 WORKFLOWS: dict[str, Workflow] = {
     w.case_type: w
-    for w in (HOUSEHOLD_EXIT, IDENTIFICATION, RETURN, VILLAGE_EXIT, COUNTY_EXIT, MONITORING, RISK_REMOVAL)
+    for w in (HOUSEHOLD_EXIT, IDENTIFICATION, RETURN, VILLAGE_EXIT, COUNTY_EXIT, MONITORING, RISK_REMOVAL, CLOSING)
 }
 
 # Notice lengths: the §6.1 parameter for exits and identification, the §7 one for monitoring.
@@ -367,6 +445,7 @@ def waiting_pairs(role: str, level: str | None) -> list[tuple[str, str]]:
     pairs = []
     for wf in WORKFLOWS.values():
         for t in wf.transitions:
-            if t.allows_role(role, level) and t.name != "withdraw" and not t.send_back:
+            # A refusal (§6.2) is open to the reviewer at every step before theirs, never what a case waits for.
+            if t.allows_role(role, level) and t.name != "withdraw" and not t.send_back and t.target != State.REFUSED:
                 pairs += [(wf.case_type, s) for s in t.sources]
     return sorted(set(pairs))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import AlertCategory
 
 from .definitions import CaseType
-from .models import AttachmentKind
+from .models import AttachmentKind, ClosingReason
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -28,11 +28,26 @@ class AppraisalFields(forms.Form):
 class CaseOpenForm(AppraisalFields):
     case_type = forms.ChoiceField(
         label=_("Case type"),
-        choices=[(t.value, t.label) for t in CaseType if t != CaseType.MONITORING],
+        choices=CaseType.choices,
     )
     household = forms.CharField(label=_("Household number"), required=False, max_length=20)
     region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    # §3.1: asked only of a household closing (销户); the page shows it for that type (case_open.js).
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"), required=False, choices=[("", "---------"), *ClosingReason.choices]
+    )
     justification = forms.CharField(label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # §7: asked only of a monitoring case opened without a nightly alert (case_open.js shows them for it).
+    category = forms.ChoiceField(
+        label=_("Monitoring category"), required=False, choices=[("", "---------"), *AlertCategory.choices]
+    )
+    trigger_note = forms.CharField(
+        label=_("Trigger or reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the village saw: an illness, an accident, a lost job, an income below the range…"),
+    )
 
     field_order = ["case_type", "household", "region", "appraisal_date", "appraisal_attendance", "appraisal_result"]
 

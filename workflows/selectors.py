@@ -123,10 +123,42 @@ def proposable_regions(user: User, *, limit: int = 50) -> list[tuple[str, Region
     done = Case.objects.filter(region=OuterRef("pk"), case_type=case_type).exclude(state=d.State.WITHDRAWN)
     regions = (
         access.regions_for(user)
-        .filter(level=level)
+        .filter(level=level, exit_year__isnull=True)  # an announced exit is final (§6.3)
         .annotate(eligible_now=Subquery(latest.values("exit_eligible")[:1]))
         .filter(eligible_now=True)
         .exclude(Exists(done))
         .order_by("code")[:limit]
     )
     return [(case_type, r) for r in regions]
+
+
+# §7 monitoring objects: "current" (monitored, risk not removed since), "removed", or both.
+MONITORING_OBJECT_STATUSES = ("current", "removed", "all")
+
+
+def monitoring_objects_for(user: User, *, category: str = "", status: str = "current") -> QuerySet[Case]:
+    """The monitoring cases that reached "monitored" in the user's scope (§7), each with the date its risk
+    was removed (None while monitored): one row per monitoring, so a household monitored again after a
+    removal shows both, and a removed one stays in the records."""
+    removed = (
+        Case.objects.filter(
+            household=OuterRef("household"),
+            case_type=d.CaseType.RISK_REMOVAL,
+            state=d.State.REMOVED,
+            closed_at__gte=OuterRef("closed_at"),
+        )
+        .order_by("closed_at")
+        .values("closed_at")[:1]
+    )
+    qs = (
+        case_list_for(user)
+        .filter(case_type=d.CaseType.MONITORING, state=d.State.MONITORED)
+        .annotate(removed_at=Subquery(removed))
+    )
+    if category:
+        qs = qs.filter(category=category)
+    if status == "current":
+        qs = qs.filter(removed_at__isnull=True)
+    elif status == "removed":
+        qs = qs.filter(removed_at__isnull=False)
+    return qs

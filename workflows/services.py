@@ -15,15 +15,20 @@ from accounts.models import User
 from eligibility.policy import parameters_for
 from eligibility.templatetags.eligibility import CRITERION_LABELS, REASON_LABELS
 from households import choices as hc
+from households.closing import closing_refusal
 from households.models import Household
 from households.selectors import household_list_for
 from households.services import household_status_change
 from monitoring.models import AlertCategory, AlertState, MonitoringAlert
+from monitoring.services import alert_register
+from villages.flags import region_exit_record
 from villages.models import Level, Region, VerificationSample
 from villages.working_year import working_year
 
 from . import definitions as d
-from .models import Attachment, AttachmentKind, Case, Objection, Step
+from .models import Attachment, AttachmentKind, Case, ClosingReason, Objection, Step
+from .monitoring_objects import monitored_case, monitoring_open_check
+from .risk_removal import risk_removal_conditions, risk_removal_refusal
 from .snapshots import check_summary, household_snapshot_nightly, household_snapshot_of_year, region_snapshot
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -95,6 +100,8 @@ def case_open(
     appraisal: dict | None = None,
     alert: MonitoringAlert | None = None,
     category: str = "",
+    closing_reason: str = "",
+    trigger_note: str = "",
 ) -> Case:
     """Open a case (§6): the opener's role and scope are checked like a transition; a household exit
     is opened with its democratic appraisal (§6.1 step 1) and the nightly eligibility snapshot."""
@@ -123,8 +130,14 @@ def case_open(
         justification=justification,
         alert=alert,
         category=category,
+        trigger_note=(trigger_note or "").strip(),  # §7: what the clerk saw, for a monitoring case
     )
+    if wf.case_type == d.CaseType.CLOSING:  # §3.1: the reason of the 销户, asked of this type only
+        case.closing_reason = closing_reason or ""
     _check_open_preconditions(case)
+    if wf.case_type == d.CaseType.MONITORING and case.alert_id is None and household is not None:
+        # §7 registered without a nightly alert: its alert, confirmed, carries the nightly triggers from now on.
+        case.alert = alert_register(household=household, category=case.category, on=_today(), year=case.year)
     if wf.case_type == d.CaseType.HOUSEHOLD_EXIT:
         appraisal = _check_appraisal(appraisal)
         case.appraisal_date = appraisal["date"]
@@ -165,18 +178,28 @@ def _check_open_preconditions(case: Case) -> None:
             case.proposal_snapshot = household_snapshot_nightly(h, case.year)
         elif t == d.CaseType.RETURN and h.status not in (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY):
             raise ValidationError(_("Only an exited household can return to poverty."), code="status")
-        elif t == d.CaseType.IDENTIFICATION and h.status in hc.POOR_STATUSES:
-            raise ValidationError(_("This household is already registered as poor."), code="status")
+        elif t == d.CaseType.IDENTIFICATION and h.status not in hc.UNIDENTIFIED_STATUSES:
+            # §6.2: an applicant, or a household not registered as poor (refused before, or close to the line);
+            # an exited household returns to poverty through the return chain instead.
+            raise ValidationError(
+                _("Only an applicant or a household not registered as poor can be identified."), code="status"
+            )
+        elif t == d.CaseType.CLOSING:
+            _check_closing(case, _today())
+        elif t == d.CaseType.MONITORING:
+            monitoring_open_check(case)
         elif t == d.CaseType.RISK_REMOVAL:
-            monitored = _monitoring_case(h)
+            monitored = monitored_case(h)
             if monitored is None:
                 raise ValidationError(_("Only a monitored household can have its risk removed."), code="status")
             case.alert_id, case.category = monitored.alert_id, monitored.category
+            _check_risk_cleared(h, _today(), field=None)
     elif t == d.CaseType.VILLAGE_EXIT and case.region.level != Level.VILLAGE:
         raise field_error("region", _("Choose a village."), "level")
     elif t == d.CaseType.COUNTY_EXIT and case.region.level != Level.COUNTY:
         raise field_error("region", _("Choose a county."), "level")
     if t in (d.CaseType.VILLAGE_EXIT, d.CaseType.COUNTY_EXIT):
+        _check_not_exited(case.region)
         case.proposal_snapshot = region_snapshot(case.region, case.year)
     if case.proposal_snapshot:
         case.eligible_at_proposal = bool(case.proposal_snapshot.get("eligible"))
@@ -186,6 +209,43 @@ def _check_open_preconditions(case: Case) -> None:
                 _("The nightly test does not find it eligible: write why it is proposed anyway."),
                 "justification_required",
             )
+
+
+def _check_not_exited(region: Region) -> None:
+    """§6.3: a village or county whose exit was announced exits no second time."""
+    exit_year = Region.objects.filter(pk=region.pk).values_list("exit_year", flat=True).first()
+    if exit_year is not None:
+        raise field_error(
+            "region",
+            _("The exit of %(region)s was already announced in %(year)s.") % {"region": region.name, "year": exit_year},
+            "already_exited",
+        )
+
+
+def _check_closing(case: Case, on: dt.date) -> None:
+    """§3.1 销户, at opening and at county approval: a reason and its justification, a household not yet
+    closed with no other running case, and members that bear the reason out (households.closing)."""
+    h = case.household
+    if h is None:
+        raise field_error("household", _("Choose the household."), "required")
+    if case.closing_reason not in ClosingReason.values:
+        raise field_error("closing_reason", _("Choose the reason for closing the household."), "required")
+    if not case.justification:
+        raise field_error("justification", _("Write why the household is closed."), "justification_required")
+    status = Household.objects.filter(pk=h.pk).values_list("status", flat=True).get()  # as stored now
+    if status == hc.Status.CLOSED:
+        raise ValidationError(_("This household is already closed."), code="status")
+    others = Case.objects.filter(household=h, closed_at__isnull=True).exclude(pk=case.pk)
+    running = [str(other) for other in others.order_by("id")]
+    if running:
+        raise ValidationError(
+            _("Another case of this household is running (%(cases)s): finish or withdraw it first.")
+            % {"cases": pgettext("list", "; ").join(running)},
+            code="other_case",
+        )
+    refusal = closing_refusal(h, case.closing_reason, on)
+    if refusal:
+        raise ValidationError(refusal, code="closing_grounds")
 
 
 def exit_check(case: Case, on: dt.date | None = None) -> dict:
@@ -219,22 +279,16 @@ def _check_refusal(snapshot: dict, user: User) -> ValidationError:
     return field_error("transition", message, "check_failed")
 
 
-def _monitoring_case(household: Household) -> Case | None:
-    """The household's latest monitoring case that reached "monitored" and whose risk is not yet removed (§7)."""
-    monitored = (
-        Case.objects.filter(household=household, case_type=d.CaseType.MONITORING, state=d.State.MONITORED)
-        .order_by("-closed_at", "-id")
-        .first()
-    )
-    if monitored is None:
-        return None
-    removed = Case.objects.filter(
-        household=household,
-        case_type=d.CaseType.RISK_REMOVAL,
-        state=d.State.REMOVED,
-        closed_at__gte=monitored.closed_at,
-    )
-    return None if removed.exists() else monitored
+def _check_risk_cleared(household: Household, on: dt.date, *, field: str | None) -> dict:
+    """§7 risk removal, at opening and at county approval (the data may change in between): refused
+    with every failing condition (workflows.risk_removal); the conditions as they held, for the step."""
+    conditions = risk_removal_conditions(household, on)
+    refusal = risk_removal_refusal(conditions)
+    if refusal:
+        if field is None:
+            raise ValidationError(refusal, code="risk_not_cleared")
+        raise field_error(field, refusal, "risk_not_cleared")
+    return {c.code: c.detail for c in conditions}
 
 
 def _appraisal_detail(case: Case) -> dict:
@@ -278,6 +332,8 @@ def case_transition(
     reason = (reason or "").strip()
     if t.send_back and not reason:
         raise field_error("reason", _("Say why the case is sent back."), "required")
+    if d.NEEDS_REASON in t.needs and not reason:
+        raise field_error("reason", _("Give the reason for the refusal."), "required")
     today = _today()
     detail = _apply_needs(
         case, t, user=user, appraisal=appraisal, notice_start=notice_start, category=category, today=today
@@ -295,6 +351,8 @@ def case_transition(
         case.send_back_reason = reason
     elif transition == "resubmit":
         case.send_back_reason = ""
+    if d.REFUSE_IDENTIFICATION in t.effects:  # §6.2: the refusal's reason stays on the case
+        case.refusal_reason = reason
     if t.target in wf.final:
         case.closed_at = timezone.now()
     case.save()
@@ -354,6 +412,10 @@ def _apply_needs(case: Case, t: d.Transition, *, user: User, appraisal, notice_s
         if not snapshot["eligible"]:
             raise _check_refusal(snapshot, user)
         detail["check"] = check_summary(snapshot)
+    if d.NEEDS_CLOSING_GROUNDS in t.needs:
+        _check_closing(case, today)
+    if d.NEEDS_RISK_CLEARED in t.needs and case.household is not None:
+        detail["conditions"] = _check_risk_cleared(case.household, today, field="transition")
     if d.NEEDS_SAMPLE in t.needs:
         sample = VerificationSample.objects.filter(county=case.region).order_by("-drawn_on", "-id").first()
         if sample is None:
@@ -367,7 +429,8 @@ def _apply_needs(case: Case, t: d.Transition, *, user: User, appraisal, notice_s
 STATUS_BEFORE: dict[str, tuple[str, ...]] = {
     d.CaseType.HOUSEHOLD_EXIT: hc.POOR_STATUSES,
     d.CaseType.RETURN: (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY),
-    d.CaseType.IDENTIFICATION: tuple(v for v in hc.Status if v not in hc.POOR_STATUSES),
+    d.CaseType.IDENTIFICATION: hc.UNIDENTIFIED_STATUSES,
+    d.CaseType.CLOSING: tuple(v for v in hc.Status if v != hc.Status.CLOSED),
 }
 
 
@@ -393,6 +456,10 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             closed_by=user,
             close_reason=(reason or _("Risk removed"))[:500],
         )
+    if d.RECORD_REGION_EXIT in t.effects:
+        region_exit_record(region=case.region, year=case.year)
+    if d.REFUSE_IDENTIFICATION in t.effects and case.household is not None:
+        _refuse_identification(case, wf, user=user, today=today, reason=reason)
     if d.SET_STATUS in t.effects and case.household is not None:
         _check_status_still_fits(case.household, wf)
         household_status_change(
@@ -401,8 +468,29 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             to_status=wf.target_status,
             date=today,
             year=case.year,
-            reason=reason or _("%(case)s announced") % {"case": case.get_case_type_display()},
+            reason=_status_reason(case, reason),
         )
+
+
+def _refuse_identification(case: Case, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:
+    """§6.2: a refused identification keeps its reason on the case, and the household becomes not_poor with
+    the reason on its status event (it may apply again later)."""
+    _check_status_still_fits(case.household, wf)
+    household_status_change(
+        user=user, household=case.household, to_status=hc.Status.NOT_POOR, date=today, year=case.year, reason=reason
+    )
+
+
+def _status_reason(case: Case, remark: str) -> str:
+    """The reason on the household's status event: a closing's reason and justification (§3.1), else the
+    last step's remark or "… announced"."""
+    if case.case_type == d.CaseType.CLOSING:
+        text = _("%(reason)s: %(justification)s") % {
+            "reason": case.get_closing_reason_display(),
+            "justification": case.justification,
+        }
+        return text[:500]
+    return remark or _("%(case)s announced") % {"case": case.get_case_type_display()}
 
 
 def _may_run_notice(user: User, case: Case) -> bool:

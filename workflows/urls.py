@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import sample_views, views
+from . import monitoring_views, sample_views, views
 
 app_name = "workflows"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<int:pk>/dossier/print/", views.dossier_print, name="dossier_print"),
     path("cases/<int:pk>/dossier.pdf", views.dossier_pdf_view, name="dossier_pdf"),
     path("alerts/<int:pk>/confirm/", views.alert_confirm, name="alert_confirm"),
+    path("monitoring-objects/", monitoring_views.monitoring_object_list, name="monitoring_objects"),
     path("samples/", sample_views.sample_list, name="samples"),
     path("samples/draw/", sample_views.sample_draw, name="sample_draw"),
     path("samples/<int:pk>/", sample_views.sample_detail, name="sample_detail"),

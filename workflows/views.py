@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from . import services
 from .dossier import dossier_context, dossier_html, dossier_pdf, masked_check
 from .forms import AttachmentForm, CaseOpenForm, ConfirmAlertForm, ObjectionForm, ResolveForm, StepForm
 from .models import Case
+from .risk_removal import risk_removal_conditions
 from .selectors import (
     case_get_for,
     case_list_for,
@@ -112,6 +114,10 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
                 region=region,
                 justification=data["justification"],
                 appraisal=form.appraisal(),
+                closing_reason=data.get("closing_reason") or "",
+                # §7: the category and the trigger are asked of a monitoring case only
+                category=(data.get("category") or "") if wf.case_type == d.CaseType.MONITORING else "",
+                trigger_note=(data.get("trigger_note") or "") if wf.case_type == d.CaseType.MONITORING else "",
             )
         except Http404:
             form.add_error("household" if wf.on_household else "region", _("Not found in your scope."))
@@ -142,6 +148,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     closing = wf.transition("close_notice")
     runs_notice = closing is not None and closing.allows(request.user)
     is_exit = case.case_type == d.CaseType.HOUSEHOLD_EXIT
+    conditions = _risk_removal_conditions(case)
     return render(
         request,
         "workflows/case_detail.html",
@@ -158,11 +165,20 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "has_dossier": is_exit,
             # §6.1: the check county approval and announcement need, shown at every step of the chain.
             "check": masked_check(services.exit_check(case), request.user) if is_exit else None,
+            # §7: the four risk-removal conditions, live, while the removal case runs.
+            "conditions": conditions,
+            "conditions_fail": conditions is not None and not all(c.ok for c in conditions),
             "step_form": StepForm(),
             "objection_form": ObjectionForm(),
             "attachment_form": AttachmentForm(),
         },
     )
+
+
+def _risk_removal_conditions(case: Case) -> list | None:
+    if case.case_type != d.CaseType.RISK_REMOVAL or not case.is_open or case.household is None:
+        return None
+    return risk_removal_conditions(case.household, timezone.localdate())
 
 
 @login_required

@@ -80,6 +80,12 @@ class PolicyParameter(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     monitoring_notice_days = models.PositiveSmallIntegerField(_("monitoring public notice (days)"), default=5)
+    # §7: risk removal needs the household monitored at least this long (its income above the range since).
+    risk_removal_months = models.PositiveSmallIntegerField(
+        _("months monitored before risk removal"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     collective_income_threshold = models.DecimalField(
         _("village collective income threshold (yuan)"),
         max_digits=14,

@@ -19,7 +19,7 @@ from households.membership import current_on_sql
 from households.models import Assessment, Household, Income, Member
 from povertymgmt.db import nightly_planner_settings
 
-from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun, held_on_sql
+from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, held_on_sql
 from ..policy import PolicyParams
 
 # What a run computes for a household; a new row is written only when one of these differs.
@@ -113,6 +113,28 @@ def _joins(vendor: str, in_county: str) -> str:
   ) a ON a.household_id = h.id AND a.rn = 1"""  # noqa: S608
 
 
+def income_passed_sql(net: str, members: str, line: str = "%(line)s") -> str:
+    """§5.2 income in SQL: per-capita net income strictly above the line, compared as net > line ×
+    members (exact, as eligibility.rules.household.income_passed); NULL (missing) without an income
+    record or a current member. `line` is the placeholder of the line (a scenario binds its own)."""
+    return (
+        f"CASE WHEN {net} IS NULL OR COALESCE({members}, 0) = 0 THEN NULL "
+        f"WHEN {net} > CAST({line} AS NUMERIC) * {members} THEN TRUE ELSE FALSE END"
+    )
+
+
+def same_year_sql(params: PolicyParams, identification_year: str = "h.identification_year") -> str:
+    """The optional provincial rule of §5.2: a household identified in year Y cannot exit in Y."""
+    return f"({identification_year} = %(year)s)" if params.same_year_exit_forbidden else "FALSE"
+
+
+def eligible_sql(passed: dict[str, str], same_year_blocked: str) -> str:
+    """§5.2: eligible ⇔ every criterion passes (a missing one fails) and the same-year rule does not block.
+    `passed` maps each criterion code to its column."""
+    all_passed = " AND ".join(passed[code] for code in CRITERIA)
+    return f"COALESCE({all_passed}, FALSE) AND NOT {same_year_blocked}"
+
+
 def household_test_select(
     *, same_year: str = "FALSE", county_filter: str = "h.county_id = %(county)s", vendor: str | None = None
 ) -> str:
@@ -121,14 +143,13 @@ def household_test_select(
     live = ", ".join(f"'{s}'" for s in c.LIVE_STATUSES)
     # Only table names and code constants are interpolated; every value is a query parameter.
     in_county = f"SELECT h.id FROM {t['household']} h WHERE {county_filter}"  # noqa: S608
-    criteria = ("income", "food", "clothing", "education", "medical", "housing", "water")
-    all_passed = " AND ".join(f"p.{code}_passed" for code in criteria)
+    eligible = eligible_sql({code: f"p.{code}_passed" for code in CRITERIA}, "p.same_year_blocked")
     joins = _joins(vendor or connection.vendor, in_county)
     # No member (n NULL or 0) makes every member-based criterion and the income "missing".
     return f"""
 SELECT p.id AS household_id, p.county_id, p.village_id, p.status,
        CAST(%(year)s AS INTEGER) AS policy_year, CAST(%(version)s AS INTEGER) AS params_version,
-       COALESCE({all_passed}, FALSE) AND NOT p.same_year_blocked AS eligible,
+       {eligible} AS eligible,
        p.income_passed, p.food_passed, p.clothing_passed, p.education_passed, p.medical_passed,
        p.housing_passed, p.water_passed, p.same_year_blocked,
        p.member_count, p.net AS net_income, p.per_capita_net, CAST(%(line)s AS NUMERIC) AS poverty_line,
@@ -142,8 +163,7 @@ FROM (
          COALESCE(m.uninsured, 0) AS uninsured,
          COALESCE(m.sick_without_critical, 0) AS sick_without_critical,
          {per_capita_sql("i.net", "m.n")} AS per_capita_net,
-         CASE WHEN i.net IS NULL OR COALESCE(m.n, 0) = 0 THEN NULL
-              WHEN i.net > CAST(%(line)s AS NUMERIC) * m.n THEN TRUE ELSE FALSE END AS income_passed,
+         {income_passed_sql("i.net", "m.n")} AS income_passed,
          a.food_secure AS food_passed,
          a.clothing_secure AS clothing_passed,
          CASE WHEN COALESCE(m.n, 0) = 0 THEN NULL WHEN m.out_of_school = 0 THEN TRUE ELSE FALSE END
@@ -175,11 +195,6 @@ def sql_params(*, as_of: dt.date, params: PolicyParams, run_id: int | None, coun
         "born_after_16": ops.adapt_datefield_value(years_before(as_of, 16)),
         "county": county_id,
     }
-
-
-def _same_year_sql(params: PolicyParams) -> str:
-    # The optional provincial rule of §5.2: a household identified in year Y cannot exit in Y.
-    return "(h.identification_year = %(year)s)" if params.same_year_exit_forbidden else "FALSE"
 
 
 def _same_result(vendor: str) -> str:
@@ -262,7 +277,7 @@ def stage_results(*, run_id: int, as_of: dt.date, params: PolicyParams) -> int:
     needs to survive a crash, and it is not written to the WAL. Dropped when the run finishes."""
     name = stage_name(run_id)
     p = sql_params(as_of=as_of, params=params, run_id=run_id, county_id=None)
-    select = household_test_select(same_year=_same_year_sql(params), county_filter="TRUE", vendor="postgresql")
+    select = household_test_select(same_year=same_year_sql(params), county_filter="TRUE", vendor="postgresql")
     # Memory to sort the province's results by county; no parallel plan (measured slower on two busy cores).
     nightly_planner_settings(work_mem="64MB")
     with connection.cursor() as cur:
@@ -320,7 +335,7 @@ def county_household_test(
         if staged:
             source = f"SELECT {', '.join(RESULT_COLUMNS)} FROM {staged} WHERE county_id = %(county)s"  # noqa: S608
         else:
-            source = household_test_select(same_year=_same_year_sql(params), vendor=vendor)
+            source = household_test_select(same_year=same_year_sql(params), vendor=vendor)
         cur.execute(
             f"""CREATE TEMPORARY TABLE {CHANGED} AS
             WITH n AS ({source}),

@@ -5,6 +5,7 @@ village in the database, the tree, the yearly figures and the samples are read o
 tree are done in memory, and the snapshot rows are written with bulk_create in batches.
 """
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -72,32 +73,76 @@ def latest_sample_rates(as_of: dt.date, county_ids=None) -> dict[int, SampleRate
     return {county_id: _rates_from(by_sample.get(sample_id, empty)) for county_id, sample_id in latest.items()}
 
 
-def region_indicators_compute(*, as_of: dt.date, params: PolicyParams, county: Region | None = None) -> int:
-    """Write the indicator snapshot of every region (or of one county's subtree) for a date (§5.6).
-
-    Replaces the date's earlier rows of those regions (idempotent); returns the number of regions."""
-    regions = Region.objects.all()
+def village_sums_on(as_of: dt.date, county: Region | None = None) -> dict[int, dict]:
+    """Per village, from the household snapshots of a date: remaining poor, registered and exited
+    people, and the households eligible to exit (§5.3)."""
     checks = HouseholdCheck.objects.on(as_of)
     if county is not None:
-        regions = regions.filter(region_q(county))
         checks = checks.filter(county_id=county.pk)
-    tree = list(regions.values_list("id", "code", "level"))
-    by_code = {code: (pk, level) for pk, code, level in tree}
-    village_sums = {
+    return {
         r["village_id"]: r
         for r in checks.values("village_id").annotate(
             remaining=Sum("member_count", filter=Q(status__in=POOR), default=0),
-            registered=Sum("member_count", default=0),
+            # §5.3 "registered" means identified (poor, returned or exited): never an applicant or a
+            # not-poor household (docs/lifecycle-applicants.md), whatever statuses the snapshot holds.
+            registered=Sum("member_count", filter=Q(status__in=POOR + EXITED), default=0),
             exited=Sum("member_count", filter=Q(status__in=EXITED), default=0),
             eligible_households=Count("id", filter=Q(status__in=POOR, eligible=True)),
         )
     }
-    years = RegionYear.objects.filter(year=params.year)
+
+
+def region_indicators_compute(*, as_of: dt.date, params: PolicyParams, county: Region | None = None) -> int:
+    """Write the indicator snapshot of every region (or of one county's subtree) for a date (§5.6).
+
+    Replaces the date's earlier rows of those regions (idempotent); returns the number of regions."""
+    rows = region_indicator_rows(as_of=as_of, params=params, village_sums=village_sums_on(as_of, county), county=county)
+    regions = Region.objects.all() if county is None else Region.objects.filter(region_q(county))
+    with transaction.atomic():
+        RegionIndicator.objects.filter(as_of=as_of, region_id__in=regions.values("id")).delete()
+        RegionIndicator.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@dataclasses.dataclass(frozen=True)
+class RegionInputs:
+    """What the region rules read besides the household figures: the tree, the year's figures of each
+    region (§2) and the latest sample rates of each county (§6.4) on the date."""
+
+    tree: list[tuple[int, str, str]]
+    figures: dict[int, RegionYear]
+    rates: dict[int, SampleRates]
+
+
+def region_inputs(*, as_of: dt.date, year: int, county: Region | None = None) -> RegionInputs:
+    """The region rules' inputs of a date and policy year (a fixed number of queries)."""
+    regions = Region.objects.all()
+    if county is not None:
+        regions = regions.filter(region_q(county))
+    tree = list(regions.values_list("id", "code", "level"))
+    years = RegionYear.objects.filter(year=year)
     if county is not None:
         years = years.filter(region_q(county, "region"))
-    figures = {y.region_id: y for y in years}
     county_ids = [pk for pk, _code, level in tree if level == Level.COUNTY]
-    rates = latest_sample_rates(as_of, county_ids)
+    return RegionInputs(tree, {y.region_id: y for y in years}, latest_sample_rates(as_of, county_ids))
+
+
+def region_indicator_rows(
+    *,
+    as_of: dt.date,
+    params: PolicyParams,
+    village_sums: dict[int, dict],
+    county: Region | None = None,
+    inputs: RegionInputs | None = None,
+) -> list[RegionIndicator]:
+    """The (unsaved) indicator rows of every region, or of one county's subtree, from the figures of each
+    village (`village_sums`: village id → remaining, registered, exited, eligible_households), summed up
+    the tree (§5.3), with village (§5.4) and county (§5.5) exit eligibility under `params`. The nightly
+    run passes the snapshot's sums (village_sums_on); a policy simulation passes its own, and the same
+    `inputs` (region_inputs) for both of its sets of parameters."""
+    inputs = inputs or region_inputs(as_of=as_of, year=params.year, county=county)
+    tree, figures, rates = inputs.tree, inputs.figures, inputs.rates
+    by_code = {code: (pk, level) for pk, code, level in tree}
 
     # Sums of the village figures into every ancestor (in memory: one pass over the villages).
     keys = ("remaining", "registered", "exited", "eligible_households")
@@ -163,10 +208,7 @@ def region_indicators_compute(*, as_of: dt.date, params: PolicyParams, county: R
                 eligible_households=acc["eligible_households"],
             )
         )
-    with transaction.atomic():
-        RegionIndicator.objects.filter(as_of=as_of, region_id__in=regions.values("id")).delete()
-        RegionIndicator.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return rows
 
 
 def indicator_fraction(value: Decimal | None) -> Decimal | None:

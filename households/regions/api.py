@@ -9,7 +9,9 @@ from rest_framework import viewsets
 
 from accounts.access import regions_for
 from accounts.typing import AuthenticatedRequest
+from villages.flags import year_flags
 from villages.models import Level, Region
+from villages.working_year import working_year
 
 from .serializers import RegionSerializer
 
@@ -42,7 +44,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             regions_for(self.request.user)
             .select_related("parent")
-            .annotate(children_count=Count("children"))
+            .annotate(children_count=Count("children"), **year_flags(working_year()))
             .order_by("code")
         )
 

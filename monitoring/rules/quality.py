@@ -5,9 +5,10 @@ exact reason comes from Python). The member- and household-level conditions are 
 rules/quality_sql.py, two statements per county (docs/performance.md); quality_sql.finding_selects
 lists every statement, for the nightly run and for the check of one household (rules/household.py).
 
-Every check looks at the live households of one county (status poor, exited or returned) and their
-current members, or only some of its households (household_ids); ages are full years at `as_of` from
-the birth date."""
+Every check looks at the checked households of one county (CHECKED_STATUSES: poor, exited or returned,
+and the applicants and not-poor households, whose data is entered the same way) and their current
+members, or only some of its households (household_ids); ages are full years at `as_of` from the birth
+date."""
 
 import datetime as dt
 from collections.abc import Collection, Iterator
@@ -46,6 +47,12 @@ MAX_ROAD_KM = Decimal("50")
 # DQ13: a current member older than this is most likely deceased but still counted.
 MAX_PLAUSIBLE_AGE = 110
 
+# The households the checks look at: the live ones and those not (yet) identified (issue 14). DQ11 (helpers)
+# only the identified live ones: an applicant or a not-poor household has no helper to be paired with, and
+# a person of one serving as a helper is not a registered poor person (docs/lifecycle-applicants.md).
+CHECKED_STATUSES = (*c.LIVE_STATUSES, *c.UNIDENTIFIED_STATUSES)
+HELPER_CHECKED_STATUSES = c.LIVE_STATUSES
+
 IN_SCHOOL_SENIOR_OR_ABOVE = [
     c.SchoolStatus.SENIOR_HIGH,
     c.SchoolStatus.SECONDARY_VOCATIONAL,
@@ -64,7 +71,7 @@ def county_members(county_id: int, household_ids: Collection[int] | None = None)
 
 
 def current_members(county_id: int, household_ids: Collection[int] | None = None) -> QuerySet[Member]:
-    return county_members(county_id, household_ids).filter(household__status__in=c.LIVE_STATUSES, departure="")
+    return county_members(county_id, household_ids).filter(household__status__in=CHECKED_STATUSES, departure="")
 
 
 def _constants(as_of: dt.date, code: str, kind: str) -> dict:
@@ -94,7 +101,7 @@ def dq13(as_of: dt.date, county_id: int, household_ids: Collection[int] | None =
     - a current member older than 110 (most likely deceased, never recorded);
     - current members in a closed household (closing records everybody's departure)."""
     members = county_members(county_id, household_ids)
-    departed = members.filter(household__status__in=c.LIVE_STATUSES).exclude(departure="")
+    departed = members.filter(household__status__in=CHECKED_STATUSES).exclude(departure="")
     closed = members.filter(household__status=c.Status.CLOSED, departure="")
     return [
         member_finding(

@@ -42,7 +42,12 @@ MEMBER_KINDS = [
     # hash of all the province's serving helpers, built again for every county, cost more than the
     # county's own checks together.
     (QualityCode.DQ01, "duplicate", "m.id_number <> '' AND ({duplicate}) IS NOT NULL", {}),
-    (QualityCode.DQ11, "poor_helper", "m.id_number <> '' AND ({serving_helper}) IS NOT NULL", {}),
+    (
+        QualityCode.DQ11,
+        "poor_helper",
+        "h.status IN ({identified}) AND m.id_number <> '' AND ({serving_helper}) IS NOT NULL",
+        {},
+    ),
     (QualityCode.DQ04, "same_sex", "m.relationship = %(spouse)s AND ({same_sex_head}) IS NOT NULL", {}),
     (
         QualityCode.DQ04,
@@ -136,7 +141,8 @@ def member_pass(
     }
     lists = {}
     for name, values in {
-        "live": c.LIVE_STATUSES,
+        "live": q.CHECKED_STATUSES,
+        "identified": q.HELPER_CHECKED_STATUSES,
         "male_rel": c.MALE_RELATIONSHIPS,
         "female_rel": c.FEMALE_RELATIONSHIPS,
         "senior": q.IN_SCHOOL_SENIOR_OR_ABOVE,
@@ -219,7 +225,7 @@ HOUSEHOLD_KINDS = [
     ),
     (QualityCode.DQ10, "dibao", "h.household_type = %(dibao)s AND a.dibao = 0", {}),
     (QualityCode.DQ10, "tekun", "h.household_type = %(tekun)s AND a.labourers > 0", {"labourers": "a.labourers"}),
-    (QualityCode.DQ11, "no_helper", "({pairing}) IS NULL", {}),
+    (QualityCode.DQ11, "no_helper", "h.status IN ({identified}) AND ({pairing}) IS NULL", {}),
     (
         QualityCode.DQ12,
         "arable_land",
@@ -271,7 +277,8 @@ def household_pass(
         **{f"born_by_{age}": years_before(as_of, age) for age in (16, 61)},
     }
     lists = {}
-    for name, values in {"live": c.LIVE_STATUSES, "labourers": q.LABOURERS}.items():
+    checked = {"live": q.CHECKED_STATUSES, "identified": q.HELPER_CHECKED_STATUSES}
+    for name, values in {**checked, "labourers": q.LABOURERS}.items():
         lists[name], extra = _in_list(name, values)
         params.update(extra)
     for cause in (c.Cause.ILLNESS, c.Cause.DISABILITY, c.Cause.SCHOOLING):

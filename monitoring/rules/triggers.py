@@ -1,8 +1,11 @@
 """The nightly monitoring triggers against return to poverty (§7) and the upsert of alerts.
 
 Which households: registered households that have exited (status exited, with or without policy) —
-the 脱贫不稳定户 of §7. Households still poor or returned are already under assistance and are not
-monitored; 边缘易致贫户 are not registered households, so the nightly run never produces that category.
+the 脱贫不稳定户 of §7 — and households of the registry never identified as poor (status not_poor), the
+边缘易致贫户. Households still poor or returned are already under assistance and are not monitored;
+applicants wait for the identification chain. The income triggers run over both; the failing §5.2
+guarantee runs over exited households only (the nightly exit test is their yardstick, not a marginal
+household's).
 
 Which figures: the income record of the policy year Y (the year of as_of) and of Y − 1; per-capita
 amounts divide by the current member count, the same count for both years (the registry keeps no
@@ -11,6 +14,7 @@ without the year's income record fires no income trigger (data quality reports t
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
@@ -19,19 +23,38 @@ from households import choices as c
 from households.income import per_capita
 from households.models import Income
 
+if TYPE_CHECKING:
+    from eligibility.policy import PolicyParams
+
 from ..models import ACTIVE_STATES, AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
 from .common import current_member_count
 
-MONITORED_STATUSES = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+EXITED_STATUSES = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+# The statuses the income triggers watch: exited (脱贫不稳定户) and marginal (边缘易致贫户) households.
+MONITORED_STATUSES = (*EXITED_STATUSES, c.Status.NOT_POOR)
 GUARANTEES = ("food", "clothing", "education", "medical", "housing", "water")
 CENT = Decimal("0.01")
 
-# household id → (village id, {trigger: values})
-Fired = dict[int, tuple[int, dict[str, dict]]]
+# household id → (village id, {trigger: values}, household status)
+Fired = dict[int, tuple[int, dict[str, dict], str]]
 
 
 def _money(value: Decimal) -> str:
     return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def monitoring_range(params: "PolicyParams") -> Decimal:
+    """§7: the top of the monitoring range, per person and year: the multiplier × the line of the year."""
+    return params.monitoring_income_multiplier * params.poverty_line
+
+
+def below_monitoring_range(net: Decimal | None, members: int, params: "PolicyParams") -> bool | None:
+    """§7 low-income trigger, one household: per-capita net income below the range, compared exactly as
+    net < range × members (the SQL condition of `fired_triggers`). None without an income or a member.
+    Risk removal asks the opposite (workflows.risk_removal): the same rule, never a second copy."""
+    if net is None or members == 0:
+        return None
+    return Decimal(net) < members * monitoring_range(params)
 
 
 def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
@@ -42,11 +65,11 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
     params = parameters_for(as_of.year)
     fired: Fired = {}
 
-    def add(household_id: int, village_id: int, trigger: str, values: dict) -> None:
+    def add(household_id: int, village_id: int, status: str, trigger: str, values: dict) -> None:
         values = {**values, "policy_year": params.year, "policy_version": params.version}
-        fired.setdefault(household_id, (village_id, {}))[1][str(trigger)] = values
+        fired.setdefault(household_id, (village_id, {}, status))[1][str(trigger)] = values
 
-    threshold = params.monitoring_income_multiplier * params.poverty_line
+    threshold = monitoring_range(params)
     previous = Income.objects.filter(household_id=OuterRef("household_id"), year=as_of.year - 1).values("net")[:1]
     keep = Value(Decimal(1) - params.monitoring_drop_ratio)
     # One statement for the three income triggers (it was one each, with the member count computed
@@ -61,19 +84,20 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
         .annotate(
             size=current_member_count(ref="household_id"),
             village_id=F("household__village_id"),
+            household_status=F("household__status"),
             previous_net=Subquery(previous),
         )
         .annotate(**{flag: ExpressionWrapper(q, output_field=BooleanField()) for flag, q in conditions.items()})
         .filter(Q(is_low=True) | Q(is_rigid=True) | Q(is_drop=True))
     )
-    rows = incomes.values_list(
-        "household_id", "village_id", "net", "size", "rigid_expenditure", "previous_net", *conditions
-    )
-    for household_id, village_id, net, size, spent, prev, is_low, is_rigid, is_drop in rows:
+    columns = ("household_id", "village_id", "household_status", "net", "size", "rigid_expenditure", "previous_net")
+    rows = incomes.values_list(*columns, *conditions)
+    for household_id, village_id, status, net, size, spent, prev, is_low, is_rigid, is_drop in rows:
         if is_low:
             add(
                 household_id,
                 village_id,
+                status,
                 Trigger.LOW_INCOME,
                 {
                     "per_capita_net": str(per_capita(net, size)),
@@ -86,6 +110,7 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
             add(
                 household_id,
                 village_id,
+                status,
                 Trigger.RIGID_EXPENDITURE,
                 {"rigid_expenditure": _money(spent), "net": _money(net)},
             )
@@ -93,6 +118,7 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
             add(
                 household_id,
                 village_id,
+                status,
                 Trigger.INCOME_DROP,
                 {
                     "per_capita_net": str(per_capita(net, size)),
@@ -102,8 +128,8 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
                 },
             )
 
-    for household_id, village_id, failing in _guarantee_failures(as_of, county_id):
-        add(household_id, village_id, Trigger.GUARANTEE_FAILED, failing)
+    for household_id, village_id, status, failing in _guarantee_failures(as_of, county_id):
+        add(household_id, village_id, status, Trigger.GUARANTEE_FAILED, failing)
     return fired
 
 
@@ -117,12 +143,15 @@ def _guarantee_failures(as_of: dt.date, county_id: int):
     fails = Q()
     for name in GUARANTEES:
         fails |= Q(**{f"{name}_passed": False}) | Q(**{f"{name}_passed__isnull": True})
-    checks = check_model.objects.on(as_of).filter(county_id=county_id, status__in=MONITORED_STATUSES).filter(fails)
+    checks = check_model.objects.on(as_of).filter(county_id=county_id, status__in=EXITED_STATUSES).filter(fails)
     columns = [f"{name}_passed" for name in GUARANTEES]
-    for household_id, village_id, *passed in checks.values_list("household_id", "village_id", *columns):
+    for household_id, village_id, status, *passed in checks.values_list(
+        "household_id", "village_id", "status", *columns
+    ):
         yield (
             household_id,
             village_id,
+            status,
             {
                 "criteria": [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is not True],
                 "missing": [name for name, ok in zip(GUARANTEES, passed, strict=True) if ok is None],
@@ -130,9 +159,12 @@ def _guarantee_failures(as_of: dt.date, county_id: int):
         )
 
 
-def category_for(triggers: dict[str, dict]) -> str:
-    """Rigid expenditure above income is a sudden severe hardship; any other trigger of an exited
-    household makes it unstable (§7)."""
+def category_for(triggers: dict[str, dict], status: str = c.Status.EXITED) -> str:
+    """A household never identified as poor is marginal (边缘易致贫户) whatever fired; for an exited
+    household, rigid expenditure above income is a sudden severe hardship and any other trigger makes
+    it unstable (§7)."""
+    if status == c.Status.NOT_POOR:
+        return AlertCategory.MARGINAL
     if str(Trigger.RIGID_EXPENDITURE) in triggers:
         return AlertCategory.SUDDEN_HARDSHIP
     return AlertCategory.UNSTABLE_EXITED
@@ -158,10 +190,10 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
             for alert_id, trigger in AlertTrigger.objects.filter(alert_id__in=ids).values_list("alert_id", "trigger")
         )
     for household_id in list(fired):
-        village_id, triggers = fired[household_id]
+        village_id, triggers, status = fired[household_id]
         kept = {t: v for t, v in triggers.items() if (household_id, t) not in dismissed}
         if kept:
-            fired[household_id] = (village_id, kept)
+            fired[household_id] = (village_id, kept, status)
         else:
             del fired[household_id]
     if not fired:
@@ -178,14 +210,14 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
             household_id=household_id,
             county_id=county_id,
             village_id=village_id,
-            category=category_for(triggers),
+            category=category_for(triggers, status),
             state=AlertState.OPEN,
             year=as_of.year,
             opened_on=as_of,
             last_triggered_on=as_of,
             run_id=run_id,
         )
-        for household_id, (village_id, triggers) in fired.items()
+        for household_id, (village_id, triggers, status) in fired.items()
         if household_id not in active
     ]
     created = MonitoringAlert.objects.bulk_create(new, batch_size=1000)
@@ -208,7 +240,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
         rows = AlertTrigger.objects.filter(alert_id__in=ids).only(*columns)
         existing.update(((t.alert_id, t.trigger), t) for t in rows)
     to_create, changed, seen_again = [], [], []
-    for household_id, (_village, triggers) in fired.items():
+    for household_id, (_village, triggers, _status) in fired.items():
         alert_id = alert_of[household_id]
         for trigger, values in triggers.items():
             row = existing.get((alert_id, trigger))

@@ -54,8 +54,10 @@ def _with_head(qs, ctx: Context):
 
 
 def households(ctx: Context):
-    """Households of the region; with ?as_of= the status is the one the nightly snapshot recorded (§5.6)."""
-    qs = scoped(Household.objects.all(), ctx)
+    """Households of the region; with ?as_of= the status is the one the nightly snapshot recorded (§5.6).
+    The registered (建档立卡) households only: applicants and not-poor households are not on the roster or
+    any ledger of it (docs/lifecycle-applicants.md); they are listed on the household list page."""
+    qs = scoped(Household.objects.exclude(status__in=c.UNIDENTIFIED_STATUSES), ctx)
     if ctx.explicit_as_of and ctx.as_of:
         qs = qs.annotate(snap=FilteredRelation("checks", condition=held_on(ctx.as_of, "checks__")))
         qs = qs.filter(snap__isnull=False).annotate(status_at=F("snap__status"))
@@ -99,7 +101,9 @@ HOUSEHOLD_COLUMNS = [
     Column("exit_year", _("Exit year"), "exit_year", NUMBER, fmt=YEAR),
 ]
 
-STATUS_FILTER = choice_filter("status", _("Status"), c.Status.choices, "status_at")
+# The statuses of registered households: the tables of this module never hold the unidentified ones.
+REGISTERED_STATUS_CHOICES = [(v, label) for v, label in c.Status.choices if v not in c.UNIDENTIFIED_STATUSES]
+STATUS_FILTER = choice_filter("status", _("Status"), REGISTERED_STATUS_CHOICES, "status_at")
 CAUSE_FILTER = choice_filter(
     "cause", _("Main cause of poverty"), c.Cause.choices, "main_cause", health_values=UNDISCLOSED_CAUSES
 )

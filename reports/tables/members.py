@@ -22,13 +22,19 @@ from .base import (
     register,
     scoped,
 )
-from .households import place_columns
+from .households import REGISTERED_STATUS_CHOICES, place_columns
 
 LIVE = (c.Status.POOR, c.Status.RETURNED, c.Status.EXITED, c.Status.EXITED_NO_POLICY)
 
 
 def members(ctx: Context, *, current: bool = True):
-    qs = scoped(Member.objects.all(), ctx, prefix="household__", household="household")
+    # The people of registered households: never of an applicant or a not-poor household (as the roster).
+    qs = scoped(
+        Member.objects.exclude(household__status__in=c.UNIDENTIFIED_STATUSES),
+        ctx,
+        prefix="household__",
+        household="household",
+    )
     if current:
         qs = qs.filter(departure="", household__status__in=LIVE)
     return qs
@@ -71,7 +77,7 @@ register(
         order_by=ORDER,
         filters=(
             Filter("departed", bool_field(_("Include departed members")), lambda qs, v: qs),
-            choice_filter("status", _("Household status"), c.Status.choices, "household__status"),
+            choice_filter("status", _("Household status"), REGISTERED_STATUS_CHOICES, "household__status"),
         ),
     )
 )
@@ -154,7 +160,7 @@ register(
             choice_filter(
                 "grade", _("Disability grade"), c.DisabilityGrade.choices, "disability_grade", mask="sensitive"
             ),
-            choice_filter("status", _("Household status"), c.Status.choices, "household__status"),
+            choice_filter("status", _("Household status"), REGISTERED_STATUS_CHOICES, "household__status"),
         ),
     )
 )

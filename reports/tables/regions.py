@@ -10,7 +10,8 @@ from monitoring.models import AlertCategory, AlertState, MonitoringAlert, Qualit
 from monitoring.selectors import latest_only
 from projects.choices import PROJECT_CATEGORIES, ProjectStatus
 from projects.selectors import project_list_for, with_totals
-from villages.models import Level, PovertyCountyKind, RegionIndicator
+from villages.flags import year_flags
+from villages.models import Level, PovertyCountyKind, Region, RegionIndicator
 
 from .base import (
     BOOL,
@@ -37,21 +38,23 @@ LEVELS = [
     (Level.TOWNSHIP, Level.TOWNSHIP.label),
     (Level.VILLAGE, Level.VILLAGE.label),
 ]
+EXIT_LEVELS = [(Level.COUNTY, Level.COUNTY.label), (Level.VILLAGE, Level.VILLAGE.label)]
 
 
 def incidence(ctx: Context):
     """The snapshot's indicators of every region below the chosen one, one level at a time."""
+    # The flags of the snapshot's policy year (villages.flags), not the region's standing values.
+    flags = year_flags("year", region="region")
     if ctx.as_of is None:  # no nightly run has finished yet: there is no snapshot to show
-        return RegionIndicator.objects.none()
+        return RegionIndicator.objects.none().annotate(**flags)
     level = ctx.filters.get("level") or Level.VILLAGE
-    return RegionIndicator.objects.filter(access.region_q(ctx.region, "region"), as_of=ctx.as_of, level=level).exclude(
-        region=ctx.region
-    )
+    rows = RegionIndicator.objects.filter(access.region_q(ctx.region, "region"), as_of=ctx.as_of, level=level)
+    return rows.exclude(region=ctx.region).annotate(**flags)
 
 
 def _deep(qs, v):
     # Deep poverty is a village attribute and, for counties, the deep-poverty flag of the county node.
-    return qs.filter(region__is_deep_poverty=v)
+    return qs.filter(year_is_deep_poverty=v)
 
 
 register(
@@ -73,26 +76,65 @@ register(
             Column("incidence", _("Poverty incidence (%)"), "incidence", NUMBER),
             Column("comprehensive", _("Comprehensive poverty incidence (%)"), "comprehensive_incidence", NUMBER),
             Column("eligible", _("Eligible to exit"), "exit_eligible", BOOL),
-            Column("poverty_village", _("Registered poverty village"), "region__is_poverty_village", BOOL),
-            Column("deep", _("Deep poverty"), "region__is_deep_poverty", BOOL),
-            Column("border", _("Border village"), "region__is_border_village", BOOL),
-            Column("poverty_county", _("Poverty county"), "region__poverty_county", CHOICE, PovertyCountyKind.choices),
+            Column("exit_year", _("Exit announced in"), "region__exit_year", NUMBER, fmt=YEAR),
+            Column("poverty_village", _("Registered poverty village"), "year_is_poverty_village", BOOL),
+            Column("deep", _("Deep poverty"), "year_is_deep_poverty", BOOL),
+            Column("border", _("Border village"), "year_is_border_village", BOOL),
+            Column("poverty_county", _("Poverty county"), "year_poverty_county", CHOICE, PovertyCountyKind.choices),
         ],
         order_by=("region__code",),
         filters=(
             Filter("level", choice_field(_("Level"), LEVELS), lambda qs, v: qs),
             Filter("deep", bool_field(_("Deep poverty")), _deep),
-            Filter("border", bool_field(_("Border village")), lambda qs, v: qs.filter(region__is_border_village=v)),
+            Filter("border", bool_field(_("Border village")), lambda qs, v: qs.filter(year_is_border_village=v)),
             Filter(
                 "poverty_village",
                 bool_field(_("Registered poverty village")),
-                lambda qs, v: qs.filter(region__is_poverty_village=v),
+                lambda qs, v: qs.filter(year_is_poverty_village=v),
             ),
             Filter(
                 "poverty_county",
                 bool_field(_("Poverty county")),
-                lambda qs, v: qs.exclude(region__poverty_county="") if v else qs.filter(region__poverty_county=""),
+                lambda qs, v: qs.exclude(year_poverty_county="") if v else qs.filter(year_poverty_county=""),
             ),
+        ),
+    )
+)
+
+
+def announced_exits(ctx: Context):
+    """§6.3, §12: the villages and counties below the chosen region whose exit was announced in the report's
+    policy year, with their flags of that year."""
+    rows = Region.objects.filter(
+        access.region_q(ctx.region), level__in=(Level.VILLAGE, Level.COUNTY), exit_year=ctx.year
+    )
+    return rows.annotate(**year_flags(ctx.year))
+
+
+register(
+    Table(
+        key="region_exits",
+        title=_("Village and county exits of the year"),
+        group=_("Regions"),
+        description=_("Villages and counties whose exit was announced in the year (what the annual targets count)."),
+        build=announced_exits,
+        columns=[
+            Column("code", _("Division code"), "code"),
+            Column("name", _("Name"), "name"),
+            Column("parent", _("Parent region"), "parent__name"),
+            Column("level", _("Level"), "level", CHOICE, Level.choices),
+            Column("exit_year", _("Exit announced in"), "exit_year", NUMBER, fmt=YEAR),
+            Column("poverty_village", _("Registered poverty village"), "year_is_poverty_village", BOOL),
+            Column("deep", _("Deep poverty"), "year_is_deep_poverty", BOOL),
+            Column("border", _("Border village"), "year_is_border_village", BOOL),
+            Column("poverty_county", _("Poverty county"), "year_poverty_county", CHOICE, PovertyCountyKind.choices),
+        ],
+        order_by=("code",),
+        filters=(
+            Filter("year", year_field(_("Year")), lambda qs, v: qs),  # read by the build, through ctx.year
+            Filter("level", choice_field(_("Level"), EXIT_LEVELS), lambda qs, v: qs.filter(level=v)),
+            Filter("deep", bool_field(_("Deep poverty")), lambda qs, v: qs.filter(year_is_deep_poverty=v)),
+            Filter("border", bool_field(_("Border village")), lambda qs, v: qs.filter(year_is_border_village=v)),
         ),
     )
 )

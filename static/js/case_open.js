@@ -10,6 +10,8 @@
     form.querySelector("[data-field=household]").hidden = byRegion;
     form.querySelector("[data-field=region]").hidden = !byRegion;
     form.querySelectorAll("[data-field^=appraisal_]").forEach(el => { el.hidden = type !== "household_exit"; });
+    form.querySelectorAll("[data-field=closing_reason]").forEach(el => { el.hidden = type !== "closing"; });
+    form.querySelectorAll("[data-field=category], [data-field=trigger_note]").forEach(el => { el.hidden = type !== "monitoring"; });
   }
   form.querySelector("#id_case_type").addEventListener("change", sync);
   sync();

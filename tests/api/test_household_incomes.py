@@ -2,6 +2,7 @@
 the reason of a closed year's correction, scope (404) and role (403); the document's income is the
 working year's."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from django.core.management import call_command
 from accounts.models import AuditLog
 from eligibility.models import HouseholdCheck
 from households import choices as c
-from households.models import Income
+from households.models import Household, Income
+from households.services import household_status_change
 from tests import factories as f
 from villages.models import WorkingYear
 from villages.working_year import working_year
@@ -164,6 +166,17 @@ def test_2019_incomes_written_with_put_give_the_2019_results_on_2019s_line(api, 
         response = client.put(income(number, 2019), {"wages": wages, "reason": reason}, format="json")
         assert response.status_code == 200, response.json()
     assert client.get(incomes(above)).json()["incomes"][0]["per_capita_net"] == "3300.00"
+    # Registered through the API they are applicants (issue 14), which the exit test does not evaluate:
+    # their identification is announced (as the chain does, in the year of the file, 2016).
+    for number in numbers:
+        household_status_change(
+            user=users.county,
+            household=Household.objects.get(number=number),
+            to_status=c.Status.POOR,
+            date=dt.date(2019, 1, 10),
+            reason="新识别公告",
+            year=2016,
+        )
     call_command("recompute_eligibility", as_of="2019-10-15")
     checks = {check.household.number: check for check in HouseholdCheck.objects.select_related("household")}
     for check in checks.values():

@@ -93,6 +93,7 @@ def test_province_staff_edit_parameters_with_history(world, users, client):
         "monitoring_income_multiplier": "1.5",
         "monitoring_drop_ratio": "0.3",
         "monitoring_notice_days": "5",
+        "risk_removal_months": "6",
         "collective_income_threshold": "0",
     }
     assert client.post("/eligibility/parameters/2019/", data).status_code == 302

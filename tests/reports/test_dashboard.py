@@ -79,6 +79,8 @@ def test_the_api_gives_the_dashboard_figures(client, world):
         "villages_target": 1,
         "counties": 0,
         "counties_target": 0,
+        "villages_eligible_not_announced": 0,
+        "counties_eligible_not_announced": 0,
     }
     assert [t["as_of"] for t in api["trend"]] == [DAY1.isoformat(), DAY2.isoformat()]
     assert client.get("/api/v1/reports/summary/", {"as_of": "2001-01-01"}).status_code == 400

@@ -55,7 +55,7 @@ def test_negative_figures_are_refused_and_nothing_is_saved(client, tree, users, 
         ("clerk_a", "village_a", 404),
         ("clerk_b", "village_a", 404),
         ("township", "village_a", 404),
-        ("province", "village_a", 404),
+        ("province", "township", 404),  # province staff set villages' and counties' flags only (issue 14)
         ("county", "city", 404),
     ],
 )
@@ -77,3 +77,11 @@ def test_the_latest_figures_show_on_the_region_page(client, tree, users):
 def test_an_impossible_year_is_404(client, tree, users):
     login(client, users.county)
     assert client.get(url(tree.village_a, 1999)).status_code == 404
+
+
+def test_province_staff_see_the_year_page_for_the_flags_but_record_no_figures(client, tree, users):
+    login(client, users.province)
+    page = client.get(url(tree.village_a))
+    assert page.status_code == 200 and page.context["form"] is None and page.context["flags_form"] is not None
+    assert client.post(url(tree.village_a), DATA).status_code == 404
+    assert not RegionYear.objects.exists()

@@ -16,6 +16,7 @@ from workflows import services as s
 from workflows.models import Case
 
 from .conftest import TODAY, age_notice, appraisal
+from .monitoring_helpers import conditions_hold
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,10 @@ def village_chain(users, case, *, notice_days=7, first="start_notice", extra=Non
 
 
 def test_new_identification_walks_to_registered(users, tree):
-    h = f.household(tree.village_a, status=c.Status.CLOSED)
+    closed = f.household(tree.village_a, status=c.Status.CLOSED)
+    with pytest.raises(ValidationError):  # an applicant's chain (issue 14), not a closed household's
+        s.case_open(user=users.clerk_a, case_type="identification", household=closed)
+    h = f.household(tree.village_a, status=c.Status.APPLICANT)
     case = s.case_open(user=users.clerk_a, case_type="identification", household=h)
     with pytest.raises(ValidationError):
         s.case_transition(user=users.clerk_a, case=case, transition="appraise", appraisal={"date": TODAY})
@@ -89,6 +93,7 @@ def test_a_confirmed_alert_runs_the_monitoring_chain_and_risk_removal_runs_the_s
     case = s.case_transition(user=users.county, case=case, transition="county_approve", category="sudden_hardship")
     assert case.state == "monitored" and case.category == "sudden_hardship" and case.closed_at
 
+    conditions_hold(h, case)  # §7: income above the range for six months, guarantees, assistance
     removal = s.case_open(user=users.clerk_a, case_type="risk_removal", household=h)
     s.case_transition(user=users.clerk_a, case=removal, transition="visit")
     removal = village_chain(users, removal, notice_days=5, extra={"appraisal": appraisal()})

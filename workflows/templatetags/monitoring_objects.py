@@ -1,0 +1,43 @@
+"""The household page's monitoring block (§7): whether the household is a monitoring object (category,
+since when, risk removed when) and, for the village clerk, the actions to register it or propose its
+risk removal. A tag of the workflows app, so that the households app never reads cases."""
+
+from django import template
+from django.utils import timezone
+
+from households.models import Household
+from workflows import definitions as d
+from workflows.models import Case
+from workflows.monitoring_objects import REGISTRABLE_STATUSES, default_category, monitored_case, monitoring_refusals
+
+register = template.Library()
+
+
+@register.inclusion_tag("workflows/partials/monitoring_status.html", takes_context=True)
+def monitoring_status(context, household: Household) -> dict:
+    """A fixed handful of queries whatever the household's history."""
+    user = context["request"].user
+    cases = Case.objects.filter(household=household, case_type__in=d.MONITORING_TYPES)
+    running = {c.case_type: c for c in cases.filter(closed_at__isnull=True)}
+    current = monitored_case(household)
+    last_removal = (
+        cases.filter(case_type=d.CaseType.RISK_REMOVAL, state=d.State.REMOVED).order_by("-closed_at", "-id").first()
+    )
+    category = default_category(household.status)
+    may_register = (
+        household.status in REGISTRABLE_STATUSES
+        and d.MONITORING.may_open(user)
+        and not monitoring_refusals(household, category)
+    )
+    may_remove = current is not None and d.CaseType.RISK_REMOVAL not in running and d.RISK_REMOVAL.may_open(user)
+    return {
+        "household": household,
+        "current": current,
+        "since": timezone.localdate(current.closed_at) if current and current.closed_at else None,
+        "running": running.get(d.CaseType.MONITORING),
+        "removal": running.get(d.CaseType.RISK_REMOVAL),
+        "last_removal": last_removal if current is None else None,
+        "may_register": may_register,
+        "default_category": category,
+        "may_remove": may_remove,
+    }
