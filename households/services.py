@@ -410,4 +410,9 @@ def household_status_change(
     household.save(update_fields=fields)
     if to_status == c.Status.CLOSED:
         household.members.filter(departure="").update(departure=c.Departure.OTHER, departed_on=date)
+        # A closed household needs no helper: its running pairings end on the closing date (saved one by
+        # one, a household has a few, so the audit log records each end).
+        for pairing in household.pairings.filter(end__isnull=True, start__lte=date):
+            pairing.end = date
+            pairing.save(update_fields=["end", "updated_at"])
     return event

@@ -19,7 +19,7 @@ from households.closing import closing_refusal
 from households.models import Household
 from households.selectors import household_list_for
 from households.services import household_status_change
-from monitoring.models import AlertCategory, AlertState, MonitoringAlert
+from monitoring.models import ACTIVE_STATES, AlertCategory, AlertState, MonitoringAlert
 from monitoring.services import alert_register
 from villages.flags import region_exit_record
 from villages.models import Level, Region, VerificationSample
@@ -470,6 +470,14 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
             year=case.year,
             reason=_status_reason(case, reason),
         )
+        if wf.target_status == hc.Status.CLOSED:
+            # §3.1: nobody is left to monitor; the household's running alert closes with the closing.
+            MonitoringAlert.objects.filter(household=case.household, state__in=ACTIVE_STATES).update(
+                state=AlertState.DISMISSED,
+                closed_at=timezone.now(),
+                closed_by=user,
+                close_reason=_status_reason(case, reason),
+            )
 
 
 def _refuse_identification(case: Case, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:

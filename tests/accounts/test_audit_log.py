@@ -189,7 +189,14 @@ def test_an_import_writes_one_entry_per_job_with_its_counts(
         str(job.pk),
         tree.village_a,
     )
-    assert entry.detail == {"created": 2, "updated": 0, "members_created": 2, "members_updated": 0, "skipped": 0}
+    assert entry.detail == {
+        "created": 2,
+        "updated": 0,
+        "members_created": 2,
+        "members_updated": 0,
+        "skipped": 0,
+        "as_identified": False,  # the clerk's households came in as applicants (issue 14)
+    }
     assert not entries("household")  # written in bulk: the job's entry stands for them
 
 

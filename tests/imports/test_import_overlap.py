@@ -69,7 +69,7 @@ def test_batches_written_in_a_thread_import_everything_and_report_a_clash(
     household = Household.objects.get(number=keys[0])
     assert (household.county_id, household.status, household.created_by_id) == (
         tree.county.pk,
-        "poor",
+        "applicant",  # a clerk's import registers applicants (issue 14)
         users.clerk_a.pk,
     )
     assert (household.identification_year, household.main_cause, str(household.arable_land)) == (
@@ -88,4 +88,4 @@ def test_batches_written_in_a_thread_import_everything_and_report_a_clash(
         spouse.created_at,
     )
     assert record.history_change_reason and record.id_number == spouse.id_number
-    assert StatusEvent.objects.get(household=household).to_status == "poor"
+    assert StatusEvent.objects.get(household=household).to_status == "applicant"

@@ -268,3 +268,39 @@ def test_the_case_page_shows_the_reason_and_the_open_form_offers_it(client, user
     assert response.status_code == 302 and case.closing_reason == "deceased"
     html = client.get(f"/workflows/cases/{case.pk}/").content.decode()
     assert 'data-testid="closing-reason"' in html and 'data-testid="do-send_back_township"' not in html
+
+
+def test_closing_ends_the_running_pairings_and_closes_the_running_alert(users, tree):
+    from households.models import Helper, Pairing
+    from monitoring.models import AlertState
+
+    h = last_member_dies(users, lone_household(tree.village_a, users))
+    helper = Helper.objects.create(
+        name="王帮扶", sex=c.Sex.MALE, unit="县农业局", unit_level="county", county=tree.county
+    )
+    running = Pairing.objects.create(helper=helper, household=h, start=DAY - dt.timedelta(days=300))
+    ended = Pairing.objects.create(
+        helper=helper, household=h, start=DAY - dt.timedelta(days=900), end=DAY - dt.timedelta(days=400)
+    )
+    alert = MonitoringAlert.objects.create(
+        household=h,
+        county=tree.county,
+        village=h.village,
+        category="sudden_hardship",
+        state=AlertState.OPEN,
+        year=TODAY.year,
+        opened_on=DAY,
+        last_triggered_on=DAY,
+    )
+    case = open_closing(users, h)
+    s.case_transition(user=users.township, case=case, transition="township_approve")
+    s.case_transition(user=users.county, case=case, transition="county_approve", reason="同意销户")
+    running.refresh_from_db()
+    ended.refresh_from_db()
+    alert.refresh_from_db()
+    assert running.end == TODAY and ended.end == DAY - dt.timedelta(days=400)
+    assert (
+        alert.state == AlertState.DISMISSED
+        and alert.closed_by == users.county
+        and "户内人员全部死亡" in alert.close_reason
+    )
