@@ -124,7 +124,7 @@ def start_server(workers: int) -> subprocess.Popen:
 
 
 # The Locust side runs in its own process: Locust patches the standard library with gevent at import.
-LOCUSTFILE = r'''
+LOCUSTFILE = r"""
 import json, os, random
 from locust import HttpUser, between, task
 
@@ -148,7 +148,7 @@ class Person(HttpUser):
         with self.client.get(url, name=f'{self.me["role"]}:{name}', catch_response=True, allow_redirects=True) as r:
             if r.status_code != 200 or "/login/" in r.url:
                 r.failure(f"{r.status_code} {r.url}")
-'''
+"""
 
 CHILD = r"""
 import json, os, sys, gevent

@@ -537,6 +537,13 @@ class AssessmentForm(forms.ModelForm):
         return bool(self.is_valid() and self.cleaned_data.get("assessed_on"))
 
 
+class _MemberChoiceField(forms.ModelChoiceField):
+    """A current member, shown by name and relationship to the head."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.get_relationship_display()}）"
+
+
 class MemberChangeForm(forms.Form):
     """A departure or other natural change of a member (§3.2, §6.2)."""
 
@@ -565,7 +572,7 @@ class MemberChangeForm(forms.Form):
         if member is not None and member.is_current:
             others = member.household.members.filter(departure="").exclude(pk=member.pk).order_by("id")
             if member.relationship == c.Relationship.HEAD and others.exists():
-                field = forms.ModelChoiceField(
+                field = _MemberChoiceField(
                     queryset=others,
                     required=False,
                     label=_("New head of household"),
@@ -574,7 +581,6 @@ class MemberChangeForm(forms.Form):
                         "relationship; correct it on the edit page if needed."
                     ),
                 )
-                field.label_from_instance = lambda m: f"{m.name}（{m.get_relationship_display()}）"
                 self.fields["new_head"] = field
             elif not others.exists() and user is not None and may_propose_closing(user):
                 self.fields["closing"] = forms.BooleanField(

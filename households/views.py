@@ -369,7 +369,8 @@ def member_change(request: AuthenticatedHttpRequest, number: str, member_id: int
 def _closing_case_url(household: Household, kind: str) -> str:
     """§3.1: after the last member's death or move, the opening of the household's closing case (销户) with
     its reason chosen (workflows.views.case_open reads its initial values from the query)."""
-    query = urlencode({"case_type": "closing", "household": household.number, "closing_reason": REASON_FOR_EVENT[kind]})
+    reason = REASON_FOR_EVENT[c.MemberEventKind(kind)]
+    query = urlencode({"case_type": "closing", "household": household.number, "closing_reason": reason})
     return f"{reverse('workflows:case_open')}?{query}"
 
 

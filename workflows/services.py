@@ -483,9 +483,11 @@ def _apply_effects(case: Case, t: d.Transition, wf: d.Workflow, *, user: User, t
 def _refuse_identification(case: Case, wf: d.Workflow, *, user: User, today: dt.date, reason: str) -> None:
     """§6.2: a refused identification keeps its reason on the case, and the household becomes not_poor with
     the reason on its status event (it may apply again later)."""
-    _check_status_still_fits(case.household, wf)
+    household = case.household
+    assert household is not None  # the caller checked: identification is a household case
+    _check_status_still_fits(household, wf)
     household_status_change(
-        user=user, household=case.household, to_status=hc.Status.NOT_POOR, date=today, year=case.year, reason=reason
+        user=user, household=household, to_status=hc.Status.NOT_POOR, date=today, year=case.year, reason=reason
     )
 
 
