@@ -52,6 +52,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
     people_affected = serializers.SerializerMethodField()
     villages_changed = serializers.SerializerMethodField()
     counties_changed = serializers.SerializerMethodField()
+    below_monitoring_range_before = serializers.SerializerMethodField()
+    below_monitoring_range_after = serializers.SerializerMethodField()
 
     class Meta:
         model = Scenario
@@ -78,6 +80,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "people_affected",
             "villages_changed",
             "counties_changed",
+            "below_monitoring_range_before",
+            "below_monitoring_range_after",
         ]
 
     def _summary(self, scenario: Scenario) -> dict:
@@ -112,6 +116,14 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
     def get_counties_changed(self, scenario: Scenario) -> int:
         return self._summary(scenario).get("counties_changed", 0)
+
+    def get_below_monitoring_range_before(self, scenario: Scenario) -> int | None:
+        """Exited households below the monitoring range (§7), live parameters; None below county level."""
+        return self._summary(scenario).get("below_range_before")
+
+    def get_below_monitoring_range_after(self, scenario: Scenario) -> int | None:
+        """The same with the scenario's line and multiplier."""
+        return self._summary(scenario).get("below_range_after")
 
 
 class ChangedHouseholdSerializer(serializers.ModelSerializer):

@@ -142,6 +142,12 @@ class RegionResult(models.Model):
     failing_before = models.JSONField(default=list)
     failing_after = models.JSONField(default=list)
     changed = models.BooleanField(_("changed"), default=False)
+    # §7: exited households whose net income lies below the monitoring range (the low-income trigger),
+    # with each side's line and multiplier; counties and above only.
+    below_range_before = models.PositiveIntegerField(
+        _("exited households below the monitoring range before"), null=True
+    )
+    below_range_after = models.PositiveIntegerField(_("exited households below the monitoring range after"), null=True)
 
     class Meta:
         verbose_name = _("simulated region")

@@ -2,7 +2,8 @@
 
 Only the parameters that the simulated rules read: the line and the same-year rule (§5.2), the
 incidence threshold (§5.4, §5.5), the verification thresholds (§5.5) and the village collective income
-threshold (§5.4). Any other name is refused: a value that changed nothing would mislead."""
+threshold (§5.4), and the monitoring multiplier (§7: with the line, the top of the monitoring range the
+low-income trigger reads). Any other name is refused: a value that changed nothing would mislead."""
 
 import dataclasses
 from decimal import Decimal
@@ -23,6 +24,7 @@ SIMULATED = (
     "omission_threshold",
     "approval_threshold",
     "collective_income_threshold",
+    "monitoring_income_multiplier",
 )
 
 

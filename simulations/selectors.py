@@ -65,6 +65,8 @@ def scenario_summary_for(user: User, scenario: Scenario) -> dict:
         **households_summary(scenario, household_results_for(user, scenario)),
         "villages_changed": by_level.get(Level.VILLAGE, 0),
         "counties_changed": by_level.get(Level.COUNTY, 0),
+        "below_range_before": own.below_range_before if own else None,
+        "below_range_after": own.below_range_after if own else None,
     }
 
 

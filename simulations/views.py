@@ -153,6 +153,8 @@ def _summary_cards(summary: dict) -> list[tuple[str, str, int]]:
         ("households_losing", _("Households losing eligibility")),
         ("villages_changed", _("Villages changed")),
         ("counties_changed", _("Counties changed")),
+        ("below_range_before", _("Exited households below the monitoring range, live parameters")),
+        ("below_range_after", _("Exited households below the monitoring range, scenario")),
     ]
     return [(label, key, summary[key]) for key, label in labels]
 

@@ -45,6 +45,7 @@ def test_province_staff_create_a_scenario_from_the_form_and_it_runs(
         "omission_threshold": "2",
         "approval_threshold": "90",
         "collective_income_threshold": "0",
+        "monitoring_income_multiplier": "1.5",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/simulations/new/", data)
@@ -71,6 +72,7 @@ def test_a_bad_date_is_refused_next_to_its_field_and_creates_nothing(client, wor
         "omission_threshold": "2",
         "approval_threshold": "90",
         "collective_income_threshold": "0",
+        "monitoring_income_multiplier": "1.5",
     }
     response = client.post("/simulations/new/", data)
     assert response.status_code == 200

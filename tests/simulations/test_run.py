@@ -170,3 +170,30 @@ def test_a_failed_run_is_recorded_on_the_scenario_and_writes_nothing(world, user
     scenario = simulate(users.province, {"poverty_line": "3500"})
     assert scenario.state == RunState.FAILED and scenario.error and "disk" not in scenario.error
     assert not HouseholdResult.objects.exists() and not RegionResult.objects.exists()
+
+
+def test_the_monitoring_range_counts_exactly_the_exited_households_the_low_income_trigger_would_flag(world, users):
+    """§7: with a higher multiplier, the exited households below the range are those the trigger's own rule
+    (monitoring.rules.triggers.below_monitoring_range) finds with the scenario's parameters."""
+    from monitoring.rules.triggers import below_monitoring_range
+
+    amounts = ["4000", "4827", "4827.01", "5500", "6436", "6436.01", "9000"]
+    exited = [
+        household_with_income(world.village_a, per_head, size=1 + i % 2, status=c.Status.EXITED, exit_year=2018)
+        for i, per_head in enumerate(amounts)
+    ]
+    scenario = simulate(users.province, {"monitoring_income_multiplier": "2"})
+    live = parameters_for(AS_OF.year)
+    after = from_json(live, scenario.parameters)
+
+    def python_count(params) -> int:
+        return sum(
+            1 for h in exited if below_monitoring_range(h.incomes.get(year=AS_OF.year).net, h.members.count(), params)
+        )
+
+    province = RegionResult.objects.get(scenario=scenario, level=Level.PROVINCE)
+    county = RegionResult.objects.get(scenario=scenario, region=world.county)
+    assert (province.below_range_before, province.below_range_after) == (python_count(live), python_count(after))
+    assert (county.below_range_before, county.below_range_after) == (python_count(live), python_count(after))
+    assert python_count(after) > python_count(live)  # the range moved from 1.5 × to 2 × the line
+    assert scenario.households_changed == 0  # exit eligibility does not read the multiplier
