@@ -16,6 +16,7 @@ from django.db.models import Max, Model
 from accounts.models import Role, User
 from assistance.models import AssistanceRecord, SmallLoan, Visit
 from households.models import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+from households.tallies import tally_refresh
 from villages.models import AnnualTarget, Region, RegionYear, WorkingYear
 
 from . import names as n
@@ -89,6 +90,7 @@ def seed_demo(*, households: int, seed: int, batch: int = 2000) -> SeedResult:
         build_region_years(rng, plan, registered=registered, poor_now=poor_now, poor_by_year=poor_by_year)
         _users(plan, showcase, helper_id, result)
         _working_year()
+    tally_refresh()  # the households went in by COPY, unseen by the tallies' signals
     if households:
         sink.analyze([Region, RegionYear, AnnualTarget])
         # The working year's cases, projects, funds, samples and import (issue 15), through the services.

@@ -19,3 +19,7 @@ class HouseholdsConfig(AppConfig):
         track(Helper, object_type="helper", region=lambda h: h.county_id)
         track(Pairing, object_type="pairing", region=lambda p: p.household.village_id)
         track(WorkTeamMember, object_type="work_team_member", region=lambda m: m.village_id)
+        # The per-village tallies the region pages read (issue 16), recounted when a save commits.
+        from . import tallies
+
+        tallies.connect()

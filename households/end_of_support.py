@@ -27,6 +27,7 @@ from villages.working_year import working_year
 
 from . import choices as c
 from .models import Household, Member, StatusEvent
+from .tallies import tally_refresh
 
 REASON_MAX = 500  # StatusEvent.reason
 HISTORY_REASON_MAX = 100  # django-simple-history's change reason
@@ -102,6 +103,7 @@ def end_support(
         )
         for h in households
     )
+    tally_refresh({h.village_id for h in households})  # the bulk update sends no signal
     AuditLog.objects.bulk_create(
         AuditLog(
             user=user,

@@ -25,6 +25,7 @@ from .idnumber import normalise, parse_id_number
 from .income import INCOME_ITEMS
 from .models import Assessment, Household, Income, Member, MemberEvent, StatusEvent
 from .selectors import household_list_for
+from .tallies import tally_refresh
 
 
 def household_number_next(village: Region) -> str:
@@ -410,6 +411,7 @@ def household_status_change(
     household.save(update_fields=fields)
     if to_status == c.Status.CLOSED:
         household.members.filter(departure="").update(departure=c.Departure.OTHER, departed_on=date)
+        tally_refresh([household.village_id])  # the update above sends no signal (households.tallies)
         # A closed household needs no helper: its running pairings end on the closing date (saved one by
         # one, a household has a few, so the audit log records each end).
         for pairing in household.pairings.filter(end__isnull=True, start__lte=date):

@@ -1,4 +1,5 @@
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
+from .tallies import VillageTally
 from .teams import TeamPosition, WorkTeamMember
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "Pairing",
     "StatusEvent",
     "TeamPosition",
+    "VillageTally",
     "WorkTeamMember",
 ]

@@ -1,0 +1,27 @@
+"""Per-village tallies of the registry (issue 16): what the region pages add up instead of counting the
+household and member tables on every request."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .. import choices as c
+
+
+class VillageTally(models.Model):
+    """A village's households of one status and their current members (departure blank): kept on every
+    save by households.tallies and rebuilt set-based by the nightly run; equal to a count of the registry
+    (an equality test holds it)."""
+
+    village = models.ForeignKey("villages.Region", on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey("villages.Region", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("poverty status"), max_length=20, choices=c.Status.choices)
+    households = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("village tally")
+        verbose_name_plural = _("village tallies")
+        constraints = [models.UniqueConstraint(fields=["village", "status"], name="villagetally_one_per_status")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.status}: {self.households}"
