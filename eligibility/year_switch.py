@@ -30,8 +30,8 @@ from villages.working_year import policy_date, working_year
 
 from .policy import PARAM_FIELDS, PolicyParams, national_line, parameters_for
 
-# Exited households are watched by the monitoring triggers of §7 on the year's income.
-MONITORED_STATUSES = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
+# The households the monitoring triggers of §7 watch on the year's income (exited and not poor).
+MONITORED_STATUSES = c.MONITORED_STATUSES
 
 
 @dataclasses.dataclass(frozen=True)

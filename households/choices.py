@@ -53,6 +53,10 @@ LIVE_STATUSES = (Status.POOR, Status.EXITED, Status.EXITED_NO_POLICY, Status.RET
 # identification chain (§6.2) and households recorded only for monitoring or after a refusal (§7).
 # They count nowhere as poor; a person in one of them is still one person (DQ01).
 UNIDENTIFIED_STATUSES = (Status.APPLICANT, Status.NOT_POOR)
+EXITED_STATUSES = (Status.EXITED, Status.EXITED_NO_POLICY)
+# The households the monitoring triggers of §7 watch on the year's income: exited (脱贫不稳定户) and not
+# registered as poor (边缘易致贫户).
+MONITORED_STATUSES = (*EXITED_STATUSES, Status.NOT_POOR)
 
 
 class RoadType(models.TextChoices):

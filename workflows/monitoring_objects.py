@@ -12,7 +12,7 @@ from monitoring.models import AlertCategory
 from . import definitions as d
 from .models import Case
 
-EXITED_STATUSES = (hc.Status.EXITED, hc.Status.EXITED_NO_POLICY)
+EXITED_STATUSES = hc.EXITED_STATUSES
 # 脱贫不稳定户: exited households; 边缘易致贫户: households never identified as poor; 突发严重困难户: either
 # (poor, returned and applicant households are the identification and return chains' business, §6.2).
 CATEGORY_STATUSES: dict[str, tuple[str, ...]] = {

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 from ..models import ACTIVE_STATES, AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
 from .common import current_member_count
 
-EXITED_STATUSES = (c.Status.EXITED, c.Status.EXITED_NO_POLICY)
-# The statuses the income triggers watch: exited (脱贫不稳定户) and marginal (边缘易致贫户) households.
-MONITORED_STATUSES = (*EXITED_STATUSES, c.Status.NOT_POOR)
+EXITED_STATUSES, MONITORED_STATUSES = c.EXITED_STATUSES, c.MONITORED_STATUSES  # households.choices
 GUARANTEES = ("food", "clothing", "education", "medical", "housing", "water")
 CENT = Decimal("0.01")
 

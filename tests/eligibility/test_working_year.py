@@ -127,6 +127,8 @@ def test_the_preview_counts_what_the_year_leaves_open(world, users, on):
     good_household(world.village_c, wages=None, status=c.Status.EXITED)  # exited without: monitored
     good_household(world.village_c, status=c.Status.EXITED_NO_POLICY)  # exited with: not counted
     good_household(world.village_d, wages=None, status=c.Status.CLOSED)  # closed: not counted
+    good_household(world.village_d, wages=None, status=c.Status.NOT_POOR)  # 边缘易致贫户 without: monitored
+    good_household(world.village_d, wages=None, status=c.Status.APPLICANT)  # an applicant: not counted
     f.income(surveyed, 2018, wages="1")  # another year's record does not count for 2019
     RegionYear.objects.create(region=world.village_a, year=2019, rural_population=500, collective_income=1000)
     RegionYear.objects.create(region=world.village_b, year=2019, rural_population=300)
@@ -140,7 +142,7 @@ def test_the_preview_counts_what_the_year_leaves_open(world, users, on):
 
     p = year_switch_preview(users.province)
     assert (p.current, p.next, p.next_as_of, p.not_begun) == (2019, 2020, dt.date(2020, 1, 10), False)
-    assert (p.poor_without_income, p.monitored_without_income) == (2, 1)
+    assert (p.poor_without_income, p.monitored_without_income) == (2, 2)
     assert [(str(item.label), item.count) for item in p.open_items] == [(str(CaseType.HOUSEHOLD_EXIT.label), 1)]
     assert (p.villages, p.villages_without_population, p.villages_without_collective_income) == (4, 2, 3)
     # No parameters of 2020: 2019's are copied, the line raised to the national line of 2020 (§5.1).
