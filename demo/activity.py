@@ -101,7 +101,7 @@ def seed_activity(*, rng: random.Random, plan: Plan, showcase: int, ids: IdAlloc
         if exit_year and exit_year < year:
             cases.county_exit(county, exit_year)
         seed_import(rng, clock, actors[Role.VILLAGE_CLERK], ids, county_index, year)
-        seed_applicants(clock, actors, village, year)  # the imported applicants through §6.2
+        seed_applicants(cases, village, year)  # the imported applicants through §6.2
         LedgerSeeder(rng, clock, actors[Role.COUNTY_OFFICIAL], county, year).run()
         cases.sample(county, dt.date(year, 8, 20), f"{year}年度脱贫成效第三方评估抽样核查")
         as_of = dt.date(year, 11, 30)

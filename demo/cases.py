@@ -69,7 +69,7 @@ class CaseSeeder:
     def __init__(self, rng: random.Random, clock: SimulatedClock, actors: dict[str, User], year: int) -> None:
         self.rng, self.clock, self.actors, self.year = rng, clock, actors, year
 
-    def _step(self, case: Case, name: str, day: dt.date, **kwargs) -> Case:
+    def step(self, case: Case, name: str, day: dt.date, **kwargs) -> Case:
         """Take step `name` on `day` as the demo user of the role the workflow names for it."""
         self.clock.set(day, 10)
         transition = WORKFLOWS[case.case_type].transition(name)
@@ -123,11 +123,11 @@ class CaseSeeder:
             if name == "close_notice" and target in (S.NOTICED, S.SENT_BACK):
                 self._objection(case, opened, resolve=True)
             kwargs = {"notice_start": day} if name == "start_notice" else {}
-            case = self._step(case, name, day, reason=reason, **kwargs)
+            case = self.step(case, name, day, reason=reason, **kwargs)
         if target == S.SENT_BACK:
             day = opened + dt.timedelta(days=16)
             reason = "公示期间群众反映该户子女在外务工收入未计入，请村级重新核实收入后再报。"
-            return self._step(case, "send_back_township", day, reason=reason)
+            return self.step(case, "send_back_township", day, reason=reason)
         if target == S.NOTICE:
             self._objection(case, opened, resolve=False)  # raised while the notice runs: it blocks closing
         return case
@@ -188,7 +188,7 @@ class CaseSeeder:
             kwargs: dict = {}
             if name == "start_notice":
                 kwargs = {"notice_start": day, "appraisal": self._appraisal(day, "同意纳入防返贫监测对象。")}
-            case = self._step(case, name, day, reason=why, **kwargs)
+            case = self.step(case, name, day, reason=why, **kwargs)
             if state == target:
                 break
         return case
@@ -232,8 +232,8 @@ class CaseSeeder:
             justification=justification,
         )
         start = opened + dt.timedelta(days=1)
-        case = self._step(case, "start_notice", start, notice_start=start)
-        self._step(case, "close_notice", start + dt.timedelta(days=8), reason="乡镇内公示期满无异议。")
+        case = self.step(case, "start_notice", start, notice_start=start)
+        self.step(case, "close_notice", start + dt.timedelta(days=8), reason="乡镇内公示期满无异议。")
         return 1
 
     def county_exit(self, county: Region, year: int) -> int:
@@ -252,12 +252,12 @@ class CaseSeeder:
         # The case's policy year is the working year at opening (workflows.services); the demo's history of
         # working years starts at Y, so the year the county exited is written in.
         Case.objects.filter(pk=case.pk).update(year=year)
-        case = self._step(case, "city_review", dt.date(year, 9, 20), reason="市级初审通过，同意上报省级核查。")
+        case = self.step(case, "city_review", dt.date(year, 9, 20), reason="市级初审通过，同意上报省级核查。")
         self.sample(county, dt.date(year, 10, 8), f"{year}年贫困县退出专项评估检查")
-        case = self._step(case, "province_verify", dt.date(year, 10, 25), reason="第三方评估：错退率、漏评率均低于2%。")
+        case = self.step(case, "province_verify", dt.date(year, 10, 25), reason="第三方评估：错退率、漏评率均低于2%。")
         start = dt.date(year, 10, 26)
-        case = self._step(case, "start_notice", start, notice_start=start)
-        case = self._step(case, "close_notice", start + dt.timedelta(days=8), reason="公示期满无异议。")
-        case = self._step(case, "province_approve", dt.date(year, 11, 10), reason="省扶贫开发领导小组批准退出。")
-        self._step(case, "announce", dt.date(year, 11, 15), reason="省政府公告，批准该县退出贫困县序列。")
+        case = self.step(case, "start_notice", start, notice_start=start)
+        case = self.step(case, "close_notice", start + dt.timedelta(days=8), reason="公示期满无异议。")
+        case = self.step(case, "province_approve", dt.date(year, 11, 10), reason="省扶贫开发领导小组批准退出。")
+        self.step(case, "announce", dt.date(year, 11, 15), reason="省政府公告，批准该县退出贫困县序列。")
         return 1

@@ -6,16 +6,15 @@ notice in December and one waits for its democratic appraisal, so that every sta
 
 import datetime as dt
 
-from accounts.models import Role, User
+from accounts.models import Role
 from households import choices as hc
 from households.models import Household
 from monitoring.models import AlertCategory
 from villages.models import Region
 from workflows import services as ws
-from workflows.definitions import WORKFLOWS, CaseType
-from workflows.models import Case
+from workflows.definitions import CaseType
 
-from .clock import SimulatedClock
+from .cases import CaseSeeder
 
 STEPS = (
     ("appraise", 6, "村民代表大会民主评议：该户收入低于当年扶贫标准，同意纳入。"),
@@ -29,18 +28,11 @@ MARGINAL = "户主年老体弱，务工收入不稳定，人均纯收入接近�
 REFUSAL = "乡镇审核入户核实：该户家庭成员在外务工稳定，人均纯收入明显高于扶贫标准，不予识别。"
 
 
-def _step(clock: SimulatedClock, actors: dict[str, User], case: Case, name: str, day: dt.date, **kwargs) -> Case:
-    """Step `name` on `day` by the demo user of the role the workflow names for it."""
-    clock.set(day, 10)
-    transition = WORKFLOWS[case.case_type].transition(name)
-    assert transition is not None, name
-    return ws.case_transition(user=actors[transition.roles[0]], case=case, transition=name, **kwargs)
-
-
-def seed_applicants(clock: SimulatedClock, actors: dict[str, User], village: Region, year: int) -> int:
+def seed_applicants(cases: CaseSeeder, village: Region, year: int) -> int:
     """The village's applicants through §6.2: all but three announced in spring, one refused by the
     township, one in its public notice in December, one whose case waits for the appraisal."""
     homes = list(Household.objects.filter(village=village, status=hc.Status.APPLICANT).order_by("number"))
+    clock, actors = cases.clock, cases.actors
     n = len(homes)
     for k, home in enumerate(homes):
         waiting, in_notice, refused = k == n - 1, k == n - 2, k == n - 3
@@ -52,7 +44,7 @@ def seed_applicants(clock: SimulatedClock, actors: dict[str, User], village: Reg
         for name, days, reason in STEPS:
             day = start + dt.timedelta(days=days)
             if refused and name == "township_approve":
-                _step(clock, actors, case, "refuse_township", day, reason=REFUSAL)
+                cases.step(case, "refuse_township", day, reason=REFUSAL)
                 # Close to the line all the same: the clerk registers it as a monitoring object (§7).
                 clock.set(day + dt.timedelta(days=40), 10)
                 ws.case_open(
@@ -66,7 +58,7 @@ def seed_applicants(clock: SimulatedClock, actors: dict[str, User], village: Reg
             kwargs: dict = {"notice_start": day} if name == "start_notice" else {}
             if name == "appraise":
                 kwargs["appraisal"] = {"date": day, "attendance": 30 + k % 20, "result": "参会代表一致同意该户申请。"}
-            case = _step(clock, actors, case, name, day, reason=reason, **kwargs)
+            case = cases.step(case, name, day, reason=reason, **kwargs)
             if in_notice and name == "start_notice":
                 break
     return n

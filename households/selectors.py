@@ -9,7 +9,7 @@ from accounts.models import User
 from villages.models import Region
 
 from . import choices as c
-from .models import Household, Member
+from .models import Household, Member, VillageTally
 
 
 def household_list_for(user: User) -> QuerySet[Household]:
@@ -29,6 +29,15 @@ def households_for_aggregates(user: User) -> QuerySet[Household]:
     if access.is_helper(user):
         qs = Household.objects.filter(pk__in=qs.values("pk"))
     return qs
+
+
+def tallies_for(user: User, region: Region) -> QuerySet[VillageTally] | None:
+    """The per-village tallies (households.tallies) of `region`'s villages for a user whose scope is a
+    region (the page's region lies in it); None for a helper, whose households are their pairings and
+    are counted from the registry."""
+    if access.is_helper(user) or access.scope_of(user) is None:
+        return None
+    return VillageTally.objects.filter(access.region_q(region, "village", county="county")).order_by()
 
 
 def households_in_region(qs: QuerySet[Household], region: Region) -> QuerySet[Household]:

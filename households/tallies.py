@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from villages.models import Region
+from accounts import access
+from villages.models import Level, Region
 
 from .models import Household, Member, VillageTally
 
@@ -43,6 +44,14 @@ def tally_refresh(villages: Iterable[int] | None = None) -> None:
                 GROUP BY h.village_id, h.county_id, h.status""",  # noqa: S608 - table names only
             params,
         )
+
+
+def tally_refresh_in(region: Region | None) -> None:
+    """Recount the villages of `region`'s subtree (every village for the province or None)."""
+    if region is None or region.level == Level.PROVINCE:
+        tally_refresh()
+        return
+    tally_refresh(Region.objects.filter(access.region_q(region), level=Level.VILLAGE).values_list("pk", flat=True))
 
 
 def _touched(village_id: int | None) -> None:

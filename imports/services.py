@@ -22,9 +22,8 @@ from accounts import access
 from accounts.audit import acting_as
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
-from households.tallies import tally_refresh
+from households.tallies import tally_refresh_in
 from povertymgmt.tasks import enqueue
-from villages.models import Level, Region
 
 from .models import RUNNING_STATES, ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
@@ -413,7 +412,7 @@ def _commit(job: ImportJob) -> None:
             )
         else:
             result.update(dict.fromkeys(SURVEY_COUNTS, 0))
-        _tallies_of_scope(job)
+        tally_refresh_in(job.scope)  # the households went in by COPY, unseen by the tallies' signals
         _progress(job, JobState.DONE, result=result)
         # The households and members went in bulk, unseen by the change tracking: one entry for the job
         # with its counts (§9, docs/audit.md).
@@ -433,15 +432,6 @@ def _commit(job: ImportJob) -> None:
     finally:
         db.close()
     path.unlink(missing_ok=True)
-
-
-def _tallies_of_scope(job: ImportJob) -> None:
-    """The households went in by COPY, unseen by the tallies' signals: recount the scope's villages."""
-    scope = job.scope
-    if scope is None or scope.level == Level.PROVINCE:
-        tally_refresh()
-        return
-    tally_refresh(Region.objects.filter(access.region_q(scope), level=Level.VILLAGE).values_list("pk", flat=True))
 
 
 def _file_max_numbers(db) -> dict[str, int]:

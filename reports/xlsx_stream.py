@@ -115,10 +115,6 @@ _BY_TYPE = {
 }
 
 
-def _cell(value) -> str:
-    return _BY_TYPE.get(type(value), _other)(value)
-
-
 def cells(row) -> str:
     """The cells of one row as sheet XML."""
     get = _BY_TYPE.get

@@ -19,7 +19,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from households import choices as c
-from households.tallies import tally_refresh
+from households.tallies import tally_refresh_in
 from villages.models import Level, Region
 from villages.working_year import current_policy_date
 
@@ -175,9 +175,7 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
     try:
         region_indicators_compute(as_of=run.as_of, params=params, county=run.only_county)
         # The region pages' tallies, recounted whole: the safety net of every write around the signals.
-        county = run.only_county
-        villages = None if county is None else Region.objects.filter(parent__parent=county).values_list("pk", flat=True)
-        tally_refresh(villages)
+        tally_refresh_in(run.only_county)
     except Exception:  # noqa: BLE001
         log.exception("Region indicators of run %s failed", run_id)
         RecomputeRun.objects.filter(pk=run_id).update(

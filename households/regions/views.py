@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import access
 from accounts.access import (
     helper_q,
     may_edit_region_flags,
@@ -25,8 +24,7 @@ from villages.models import Level, Region, RegionYear
 from villages.working_year import working_year
 
 from .. import choices as c
-from ..models import VillageTally
-from ..selectors import households_for_aggregates, households_in_region, with_head_and_size
+from ..selectors import households_for_aggregates, households_in_region, tallies_for, with_head_and_size
 from .forms import INDICATORS, RegionFlagsForm, RegionYearForm
 from .history import region_year_history
 
@@ -58,14 +56,11 @@ def child_counts(user, region: Region) -> dict[int, dict]:
     key = CHILD_KEY.get(Level(region.level))
     if key is None:
         return {}
-    tallies = _tallies(user, region)
+    tallies = tallies_for(user, region)
     if tallies is not None:  # the per-village tallies (issue 16): a few rows per village, no registry count
         counts: dict[int, dict] = {}
         for row in tallies.values(key, "status").annotate(n=Sum("households"), people=Sum("people")):
-            child = counts.setdefault(row[key], empty_counts())
-            _add(child, row["status"], row["n"])
-            if row["status"] not in c.UNIDENTIFIED_STATUSES:
-                child["people"] += row["people"]
+            _add_tally(counts.setdefault(row[key], empty_counts()), row)
         return counts
     households = households_in_region(households_for_aggregates(user), region).order_by().values(key, "status")
     counts = {}
@@ -86,23 +81,20 @@ def _add(counts: dict, status: str, n: int) -> None:
         counts["total"] += n
 
 
-def _tallies(user: User, region: Region):
-    """The tallies of the region's villages for a user whose scope is a region (households.tallies);
-    None for a helper, whose households are their pairings, counted from the registry."""
-    if access.is_helper(user) or access.scope_of(user) is None:
-        return None
-    return VillageTally.objects.filter(access.region_q(region, "village", county="county")).order_by()
+def _add_tally(counts: dict, row: dict) -> None:
+    """A tally row (status, households `n`, `people`) into `counts`: people of registered households only."""
+    _add(counts, row["status"], row["n"])
+    if row["status"] not in c.UNIDENTIFIED_STATUSES:
+        counts["people"] += row["people"]
 
 
 def own_counts(user: User, region: Region) -> dict:
     """A village's own households by status and its people: the totals of a region without children."""
-    tallies = _tallies(user, region)
+    tallies = tallies_for(user, region)
     if tallies is not None:
         counts = empty_counts()
         for row in tallies.values("status").annotate(n=Sum("households"), people=Sum("people")):
-            _add(counts, row["status"], row["n"])
-            if row["status"] not in c.UNIDENTIFIED_STATUSES:
-                counts["people"] += row["people"]
+            _add_tally(counts, row)
         return counts
     households = households_in_region(households_for_aggregates(user), region).order_by()
     counts = empty_counts()

@@ -52,6 +52,15 @@ def incidence(ctx: Context):
     return rows.exclude(region=ctx.region).annotate(**flags)
 
 
+# The region's flags of the report's year (villages.flags.year_flags annotations), in both region tables.
+YEAR_FLAG_COLUMNS = (
+    Column("poverty_village", _("Registered poverty village"), "year_is_poverty_village", BOOL),
+    Column("deep", _("Deep poverty"), "year_is_deep_poverty", BOOL),
+    Column("border", _("Border village"), "year_is_border_village", BOOL),
+    Column("poverty_county", _("Poverty county"), "year_poverty_county", CHOICE, PovertyCountyKind.choices),
+)
+
+
 def _deep(qs, v):
     # Deep poverty is a village attribute and, for counties, the deep-poverty flag of the county node.
     return qs.filter(year_is_deep_poverty=v)
@@ -77,10 +86,7 @@ register(
             Column("comprehensive", _("Comprehensive poverty incidence (%)"), "comprehensive_incidence", NUMBER),
             Column("eligible", _("Eligible to exit"), "exit_eligible", BOOL),
             Column("exit_year", _("Exit announced in"), "region__exit_year", NUMBER, fmt=YEAR),
-            Column("poverty_village", _("Registered poverty village"), "year_is_poverty_village", BOOL),
-            Column("deep", _("Deep poverty"), "year_is_deep_poverty", BOOL),
-            Column("border", _("Border village"), "year_is_border_village", BOOL),
-            Column("poverty_county", _("Poverty county"), "year_poverty_county", CHOICE, PovertyCountyKind.choices),
+            *YEAR_FLAG_COLUMNS,
         ],
         order_by=("region__code",),
         filters=(
@@ -124,10 +130,7 @@ register(
             Column("parent", _("Parent region"), "parent__name"),
             Column("level", _("Level"), "level", CHOICE, Level.choices),
             Column("exit_year", _("Exit announced in"), "exit_year", NUMBER, fmt=YEAR),
-            Column("poverty_village", _("Registered poverty village"), "year_is_poverty_village", BOOL),
-            Column("deep", _("Deep poverty"), "year_is_deep_poverty", BOOL),
-            Column("border", _("Border village"), "year_is_border_village", BOOL),
-            Column("poverty_county", _("Poverty county"), "year_poverty_county", CHOICE, PovertyCountyKind.choices),
+            *YEAR_FLAG_COLUMNS,
         ],
         order_by=("code",),
         filters=(
