@@ -37,6 +37,10 @@ class QualityRun(models.Model):
     as_of = models.DateField(_("as of"))
     run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
     finding_count = models.PositiveIntegerField(_("findings"), default=0)
+    # The version of the checks (rules.quality.RULES_VERSION) and how many households were checked
+    # again (None: the whole county; otherwise the others' findings were carried over, issue 16).
+    rules_version = models.PositiveIntegerField(_("rules version"), default=0)
+    households_checked = models.PositiveIntegerField(_("households checked"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), auto_now=True)
 
     class Meta:

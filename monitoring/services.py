@@ -15,35 +15,86 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from households import changes
 from households.models import Household
 from povertymgmt.db import nightly_planner_settings
 
 from .models import ACTIVE_STATES, AlertState, MonitoringAlert, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
+from .rules.quality_changes import copy_findings, households_to_check
 from .rules.quality_sql import finding_selects
 from .rules.triggers import alerts_upsert, fired_triggers
+
+# Above this many households to check again, a full pass of the county is as cheap (and the lists of
+# households stay within every database's limit on query parameters).
+INCREMENTAL_MAX = 10_000
 
 
 @transaction.atomic
 def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
     """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county as of a date; return their number.
 
-    Idempotent per (as_of, county): the night's findings are deleted and inserted again in one
-    transaction, so a rerun replaces and never duplicates (§5.6)."""
+    Idempotent per (as_of, county): the night's findings are replaced in one transaction, so a rerun
+    replaces and never duplicates (§5.6). When the county's latest run is of an earlier night of the same
+    year (or of this one) under the same rules, only the households that may have changed are checked
+    and the others' findings carried over (rules/quality_changes.py: the same findings as a full pass);
+    otherwise, and for a night before the latest, the whole county is checked."""
     nightly_planner_settings()
+    latest = QualityRun.objects.filter(county_id=county_id).order_by("-as_of").first()
+    if latest is not None and latest.as_of > as_of:  # history of an earlier night: the journal is not its
+        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
+    changed = changes.take("quality", county_id)
+    if latest is None or latest.as_of.year != as_of.year or latest.rules_version != quality.RULES_VERSION:
+        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
+    households = households_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
+    if len(households) > INCREMENTAL_MAX:
+        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
+    if latest.as_of == as_of:
+        QualityFinding.objects.filter(county_id=county_id, as_of=as_of, household_id__in=households).delete()
+        total = QualityFinding.objects.filter(county_id=county_id, as_of=as_of).update(run_id=run_id)
+    else:
+        QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
+        total = copy_findings(county_id=county_id, since=latest.as_of, as_of=as_of, run_id=run_id, skip=households)
+    total += _quality_write(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=households)
+    _quality_done(as_of=as_of, county_id=county_id, run_id=run_id, total=total, checked=len(households))
+    return total
+
+
+def _quality_full(*, as_of: datetime.date, county_id: int, run_id: int | None) -> int:
     QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
+    total = _quality_write(as_of=as_of, county_id=county_id, run_id=run_id)
+    _quality_done(as_of=as_of, county_id=county_id, run_id=run_id, total=total, checked=None)
+    return total
+
+
+def _quality_write(
+    *, as_of: datetime.date, county_id: int, run_id: int | None, household_ids: set[int] | None = None
+) -> int:
+    """Write the findings of the county's households (or of some of them); return their number."""
+    if household_ids is not None and not household_ids:
+        return 0
     total = 0
-    for select in finding_selects(as_of=as_of, county_id=county_id, run_id=run_id):
+    for select in finding_selects(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=household_ids):
         total += insert_findings(select)
-    stream = quality.dq02_findings(as_of, county_id, run_id=run_id)
+    stream = quality.dq02_findings(as_of, county_id, run_id=run_id, household_ids=household_ids)
     while batch := list(itertools.islice(stream, 1000)):
         QualityFinding.objects.bulk_create(batch)
         total += len(batch)
-    QualityRun.objects.update_or_create(
-        county_id=county_id, as_of=as_of, defaults={"run_id": run_id, "finding_count": total}
-    )
     return total
+
+
+def _quality_done(*, as_of: datetime.date, county_id: int, run_id: int | None, total: int, checked: int | None) -> None:
+    QualityRun.objects.update_or_create(
+        county_id=county_id,
+        as_of=as_of,
+        defaults={
+            "run_id": run_id,
+            "finding_count": total,
+            "rules_version": quality.RULES_VERSION,
+            "households_checked": checked,
+        },
+    )
 
 
 @transaction.atomic
@@ -51,6 +102,7 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
     """Evaluate the monitoring triggers (§7) of one county; open or keep open one alert per household
     whose triggers fired. Return the number of alerts opened or kept open tonight."""
     nightly_planner_settings()
+    changes.take("monitoring", county_id)  # a full pass reads everything: the journal's rows are spent
     fired = fired_triggers(as_of=as_of, county_id=county_id)
     return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
 

@@ -1,3 +1,4 @@
+from .changes import HouseholdChange
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
 from .tallies import VillageTally
 from .teams import TeamPosition, WorkTeamMember
@@ -6,6 +7,7 @@ __all__ = [
     "Assessment",
     "Helper",
     "Household",
+    "HouseholdChange",
     "Income",
     "Member",
     "MemberEvent",

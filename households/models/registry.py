@@ -406,6 +406,11 @@ class Pairing(TimeStampedModel):
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
         ordering = ["household_id", "-start"]
+        # The nightly checks look up the pairings that began or ended since the last night (issue 16).
+        indexes = [
+            models.Index(fields=["start"], name="pairing_start"),
+            models.Index(fields=["end"], name="pairing_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="pairing_end_after_start"

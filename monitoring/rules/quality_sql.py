@@ -104,9 +104,14 @@ def _only(household_ids: Collection[int] | None, column: str, params: dict) -> s
     """The condition restricting a pass to some households ("" for the whole county, the nightly run)."""
     if household_ids is None:
         return ""
+    if not household_ids:
+        return " AND 1 = 0"
+    if connection.vendor == "postgresql":  # one array parameter, however many households
+        params["households"] = sorted(household_ids)
+        return f" AND {column} = ANY(%(households)s)"
     keys = {f"household_{i}": pk for i, pk in enumerate(sorted(household_ids))}
     params.update(keys)
-    return f" AND {column} IN ({', '.join(f'%({k})s' for k in keys)})" if keys else " AND 1 = 0"
+    return f" AND {column} IN ({', '.join(f'%({k})s' for k in keys)})"
 
 
 def _json(detail: dict) -> str:

@@ -1,0 +1,135 @@
+"""Issue 16: a night after a known night checks only the households that may have changed, and its
+findings equal a full pass's — whatever changed in between, through whichever write path."""
+
+import datetime as dt
+import json
+
+from django.db import connection
+
+from households import choices as c
+from households.models import Household, HouseholdChange, Income, Member, MemberEvent, Pairing
+from monitoring.models import QualityFinding, QualityRun
+from monitoring.rules import quality
+from monitoring.rules.common import select_findings
+from monitoring.rules.quality_sql import finding_selects
+from monitoring.services import quality_run_county
+from tests import factories as f
+
+from .conftest import clean_household, helper_for
+
+NIGHT = dt.date(2019, 6, 30)
+LATER = dt.date(2019, 12, 31)
+
+
+def full_pass(as_of, county_id) -> list[tuple]:
+    """What a full pass finds, read and not written."""
+    rows = [row for s in finding_selects(as_of=as_of, county_id=county_id, run_id=None) for row in select_findings(s)]
+    found = [_key(r["code"], r["kind"], r["household_id"], r["member_id"], r["village_id"], r["detail"]) for r in rows]
+    found += [
+        _key(x.code, x.kind, x.household_id, x.member_id, x.village_id, x.detail)
+        for x in quality.dq02_findings(as_of, county_id, run_id=None)
+    ]
+    return sorted(found)
+
+
+def stored(as_of, county_id) -> list[tuple]:
+    rows = QualityFinding.objects.filter(as_of=as_of, county_id=county_id)
+    return sorted(_key(x.code, x.kind, x.household_id, x.member_id, x.village_id, x.detail) for x in rows)
+
+
+def _key(code, kind, household, member, village, detail) -> tuple:
+    detail = json.loads(detail) if isinstance(detail, str) else detail
+    return (str(code), kind, household, member, village, json.dumps(detail or {}, sort_keys=True, default=str))
+
+
+def test_an_incremental_night_equals_a_full_pass(tree, users):
+    counties = (tree.county.pk, tree.county2.pk)
+    quiet = [clean_household(tree.village_a) for _ in range(6)]
+    # Time moves rules: a pupil of 14 in senior high turns 15 (DQ06 too young ends); a pairing ends.
+    young = clean_household(tree.village_b)
+    Member.objects.create(
+        household=young,
+        relationship=c.Relationship.SON,
+        name="少年",
+        id_number=f.id_number(dt.date(2004, 8, 1)),
+        birth_date=dt.date(2004, 8, 1),
+        sex=c.Sex.MALE,
+        school_status=c.SchoolStatus.SENIOR_HIGH,
+    )
+    unpaired = clean_household(tree.village_b)
+    Pairing.objects.filter(household=unpaired).update(end=dt.date(2019, 8, 1))
+    # Rows change through every path: queryset updates, creations, a raw statement.
+    edited, moved, closed, poor = (clean_household(tree.village_c) for _ in range(4))
+    elsewhere = clean_household(tree.village_d)
+    for county in counties:
+        quality_run_county(as_of=NIGHT, county_id=county)
+    assert HouseholdChange.objects.filter(reader="quality").count() == 0  # the full passes took the journal
+
+    edited_head = Member.objects.filter(household=edited, relationship=c.Relationship.HEAD)
+    edited_head.update(school_status=c.SchoolStatus.PRIMARY)
+    Income.objects.create(household=edited, year=2019, wages=0)
+    Household.objects.filter(pk=moved.pk).update(county=tree.county2, village=tree.village_d)
+    Household.objects.filter(pk=closed.pk).update(status=c.Status.CLOSED)
+    head = poor.members.get(relationship=c.Relationship.HEAD)
+    helper_for(tree.county2, id_number=head.id_number)  # a poor person serving as a helper (DQ11)…
+    Pairing.objects.create(helper=helper_for(tree.county2, id_number=head.id_number), household=elsewhere, start=NIGHT)
+    # …and recorded deceased in another county's household (DQ01).
+    Member.objects.create(
+        household=elsewhere,
+        relationship=c.Relationship.OTHER,
+        name="同一人",
+        id_number=head.id_number,
+        birth_date=head.birth_date,
+        sex=head.sex,
+        departure=c.Departure.DECEASED,
+        departed_on=NIGHT,
+    )
+    spouse = elsewhere.members.get(relationship=c.Relationship.SPOUSE)
+    MemberEvent.objects.create(member=spouse, kind=sorted(c.DEPARTING_EVENTS)[0], date=NIGHT)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE households_household SET housing_area = 0 WHERE id = %s", [quiet[0].pk])
+
+    for county in reversed(counties):
+        quality_run_county(as_of=LATER, county_id=county)
+        assert stored(LATER, county) == full_pass(LATER, county)
+    run = QualityRun.objects.get(county=tree.county, as_of=LATER)
+    assert run.households_checked is not None  # it was incremental…
+    assert run.households_checked < Household.objects.filter(county=tree.county).count()  # …and partial
+    findings = {(x[0], x[1], x[2]) for x in stored(LATER, tree.county.pk)}
+    assert ("DQ06", "too_young", young.pk) not in findings
+    assert {
+        ("DQ11", "no_helper", unpaired.pk),
+        ("DQ06", "too_old", edited.pk),
+        ("DQ13", "closed_household", closed.pk),
+        ("DQ01", "duplicate", poor.pk),
+        ("DQ11", "poor_helper", poor.pk),
+        ("DQ12", "housing_area", quiet[0].pk),
+    } <= findings
+    assert not {x for x in findings if x[2] == moved.pk}
+
+    # Another night with nothing changed carries everything over, and a rerun of it changes nothing.
+    quiet_night = LATER - dt.timedelta(days=0)
+    for county in counties:
+        before = stored(LATER, county)
+        quality_run_county(as_of=quiet_night, county_id=county)
+        assert stored(quiet_night, county) == before == full_pass(quiet_night, county)
+
+
+def test_the_journal_names_the_households_of_every_write_path(tree, users):
+    a, b = clean_household(tree.village_a), clean_household(tree.village_d)
+    HouseholdChange.objects.all().delete()
+    Income.objects.bulk_create([Income(household=a, year=2019)])
+    Member.objects.filter(household=b).update(months_worked=3)
+    journal = set(HouseholdChange.objects.values_list("reader", "county_id", "household_id"))
+    assert journal == {(reader, h.county_id, h.pk) for reader in ("quality", "monitoring") for h in (a, b)}
+    HouseholdChange.objects.all().delete()
+    Household.objects.filter(pk=a.pk).update(county=tree.county2, village=tree.village_d)
+    counties = set(HouseholdChange.objects.filter(household_id=a.pk).values_list("county_id", flat=True))
+    assert counties == {tree.county.pk, tree.county2.pk}  # a move is journaled where it left and arrived
+
+
+def test_every_age_a_check_uses_is_watched():
+    """An age compared in a check but missing from quality.AGES would go unnoticed by a quiet night."""
+    selects = finding_selects(as_of=NIGHT, county_id=1, run_id=None)
+    used = {int(key.removeprefix("born_by_")) for s in selects[:2] for key in s.params if key.startswith("born_by_")}
+    assert used and used <= set(quality.AGES)
