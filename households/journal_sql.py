@@ -136,3 +136,39 @@ def uninstall(schema_editor) -> None:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else ""))
         if postgresql:
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_journal()")
+
+
+def state_trigger_statements(vendor: str, *, table: str, column: str, reader: str) -> list[str]:
+    """Row triggers for a table of a higher app whose rows carry household_id and county_id: a row
+    inserted or deleted, or whose `column` changed, journals its household for one reader. Other
+    updates (the nightly run touching a date) journal nothing. Row-level: such tables change a row at
+    a time (a dismissal, a case's decision), and a row trigger can look at the column."""
+    insert = (
+        "INSERT INTO {journal} (household_id, county_id, reader)"
+        " VALUES ({ref}.household_id, {ref}.county_id, '{reader}')"
+    )
+    statements = []
+    events = {
+        "insert": ("INSERT", "NEW", ""),
+        "update": (f"UPDATE OF {column}", "NEW", f"OLD.{column} IS DISTINCT FROM NEW.{column}"),
+        "delete": ("DELETE", "OLD", ""),
+    }
+    for key, (event, ref, when) in events.items():
+        name = f"{table}_journal_{key}"
+        sql = insert.format(journal=JOURNAL, ref=ref, reader=reader)
+        condition = f" WHEN ({when})" if when else ""
+        if vendor == "postgresql":
+            statements += [
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {sql}; RETURN NULL; END $$",
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{condition} EXECUTE FUNCTION {name}()",
+            ]
+        else:
+            if vendor == "sqlite":
+                condition = condition.replace("IS DISTINCT FROM", "IS NOT")
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name}",
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{condition} BEGIN {sql}; END",
+            ]
+    return statements

@@ -88,6 +88,31 @@ class QualityFinding(models.Model):
         return f"{self.code} {self.household_id} {self.as_of}"
 
 
+class MonitoringRun(models.Model):
+    """The triggers of §7 evaluated for a county as of a date, with the policy parameters they read: the
+    next night of the same parameters checks only what changed since (issue 16)."""
+
+    county = models.ForeignKey("villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField(_("as of"))
+    run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
+    policy_year = models.PositiveSmallIntegerField(_("policy year"))
+    policy_version = models.PositiveIntegerField(_("policy version"), default=0)
+    rules_version = models.PositiveIntegerField(_("rules version"), default=0)
+    # None: every monitored household of the county; otherwise how many were evaluated again.
+    households_checked = models.PositiveIntegerField(_("households checked"), null=True, blank=True)
+    alerts = models.PositiveIntegerField(_("alerts"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitoring run")
+        verbose_name_plural = _("monitoring runs")
+        ordering = ["county_id", "-as_of"]
+        constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="monitoringrun_one_per_county_date")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.as_of}"
+
+
 class AlertCategory(models.TextChoices):
     """§7."""
 

@@ -19,12 +19,13 @@ from households import changes
 from households.models import Household
 from povertymgmt.db import nightly_planner_settings
 
-from .models import ACTIVE_STATES, AlertState, MonitoringAlert, QualityFinding, QualityRun
+from .models import ACTIVE_STATES, AlertState, MonitoringAlert, MonitoringRun, QualityFinding, QualityRun
 from .rules import quality
 from .rules.common import insert_findings
 from .rules.quality_changes import copy_findings, households_to_check
 from .rules.quality_sql import finding_selects
-from .rules.triggers import alerts_upsert, fired_triggers
+from .rules.trigger_changes import TRIGGER_RULES_VERSION, triggers_to_check
+from .rules.triggers import alerts_carry_over, alerts_upsert, fired_triggers
 
 # Above this many households to check again, a full pass of the county is as cheap (and the lists of
 # households stay within every database's limit on query parameters).
@@ -100,11 +101,45 @@ def _quality_done(*, as_of: datetime.date, county_id: int, run_id: int | None, t
 @transaction.atomic
 def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
     """Evaluate the monitoring triggers (§7) of one county; open or keep open one alert per household
-    whose triggers fired. Return the number of alerts opened or kept open tonight."""
+    whose triggers fired. Return the number of alerts opened or kept open tonight.
+
+    After a night of the same year and policy parameters (or a rerun of this one), only the households
+    that may fire differently are evaluated (rules/trigger_changes.py), the alerts of the others carried
+    over; the same alerts as a full pass (tests/monitoring/test_triggers_incremental.py)."""
+    from eligibility.policy import parameters_for  # the nightly run's module, imported when needed
+
     nightly_planner_settings()
-    changes.take("monitoring", county_id)  # a full pass reads everything: the journal's rows are spent
-    fired = fired_triggers(as_of=as_of, county_id=county_id)
-    return alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
+    params = parameters_for(as_of.year)
+    latest = MonitoringRun.objects.filter(county_id=county_id).order_by("-as_of").first()
+    households: set[int] | None = None
+    if latest is None or latest.as_of <= as_of:  # a night before the latest is history: not the journal's
+        changed = changes.take("monitoring", county_id)
+        same = latest is not None and (latest.policy_year, latest.policy_version, latest.rules_version) == (
+            params.year,
+            params.version,
+            TRIGGER_RULES_VERSION,
+        )
+        if same:
+            households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
+            if len(households) > INCREMENTAL_MAX:
+                households = None
+    fired = fired_triggers(as_of=as_of, county_id=county_id, household_ids=households)
+    total = alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
+    if households is not None:
+        total += alerts_carry_over(county_id=county_id, since=latest.as_of, as_of=as_of, run_id=run_id, skip=households)
+    MonitoringRun.objects.update_or_create(
+        county_id=county_id,
+        as_of=as_of,
+        defaults={
+            "run_id": run_id,
+            "policy_year": params.year,
+            "policy_version": params.version,
+            "rules_version": TRIGGER_RULES_VERSION,
+            "households_checked": None if households is None else len(households),
+            "alerts": total,
+        },
+    )
+    return total
 
 
 @transaction.atomic

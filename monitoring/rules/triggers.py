@@ -13,6 +13,7 @@ member count per year), so the drop trigger compares the two years' net incomes.
 without the year's income record fires no income trigger (data quality reports the gap)."""
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -55,9 +56,10 @@ def below_monitoring_range(net: Decimal | None, members: int, params: "PolicyPar
     return Decimal(net) < members * monitoring_range(params)
 
 
-def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
-    """Every trigger of §7 that fires for a monitored household of the county; the conditions are
-    evaluated in SQL, only the households that fire come back (two statements: incomes, snapshot)."""
+def fired_triggers(*, as_of: dt.date, county_id: int, household_ids: Collection[int] | None = None) -> Fired:
+    """Every trigger of §7 that fires for a monitored household of the county (or of some of its
+    households); the conditions are evaluated in SQL, only the households that fire come back (two
+    statements: incomes, snapshot)."""
     from eligibility.policy import parameters_for  # the nightly run's module, imported when needed
 
     params = parameters_for(as_of.year)
@@ -88,6 +90,8 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
         .annotate(**{flag: ExpressionWrapper(q, output_field=BooleanField()) for flag, q in conditions.items()})
         .filter(Q(is_low=True) | Q(is_rigid=True) | Q(is_drop=True))
     )
+    if household_ids is not None:
+        incomes = incomes.filter(household_id__in=household_ids)
     columns = ("household_id", "village_id", "household_status", "net", "size", "rigid_expenditure", "previous_net")
     rows = incomes.values_list(*columns, *conditions)
     for household_id, village_id, status, net, size, spent, prev, is_low, is_rigid, is_drop in rows:
@@ -126,12 +130,12 @@ def fired_triggers(*, as_of: dt.date, county_id: int) -> Fired:
                 },
             )
 
-    for household_id, village_id, status, failing in _guarantee_failures(as_of, county_id):
+    for household_id, village_id, status, failing in _guarantee_failures(as_of, county_id, household_ids):
         add(household_id, village_id, status, Trigger.GUARANTEE_FAILED, failing)
     return fired
 
 
-def _guarantee_failures(as_of: dt.date, county_id: int):
+def _guarantee_failures(as_of: dt.date, county_id: int, household_ids: Collection[int] | None = None):
     """Exited households whose snapshot of the night (eligibility.HouseholdCheck) fails a guarantee
     criterion of §5.2. A criterion without a result (None = missing data) fails, as in §5.2."""
     try:
@@ -142,6 +146,8 @@ def _guarantee_failures(as_of: dt.date, county_id: int):
     for name in GUARANTEES:
         fails |= Q(**{f"{name}_passed": False}) | Q(**{f"{name}_passed__isnull": True})
     checks = check_model.objects.on(as_of).filter(county_id=county_id, status__in=EXITED_STATUSES).filter(fails)
+    if household_ids is not None:
+        checks = checks.filter(household_id__in=household_ids)
     columns = [f"{name}_passed" for name in GUARANTEES]
     for household_id, village_id, status, *passed in checks.values_list(
         "household_id", "village_id", "status", *columns
@@ -176,11 +182,15 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     # alert + trigger). As one join, PostgreSQL planned from statistics taken while the tables were
     # still small (the first nights, or right after ANALYZE) a nested loop over every trigger of the
     # province for every alert: 25 s for one county at 100,000 households.
-    dismissed_alerts = dict(
-        MonitoringAlert.objects.filter(county_id=county_id, state=AlertState.DISMISSED, year=as_of.year).values_list(
-            "id", "household_id"
+    if not fired:
+        return 0
+    dismissed_alerts = {}
+    for households in _chunks(sorted(fired)):
+        dismissed_alerts.update(
+            MonitoringAlert.objects.filter(
+                county_id=county_id, state=AlertState.DISMISSED, year=as_of.year, household_id__in=households
+            ).values_list("id", "household_id")
         )
-    )
     dismissed: set[tuple[int, str]] = set()  # (household id, trigger)
     for ids in _chunks(list(dismissed_alerts)):
         dismissed.update(
@@ -199,9 +209,10 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
 
     active = {
         a.household_id: a
-        for a in MonitoringAlert.objects.filter(county_id=county_id, state__in=ACTIVE_STATES).only(
-            "id", "household_id", "last_triggered_on"
-        )
+        for households in _chunks(sorted(fired))
+        for a in MonitoringAlert.objects.filter(
+            county_id=county_id, state__in=ACTIVE_STATES, household_id__in=households
+        ).only("id", "household_id", "last_triggered_on")
     }
     new = [
         MonitoringAlert(
@@ -271,3 +282,16 @@ def _chunks(ids: list[int], size: int = 5000):
     """Id lists small enough for any database's limit on query parameters."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def alerts_carry_over(*, county_id: int, since: dt.date, as_of: dt.date, run_id: int | None, skip: set[int]) -> int:
+    """Issue 16: the active alerts that fired on the night `since`, of households not evaluated again,
+    fire tonight with the same triggers and values (their figures did not change): their last night and
+    their triggers' become tonight, as a full pass would write them. Two UPDATEs; return the alerts."""
+    alerts = MonitoringAlert.objects.filter(
+        county_id=county_id, state__in=ACTIVE_STATES, last_triggered_on=since
+    ).exclude(household_id__in=skip)
+    if since == as_of:
+        return alerts.count()
+    AlertTrigger.objects.filter(alert__in=alerts.values("pk"), last_on=since).update(last_on=as_of)
+    return alerts.update(last_triggered_on=as_of, run_id=run_id)
