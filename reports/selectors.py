@@ -1,7 +1,10 @@
 """Reads of the reports (§12): the report period, the context of a table, and the dashboard figures.
 
-Dashboards read the nightly snapshots (RegionIndicator, HouseholdCheck, §5.6) and the ledgers with one
-GROUP BY per block; they never walk households one by one, so their query count is fixed.
+Dashboards read the nightly run's per-region rows (RegionIndicator, and RegionSnapshotCount and
+RegionExitCount of eligibility.rules.summaries, issue 16): a few rows of the one region, whatever its
+size. A helper, whose scope is their paired households rather than a region, and a date the run wrote no
+summary for (runs before the summaries existed) are counted from the snapshots and the events, one GROUP
+BY per block; either way the query count is fixed.
 """
 
 import datetime as dt
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.access import region_for, scope_of
 from accounts.models import User
-from eligibility.models import HouseholdCheck, RecomputeRun, RunState
+from eligibility.models import HouseholdCheck, RecomputeRun, RegionExitCount, RegionSnapshotCount, RunState
 from eligibility.rules.reads import report_date
 from households import choices as hc
 from households.causes import cause_counts_for
@@ -107,23 +110,49 @@ def _checks(user: User, region: Region, as_of: dt.date):
     return qs
 
 
-def status_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict]:
-    """Households and people by status from the snapshot of the date."""
+SummaryRows = list[tuple[str, str, int, int]]
+
+
+def snapshot_summary(user: User, region: Region, as_of: dt.date | None) -> SummaryRows | None:
+    """The region's (status, cause, households, people) rows of the date's summary (one query; two when
+    the region has none), or None to count live: before any run, for a helper (their households are
+    their pairings, not a region's) and for a date the run wrote no summary for."""
+    if as_of is None or access.is_helper(user):
+        return None
+    rows = list(
+        RegionSnapshotCount.objects.filter(as_of=as_of, region=region).values_list(
+            "status", "cause", "households", "people"
+        )
+    )
+    if rows or RegionSnapshotCount.objects.filter(as_of=as_of).exists():
+        return rows
+    return None
+
+
+def status_counts(user: User, region: Region, as_of: dt.date | None, summary: SummaryRows | None = None) -> list[dict]:
+    """Households and people by status from the snapshot of the date: the summary's rows when given, else
+    counted from the snapshot."""
     if as_of is None:
         return []
-    rows = (
-        _checks(user, region, as_of)
-        .order_by()
-        .values("status")
-        .annotate(households=Count("id"), people=Sum("member_count"))
-    )
-    found = {r["status"]: r for r in rows}
+    found: dict[str, list[int]] = {}
+    if summary is None:
+        rows = (
+            _checks(user, region, as_of)
+            .order_by()
+            .values("status")
+            .annotate(households=Count("id"), people=Sum("member_count"))
+        )
+        summary = [(r["status"], "", r["households"], r["people"] or 0) for r in rows]
+    for status, _cause, households, people in summary:
+        total = found.setdefault(status, [0, 0])
+        total[0] += households
+        total[1] += people
     return [
         {
             "status": value,
             "label": str(label),
-            "households": found.get(value, {}).get("households", 0),
-            "people": found.get(value, {}).get("people") or 0,
+            "households": found.get(value, [0, 0])[0],
+            "people": found.get(value, [0, 0])[1],
         }
         for value, label in hc.Status.choices
         # Registered (identified) households only: applicants and not-poor households are in no snapshot
@@ -132,20 +161,26 @@ def status_counts(user: User, region: Region, as_of: dt.date | None) -> list[dic
     ]
 
 
-def cause_counts(user: User, region: Region, as_of: dt.date | None) -> list[dict]:
-    """Poor and returned households of the snapshot by their main cause of poverty (§3.1). Below a county,
-    a role that may not see health data gets illness, disability and "other" as one bucket (§9,
-    households.causes.cause_counts_for, docs/reports.md)."""
+def cause_counts(user: User, region: Region, as_of: dt.date | None, summary: SummaryRows | None = None) -> list[dict]:
+    """Poor and returned households of the snapshot by their main cause of poverty (§3.1): the summary's
+    rows when given, else counted from the snapshot. Below a county, a role that may not see health data
+    gets illness, disability and "other" as one bucket (§9, households.causes.cause_counts_for,
+    docs/reports.md)."""
     if as_of is None:
         return []
-    rows = (
-        _checks(user, region, as_of)
-        .filter(status__in=POOR)
-        .order_by()
-        .values("household__main_cause")
-        .annotate(households=Count("id"), people=Sum("member_count"))
-    )
-    return cause_counts_for(user, region, ((r["household__main_cause"], r["households"], r["people"]) for r in rows))
+    if summary is not None:
+        rows = [(cause, households, people) for status, cause, households, people in summary if status in POOR]
+    else:
+        live = (
+            _checks(user, region, as_of)
+            .filter(status__in=POOR)
+            .order_by()
+            .values("household__main_cause")
+            .annotate(households=Count("id"), people=Sum("member_count"))
+        )
+        rows = [(r["household__main_cause"], r["households"], r["people"]) for r in live]
+    # In the order of the causes, so that causes with as many households come out in one order both ways.
+    return cause_counts_for(user, region, sorted(rows, key=lambda r: r[0] or ""))
 
 
 def _households(user: User, region: Region) -> QuerySet[Household]:
@@ -162,6 +197,12 @@ def exited_people(user: User, region: Region, year: int) -> dict:
     """Households and people that exited in the policy year (§2 targets), from the exit events: every
     exit of the year, re-exits included, with the people of the household then (households.exits)."""
     return exit_totals(_households(user, region), year)
+
+
+def exited_from_summary(region: Region, year: int) -> dict:
+    """exited_people() as the latest nightly run counted it (RegionExitCount), one query."""
+    row = RegionExitCount.objects.filter(region=region, year=year).values("households", "people").first()
+    return row or {"households": 0, "people": 0}
 
 
 def resolve_year(value: str | None) -> tuple[int | None, str]:
@@ -298,14 +339,15 @@ def dashboard(user: User, region: Region, as_of: dt.date | None, year: int | Non
     else the year's policy date."""
     year = year or snapshot_year(as_of) or working_year()
     own, children = indicators(region, as_of)
+    summary = snapshot_summary(user, region, as_of)
     return {
         "year": year,
         "day": as_of or policy_date(year),
         "own": own,
         "children": children,
-        "statuses": status_counts(user, region, as_of),
-        "causes": cause_counts(user, region, as_of),
-        "exited": exited_people(user, region, year),
+        "statuses": status_counts(user, region, as_of, summary),
+        "causes": cause_counts(user, region, as_of, summary),
+        "exited": exited_people(user, region, year) if summary is None else exited_from_summary(region, year),
         "exits": exit_counts(region, as_of, year),
         "target": target_for(region, year),
         "trend": trend(region),

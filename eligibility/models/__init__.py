@@ -1,5 +1,6 @@
 from .checks import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger, held_on, held_on_sql
 from .policy import PolicyParameter
+from .summaries import RegionExitCount, RegionSnapshotCount
 
 __all__ = [
     "CRITERIA",
@@ -9,6 +10,8 @@ __all__ = [
     "PolicyParameter",
     "RecomputeCounty",
     "RecomputeRun",
+    "RegionExitCount",
+    "RegionSnapshotCount",
     "RunState",
     "RunTrigger",
 ]

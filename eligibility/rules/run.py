@@ -29,6 +29,7 @@ from ..policy import parameters_for
 from . import household_sql
 from .household_sql import county_household_test
 from .indicators import region_indicators_compute
+from .summaries import summaries_refresh
 
 log = logging.getLogger(__name__)
 OPEN_STATES = (RunState.PENDING, RunState.RUNNING, RunState.FAILED)
@@ -176,6 +177,7 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
         region_indicators_compute(as_of=run.as_of, params=params, county=run.only_county)
         # The region pages' tallies, recounted whole: the safety net of every write around the signals.
         tally_refresh_in(run.only_county)
+        summaries_refresh(as_of=run.as_of, county=run.only_county)  # the dashboards' counts (issue 16)
     except Exception:  # noqa: BLE001
         log.exception("Region indicators of run %s failed", run_id)
         RecomputeRun.objects.filter(pk=run_id).update(
