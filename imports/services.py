@@ -25,6 +25,7 @@ from accounts.services import audit_record
 from households.tallies import tally_refresh_in
 from povertymgmt.tasks import enqueue
 
+from . import parallel
 from .models import RUNNING_STATES, ImportIssue, ImportJob, JobState
 from .overlap import BatchWriter, can_overlap
 from .rosters import roster_apply, roster_create  # noqa: F401 - the roster services live beside
@@ -32,7 +33,7 @@ from .survey import SURVEY_COUNTS, survey_commit, survey_validate
 from .writer import Numbering, prepare_batch, prerender, reason_for, write_batch
 from .xlsx import staging
 from .xlsx.reader import XlsxError
-from .xlsx.validate import Layout, check_batch, parse_batch, reset_for_recheck
+from .xlsx.validate import Layout, check_batch, database_state, parse_batch, reset_for_recheck
 
 log = logging.getLogger(__name__)
 
@@ -197,32 +198,64 @@ def _validate(job: ImportJob) -> None:
         layout = _layout(db)
         db.execute("CREATE TABLE IF NOT EXISTS plans (n INTEGER PRIMARY KEY, data BLOB)")
         db.execute("DELETE FROM plans")
+        db.commit()  # no lock held: a worker process reads this file meanwhile
         ImportIssue.objects.filter(job=job).delete()
-        bad_keys: set[str] = set()
+        bad_keys: set[str] = {i.key for i in issues}  # the whole-file checks (repeated numbers, persons)
         stored = total = 0
-        for n, (plans, _rows) in enumerate(_batches(job, db, layout, issues)):
-            bad_keys.update(i.key for i in issues)
-            for plan in plans:
-                plan.valid = plan.key not in bad_keys
-            # Kept for the commit, which then re-runs only the checks against the database.
-            db.execute("INSERT INTO plans VALUES (?, ?)", (n, pickle.dumps(plans, pickle.HIGHEST_PROTOCOL)))
-            # Issues go to the database as they come, so memory stays flat however bad the file.
-            stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
-            total += len(issues)
+        # The later households are checked by a worker process while this one checks the first ones and
+        # the survey sheets (imports/parallel.py); each writes its plans to a file of its own.
+        before = _database_state(job.created_by, db)
+        starts = staging.batch_starts(db, BATCH)
+        split = _split(starts, h_total + m_total, i_total + a_total)
+        here, there = str(stage_path(job)) + ".v0", str(stage_path(job)) + ".v1"
+        worker = None
+        if split < len(starts) and parallel.may_fork(database=True):
+            worker = parallel.Forked(_check_part_alone, job, there, layout, starts[split], None, split, set(bad_keys))
+            stop = starts[split]
+        else:
+            stop = None
+        try:
+            for batch_issues in _check_part(job, here, layout, "", stop, 0, bad_keys, issues=issues):
+                bad_keys.update(i.key for i in batch_issues)
+                stored += _store_issues(job, batch_issues[: max(MAX_ISSUES_STORED - stored, 0)])
+                total += len(batch_issues)
             issues.clear()
-        report = _every_second(job)
-        creator = job.created_by
-        assert creator is not None  # import_job_create sets it and PROTECT keeps it
-        survey = survey_validate(user=creator, db=db, issues=issues, progress=lambda n: report(h_total + m_total + n))
-        for _batch in survey:
-            bad_keys.update(i.key for i in issues)
-            stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
-            total += len(issues)
-            issues.clear()
-        stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
-        total += len(issues)
-        bad_keys.update(i.key for i in issues)
-        db.commit()
+            report = _every_second(job)
+            creator = job.created_by
+            assert creator is not None  # import_job_create sets it and PROTECT keeps it
+            survey = survey_validate(
+                user=creator, db=db, issues=issues, progress=lambda n: report(h_total + m_total + n)
+            )
+            for _batch in survey:
+                bad_keys.update(i.key for i in issues)
+                stored += _store_issues(job, issues[: max(MAX_ISSUES_STORED - stored, 0)])
+                total += len(issues)
+                issues.clear()
+            if worker is not None:  # its households' issues, in their order
+                worker.result()
+                worker = None
+                side = staging.open_stage(there)
+                for (data,) in side.execute("SELECT data FROM issues ORDER BY n"):
+                    batch_issues = pickle.loads(data)  # noqa: S301 - written by this job's own worker
+                    bad_keys.update(i.key for i in batch_issues)
+                    stored += _store_issues(job, batch_issues[: max(MAX_ISSUES_STORED - stored, 0)])
+                    total += len(batch_issues)
+                side.close()
+            for path in (here, there) if stop is not None else (here,):
+                db.execute("ATTACH DATABASE ? AS side", (path,))
+                db.execute("INSERT INTO plans SELECT n, data FROM side.plans")
+                db.commit()
+                db.execute("DETACH DATABASE side")
+            # The database did not change while the households were checked: the commit may trust the
+            # plans while it stays so (_commit).
+            if before is not None and before == _database_state(job.created_by, db):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('checked_state', ?)", (before,))
+                db.commit()
+        finally:
+            if worker is not None:
+                worker.cancel()
+            for path in (here, there):
+                Path(path).unlink(missing_ok=True)
         known = {row[0] for row in db.execute("SELECT DISTINCT key FROM h")} if bad_keys else set()
         known |= staging.survey_keys(db) if bad_keys else set()
         _progress(
@@ -259,13 +292,57 @@ def _store_issues(job: ImportJob, issues: list) -> int:
     return len(issues)
 
 
-def _batches(job, db, layout, issues):
+def _split(starts: list[str], household_rows: int, survey_rows: int) -> int:
+    """The first batch the worker process checks: it takes the later households, this process the
+    earlier ones and the survey rows, so that both end at about the same time (a survey row costs about
+    half a household sheet row: measured with bench/import.py)."""
+    if len(starts) < 2:
+        return len(starts)
+    mine = max(0.0, 0.5 - 0.25 * survey_rows / max(household_rows, 1))
+    return min(max(1, round(len(starts) * mine)), len(starts) - 1)
+
+
+def _check_part(job, side_path, layout, start, stop, first, bad_keys, issues=None):
+    """Parse and check the staged households from key `start` to `stop` (None: the end), batches numbered
+    from `first`, writing their plans to the SQLite file `side_path`. With `issues` (this process) it
+    yields each batch's issues; without (the worker process) it keeps them in that file too."""
+    side = staging.open_stage(side_path)
+    side.execute("CREATE TABLE IF NOT EXISTS plans (n INTEGER PRIMARY KEY, data BLOB)")
+    side.execute("CREATE TABLE IF NOT EXISTS issues (n INTEGER PRIMARY KEY, data BLOB)")
+    db = staging.open_stage(str(stage_path(job)))  # its own connection: the worker may not share one
+    here = issues is not None
+    batch_issues = issues if here else []
+    try:
+        for n, (plans, _rows) in enumerate(_batches(job, db, layout, batch_issues, start, stop, report=here), first):
+            keys = bad_keys | {i.key for i in batch_issues}
+            for plan in plans:
+                plan.valid = plan.key not in keys
+            # Kept for the commit, which then re-runs only the checks against the database.
+            side.execute("INSERT INTO plans VALUES (?, ?)", (n, pickle.dumps(plans, pickle.HIGHEST_PROTOCOL)))
+            if here:
+                yield list(batch_issues)
+            elif batch_issues:
+                side.execute("INSERT INTO issues VALUES (?, ?)", (n, pickle.dumps(batch_issues)))
+            batch_issues.clear()
+        side.commit()
+    finally:
+        side.close()
+        db.close()
+
+
+def _check_part_alone(*args) -> None:
+    """The worker process's share: run _check_part to its end."""
+    for _batch in _check_part(*args):
+        pass
+
+
+def _batches(job, db, layout, issues, start="", stop=None, *, report=True):
     """Parse and check the staged households a batch at a time, yielding the plans of each batch."""
     user = job.created_by
     groups, rows = [], 0
     done = 0
-    report = _every_second(job)
-    for group in staging.households(db):
+    progress = _every_second(job) if report else (lambda done: None)
+    for group in staging.households(db, start, stop):
         groups.append(group)
         rows += len(group[1]) + len(group[2])
         if len(groups) >= BATCH:
@@ -273,24 +350,39 @@ def _batches(job, db, layout, issues):
             check_batch(user=user, plans=plans, layout=layout, issues=issues)
             yield plans, rows
             done += rows
-            report(done)
+            progress(done)
             groups, rows = [], 0
     if groups:
         plans = parse_batch(groups, layout, issues)
         check_batch(user=user, plans=plans, layout=layout, issues=issues)
         yield plans, rows
         done += rows
-        report(done)
+        progress(done)
 
 
-def _stored_batches(job, db, layout, issues):
-    """The batches the dry run parsed, re-checked against the database as it is now."""
+def _database_state(user, db) -> str | None:
+    """The digest of what the checks of this file read from the database (validate.database_state)."""
+    keys = [key for (key,) in db.execute("SELECT DISTINCT key FROM h")]
+    codes = {staging.unpack(vals)[1].strip() for (vals,) in db.execute("SELECT vals FROM h")}
+    id_numbers = [idn for (idn,) in db.execute("SELECT DISTINCT idn FROM m WHERE idn != ''")]
+    return database_state(user=user, codes=codes, keys=keys, id_numbers=id_numbers)
+
+
+def _unchanged_since_checked(user, db) -> bool:
+    row = db.execute("SELECT v FROM meta WHERE k = 'checked_state'").fetchone()
+    return row is not None and row[0] == _database_state(user, db)
+
+
+def _stored_batches(job, db, layout, issues, *, recheck=True):
+    """The batches the dry run parsed, re-checked against the database as it is now (`recheck`), or as
+    the dry run checked them when the database has not changed since (_unchanged_since_checked)."""
     done = 0
     report = _every_second(job)
     for (data,) in db.execute("SELECT data FROM plans ORDER BY n"):
         plans = pickle.loads(data)  # noqa: S301 - written by _validate into this job's own staging file
-        reset_for_recheck(plans)
-        check_batch(user=job.created_by, plans=plans, layout=layout, issues=issues)
+        if recheck:
+            reset_for_recheck(plans)
+            check_batch(user=job.created_by, plans=plans, layout=layout, issues=issues)
         rows = sum(1 + len(p.members) for p in plans)
         yield plans, rows
         done += rows
@@ -347,7 +439,10 @@ def _commit(job: ImportJob) -> None:
             "numbers": {},
             **{name: job.result.get(name, 0) for name in ("incomes_total", "assessments_total")},
         }
-        batches = _stored_batches if _has_plans(db) else _batches
+        if _has_plans(db):
+            batches = partial(_stored_batches, recheck=not _unchanged_since_checked(user, db))
+        else:
+            batches = _batches
         survey_layout = staging.survey_layout(db)
         has_survey = any(positions is not None for positions in survey_layout.values())
         # The numbers of the households written, for the survey rows that name them by their key in the file.

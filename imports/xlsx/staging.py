@@ -15,6 +15,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
+from .. import parallel
 from .columns import (
     ASSESSMENT_COLUMNS,
     ASSESSMENT_SHEET,
@@ -92,36 +93,57 @@ def check_workbook(book: Workbook) -> None:
 def stage_file(
     *, path: str, stage_path: str, progress: Callable[[int], None] | None = None
 ) -> tuple[sqlite3.Connection, list[Issue], None]:
-    """Read the sheets into the staging file; return it, the issues found so far and the positions."""
+    """Read the sheets into the staging file; return it, the issues found so far and the positions.
+
+    The member sheet, the largest, is read by a forked process (imports/parallel.py) into a file of its
+    own while this one reads the others; its rows are then copied in by SQLite."""
     if os.path.exists(stage_path):
         os.remove(stage_path)
     db = open_stage(stage_path)
     db.execute("CREATE TABLE h (row INTEGER PRIMARY KEY, key TEXT, vals TEXT)")
-    db.execute("CREATE TABLE m (row INTEGER PRIMARY KEY, key TEXT, idn TEXT, vals TEXT)")
+    db.execute(_M_TABLE)
     for _sheet, _columns, table in SURVEY_SHEETS:
         db.execute(f"CREATE TABLE {table} (row INTEGER PRIMARY KEY, key TEXT, vals TEXT)")
-    issues: list[Issue] = []
+    db.commit()
+    by_sheet: dict[str, list[Issue]] = {}
+    side = stage_path + ".m"
+    worker = None
     book = Workbook(path)
     try:
         check_workbook(book)
+        both = has_household_sheets(book)
+        if both and parallel.may_fork(database=False):
+            worker = parallel.Forked(_stage_members_alone, path, side)
         done = 0
-        layout: list[list[int | None]] = []
-        for sheet, columns, table in (
-            (HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, "h"),
-            (MEMBER_SHEET, MEMBER_COLUMNS, "m"),
-        ):
-            if not has_household_sheets(book):
-                layout.append([None] * len(columns))
-                continue
-            done, positions = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
-            layout.append(positions)
+        layout: list[list[int | None]] = [[None] * len(HOUSEHOLD_COLUMNS), [None] * len(MEMBER_COLUMNS)]
+        if both:
+            for n, (sheet, columns, table) in enumerate(
+                ((HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, "h"), (MEMBER_SHEET, MEMBER_COLUMNS, "m"))
+            ):
+                if worker is None or table != "m":
+                    issues = by_sheet[sheet] = []
+                    done, layout[n] = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
         survey: dict[str, list[int | None] | None] = {}
         for sheet, columns, table in SURVEY_SHEETS:
             survey[table] = None
             if sheet in book.sheets:
+                issues = by_sheet[sheet] = []
                 done, survey[table] = _stage_sheet(book, db, sheet, columns, table, issues, done, progress)
+        if worker is not None:
+            by_sheet[MEMBER_SHEET], layout[1], count = worker.result()
+            worker = None
+            db.execute("ATTACH DATABASE ? AS side", (side,))
+            db.execute("INSERT INTO m SELECT * FROM side.m")
+            db.commit()
+            db.execute("DETACH DATABASE side")
+            if progress:
+                progress(done + count)
     finally:
         book.close()
+        if worker is not None:
+            worker.cancel()
+        if os.path.exists(side):
+            os.remove(side)
     db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
     db.execute("INSERT INTO meta VALUES ('layout', ?)", (json.dumps(layout),))
     db.execute("INSERT INTO meta VALUES ('survey', ?)", (json.dumps(survey),))
@@ -131,7 +153,28 @@ def stage_file(
     db.execute("CREATE INDEX m_key ON m (key, row)")
     db.execute("CREATE INDEX m_idn ON m (idn)")
     db.commit()
-    return db, issues, None
+    order = (HOUSEHOLD_SHEET, MEMBER_SHEET, *(sheet for sheet, _c, _t in SURVEY_SHEETS))
+    return db, [issue for sheet in order for issue in by_sheet.get(sheet, [])], None
+
+
+_M_TABLE = "CREATE TABLE m (row INTEGER PRIMARY KEY, key TEXT, idn TEXT, vals TEXT)"
+
+
+def _stage_members_alone(path: str, side: str) -> tuple[list[Issue], list[int | None], int]:
+    """In the worker process: the member sheet into a staging file of its own."""
+    if os.path.exists(side):
+        os.remove(side)
+    db = open_stage(side)
+    book = Workbook(path)
+    try:
+        db.execute(_M_TABLE)
+        issues: list[Issue] = []
+        done, positions = _stage_sheet(book, db, MEMBER_SHEET, MEMBER_COLUMNS, "m", issues, 0, None)
+        db.commit()
+    finally:
+        book.close()
+        db.close()
+    return issues, positions, done
 
 
 def _stage_sheet(book, db, sheet, columns, table, issues, done, progress) -> tuple[int, list[int | None]]:
@@ -266,10 +309,15 @@ def counts(db: sqlite3.Connection) -> tuple[int, int]:
     return db.execute("SELECT COUNT(*) FROM h").fetchone()[0], db.execute("SELECT COUNT(*) FROM m").fetchone()[0]
 
 
-def households(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, list]], list[tuple[int, list]]]]:
-    """(key, household rows, member rows) in key order: a merge of the two sorted sheets."""
-    h_groups = groupby(db.execute("SELECT key, row, vals FROM h ORDER BY key, row"), key=itemgetter(0))
-    m_groups = groupby(db.cursor().execute("SELECT key, row, vals FROM m ORDER BY key, row"), key=itemgetter(0))
+def households(
+    db: sqlite3.Connection, start: str = "", stop: str | None = None
+) -> Iterator[tuple[str, list[tuple[int, list]], list[tuple[int, list]]]]:
+    """(key, household rows, member rows) in key order: a merge of the two sorted sheets; only the keys
+    from `start` up to `stop` (excluded) when given."""
+    where, params = ("key >= ?", [start]) if stop is None else ("key >= ? AND key < ?", [start, stop])
+    h_rows = db.execute(f"SELECT key, row, vals FROM h WHERE {where} ORDER BY key, row", params)  # noqa: S608
+    m_rows = db.cursor().execute(f"SELECT key, row, vals FROM m WHERE {where} ORDER BY key, row", params)  # noqa: S608
+    h_groups, m_groups = groupby(h_rows, key=itemgetter(0)), groupby(m_rows, key=itemgetter(0))
     m_key, m_rows = next(m_groups, (None, ()))
     for key, h_rows in h_groups:
         while m_key is not None and m_key < key:  # members without a household: see file_level_issues
@@ -279,6 +327,12 @@ def households(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[int, li
             members = [(row, vals.split(_SEP)) for _k, row, vals in m_rows]
             m_key, m_rows = next(m_groups, (None, ()))
         yield key, [(row, vals.split(_SEP)) for _k, row, vals in h_rows], members
+
+
+def batch_starts(db: sqlite3.Connection, size: int) -> list[str]:
+    """The first key of each batch of `size` households, in key order (as households() walks them)."""
+    keys = db.execute("SELECT DISTINCT key FROM h ORDER BY key")
+    return [key for n, (key,) in enumerate(keys) if n % size == 0]
 
 
 def survey_layout(db: sqlite3.Connection) -> dict[str, list[int | None] | None]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from households.income import INCOME_ITEMS
 from households.models import Assessment, Household, Income
 from households.selectors import household_list_for
-from households.services import income_check_reason, income_check_year
+from households.services import income_check_reason, income_check_year, income_years
 from povertymgmt.dates import policy_date_validator
 
 from .columns import ASSESSMENT_COLUMNS, ASSESSMENT_SHEET, INCOME_COLUMNS, INCOME_SHEET, Column
@@ -126,6 +126,7 @@ def check_incomes(rows: list[SurveyRow], targets: dict[str, Target], positions, 
         for record in Income.objects.filter(q).values("pk", "household_id", "year", *INCOME_ITEMS):
             stored[(record["household_id"], record["year"])] = record
     seen: set[tuple[str, int]] = set()
+    years: dict[int, range] = {}  # the open years by identification year (households.services.income_years)
     good = []
     for row in rows:
         year, target = row.fields["year"], targets[row.key]
@@ -135,13 +136,17 @@ def check_incomes(rows: list[SurveyRow], targets: dict[str, Target], positions, 
             )
             continue
         seen.add((row.key, year))
-        try:
-            # An unreadable identification year (reported on 户信息) leaves only the policy's first year.
-            candidate = Household(number=target.number, identification_year=target.identification_year or 0)
-            income_check_year(candidate, year, last=last)
-        except ValidationError as exc:
-            issues.append(_issue(row, positions, "year", "year_out_of_range", _message(exc), year))
-            continue
+        # An unreadable identification year (reported on 户信息) leaves only the policy's first year.
+        first = target.identification_year or 0
+        open_years = years.get(first)
+        if open_years is None:  # a model instance per row cost more than the rest of the check
+            open_years = years[first] = income_years(Household(identification_year=first), last=last)
+        if year not in open_years:
+            try:
+                income_check_year(Household(number=target.number, identification_year=first), year, last=last)
+            except ValidationError as exc:
+                issues.append(_issue(row, positions, "year", "year_out_of_range", _message(exc), year))
+                continue
         record = stored.get((row.household_id, year)) if row.household_id else None
         row.target_id = record["pk"] if record else None
         values = {}

@@ -175,20 +175,19 @@ def test_a_person_registered_meanwhile_is_reported_and_the_rest_imported(
 ):
     """The database constraint backs the checks: a clash between check and write fails only its household."""
     from imports import services
-    from imports.xlsx import validate
 
     clash_id = f.id_number()
     data = xlsx_bytes([household_row("1"), household_row("2")], [member_row("1", id_number=clash_id), member_row("2")])
     login(client, users.clerk_a)
     post_file(client, django_capture_on_commit_callbacks, data)
     job = _job()
-    real_check = validate.check_batch
+    real_submit = services.BatchWriter.submit
 
-    def check_then_someone_registers(**kwargs):
-        real_check(**kwargs)
+    def someone_registers_then_submit(self, *args, **kwargs):  # after any check, before the write
         f.household(tree.village_b, by=users.admin, members=[f.member(id_number=clash_id)])
+        real_submit(self, *args, **kwargs)
 
-    monkeypatch.setattr(services, "check_batch", check_then_someone_registers)
+    monkeypatch.setattr(services.BatchWriter, "submit", someone_registers_then_submit)
     commit(client, django_capture_on_commit_callbacks, job)
     job.refresh_from_db()
     assert job.state == JobState.DONE

@@ -41,21 +41,27 @@ def test_batches_written_in_a_thread_import_everything_and_report_a_clash(
     prepared = []
     real_prepare, real_check = services.prepare_batch, services.check_batch
 
+    checked = []
+
     def prepare(**kwargs):
+        if any(p.key == keys[4] for p in kwargs["plans"]):  # someone registers the person meanwhile
+            f.household(tree.village_b, by=users.admin, members=[f.member(id_number=clash_id)])
         write = real_prepare(**kwargs)
         prepared.append(write is not None)
         return write
 
     def check(**kwargs):
+        checked.append(len(kwargs["plans"]))
         real_check(**kwargs)
-        if any(p.key == keys[4] for p in kwargs["plans"]):  # someone registers the person meanwhile
-            f.household(tree.village_b, by=users.admin, members=[f.member(id_number=clash_id)])
 
     monkeypatch.setattr(services, "prepare_batch", prepare)
     monkeypatch.setattr(services, "check_batch", check)
     commit(client, django_capture_on_commit_callbacks, job)
     job.refresh_from_db()
     assert prepared == [True, True, True, True]
+    # Nothing changed in the database since the dry run: the commit writes the plans it checked, and
+    # the database's unique constraint reports the person registered meanwhile.
+    assert checked == []
     assert job.state == JobState.DONE
     assert job.result["created"] == 6 and job.result["members_created"] == 7 and job.result["clashes"] == [keys[4]]
     households = Household.objects.filter(village=tree.village_a)
@@ -89,3 +95,34 @@ def test_batches_written_in_a_thread_import_everything_and_report_a_clash(
     )
     assert record.history_change_reason and record.id_number == spouse.id_number
     assert StatusEvent.objects.get(household=household).to_status == "applicant"
+
+
+def test_a_change_in_the_database_after_the_dry_run_makes_the_commit_check_again(
+    client, users, tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    keys = [f"{tree.village_a.code}{n:04d}" for n in range(1, 6)]
+    ids = {key: f.id_number() for key in keys}
+    data = xlsx_bytes([household_row(key) for key in keys], [member_row(key, id_number=ids[key]) for key in keys])
+    monkeypatch.setattr(services, "BATCH", 2)  # three batches: two checked by the worker process
+    login(client, users.clerk_a)
+    post_file(client, django_capture_on_commit_callbacks, data)
+    job = ImportJob.objects.latest("id")
+    assert job.error_count == 0 and job.households_total == 5
+    # Someone registers a person of the file before the import is pressed.
+    f.household(tree.village_b, by=users.admin, members=[f.member(id_number=ids[keys[3]])])
+    checked = []
+    real_check = services.check_batch
+
+    def check(**kwargs):
+        checked.append(len(kwargs["plans"]))
+        real_check(**kwargs)
+
+    monkeypatch.setattr(services, "check_batch", check)
+    commit(client, django_capture_on_commit_callbacks, job)
+    job.refresh_from_db()
+    assert checked == [2, 2, 1]
+    assert job.state == JobState.DONE
+    assert job.result["created"] == 4 and job.result["skipped"] == 1 and job.result["clashes"] == []
+    assert sorted(Household.objects.filter(village=tree.village_a).values_list("number", flat=True)) == [
+        k for k in keys if k != keys[3]
+    ]
