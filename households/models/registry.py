@@ -235,6 +235,8 @@ class Member(TimeStampedModel):
             # a pattern-operator index on PostgreSQL whatever the database's collation.
             models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["id_number"], name="member_id_prefix", opclasses=["varchar_pattern_ops"]),
+            # The nightly checks look up the members who crossed an age since the last night (issue 16).
+            models.Index(fields=["birth_date"], name="member_birth_date"),
         ]
         constraints = [
             # One person cannot be a current member of two households (§3.2, DQ01).

@@ -46,9 +46,9 @@ MAX_FOREST_PER_PERSON = Decimal("70")
 MAX_ROAD_KM = Decimal("50")
 # DQ13: a current member older than this is most likely deceased but still counted.
 MAX_PLAUSIBLE_AGE = 110
-# Every age a check compares a birth date with (born_by_<age> in quality_sql; 0: a birth date in the
-# future, DQ02): a member crossing one between two nights is checked again (quality_changes).
-AGES = (0, 6, 15, 16, 20, 61, MAX_PLAUSIBLE_AGE + 1)
+# Every age a check compares a birth date with (born_by_<age> in quality_sql): a member crossing one
+# between two nights is checked again (quality_changes).
+AGES = (6, 15, 16, 20, 61, MAX_PLAUSIBLE_AGE + 1)
 # Raise it when a check changes: the next night of every county is then a full pass, not a carry-over
 # of last night's findings (quality_changes).
 RULES_VERSION = 1

@@ -5,8 +5,9 @@ gives exactly the findings of a full pass (tests/monitoring/test_quality_increme
 A household's findings as of D equal its findings as of the previous night P unless
 - a row it depends on changed: the change journal (households.changes, filled by database triggers)
   names the household itself, and the households another row's ID number concerns (DQ01, DQ11);
-- time moved a rule between P and D: a member crossed an age the checks use (AGES), the birth date
-  written in an ID number passed (DQ02: a birth in the future), a pairing began or ended (DQ11);
+- time moved a rule between P and D: a member crossed an age the checks use (AGES), a pairing began
+  or ended (DQ11), an ID number's birth date still to come passed (DQ02: such households had a DQ02
+  finding on P, and every household with one is checked again);
 - its finding looks across households (DQ01, DQ11 poor helper): those households are checked again
   every night, as are those with a member whose ID number is not stored normalised (their DQ01
   look-up is not indexed).
@@ -38,9 +39,8 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
         "county": county_id,
         "since": since,
         "as_of": as_of,
-        "id_since": since.strftime("%Y%m%d"),
-        "id_as_of": as_of.strftime("%Y%m%d"),
         "dq01": str(QualityCode.DQ01),
+        "dq02": str(QualityCode.DQ02),
         "dq11": str(QualityCode.DQ11),
     }
     ages = []
@@ -51,10 +51,9 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
     moved = f"((p.start > %(since)s AND p.start <= %(as_of)s) OR ({end} >= %(since)s AND {end} < %(as_of)s))"
     # Table names from the models, values as parameters.
     statements = [
-        # A member crossed an age, or the birth date of an ID number passed.
-        f"""SELECT m.household_id FROM {household} h JOIN {member} m ON m.household_id = h.id
-            WHERE h.county_id = %(county)s AND ({" OR ".join(ages)}
-               OR (SUBSTR(m.id_number, 7, 8) > %(id_since)s AND SUBSTR(m.id_number, 7, 8) <= %(id_as_of)s))""",  # noqa: S608
+        # A member crossed an age (index member_birth_date: a few days of births per age).
+        f"""SELECT m.household_id FROM {member} m JOIN {household} h ON h.id = m.household_id
+            WHERE h.county_id = %(county)s AND ({" OR ".join(ages)})""",  # noqa: S608
         # A pairing of the household began or ended (DQ11 no helper).
         f"""SELECT p.household_id FROM {pairing} p JOIN {household} h ON h.id = p.household_id
             WHERE h.county_id = %(county)s AND {moved}""",  # noqa: S608
@@ -63,9 +62,10 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
             JOIN {member} m ON m.id_number = UPPER(TRIM(hp.id_number))
             JOIN {household} h ON h.id = m.household_id
             WHERE h.county_id = %(county)s AND hp.id_number <> '' AND {moved}""",  # noqa: S608
-        # Last night's findings that look across households.
+        # Last night's findings that look across households, and the invalid ID numbers: one whose birth
+        # date was still to come may have become valid (the reverse cannot happen as time goes on).
         f"""SELECT household_id FROM {finding} WHERE county_id = %(county)s AND as_of = %(since)s
-            AND (code = %(dq01)s OR (code = %(dq11)s AND kind = 'poor_helper'))""",  # noqa: S608
+            AND (code IN (%(dq01)s, %(dq02)s) OR (code = %(dq11)s AND kind = 'poor_helper'))""",  # noqa: S608
         # Members whose ID number is not stored normalised (partial index member_id_not_normalised).
         f"""SELECT m.household_id FROM {member} m JOIN {household} h ON h.id = m.household_id
             WHERE h.county_id = %(county)s AND m.id_number <> UPPER(TRIM(m.id_number))""",  # noqa: S608

@@ -56,6 +56,16 @@ def test_an_incremental_night_equals_a_full_pass(tree, users):
         sex=c.Sex.MALE,
         school_status=c.SchoolStatus.SENIOR_HIGH,
     )
+    # An ID number whose birth date is still to come on the first night (DQ02), valid on the second.
+    newborn = clean_household(tree.village_b)
+    Member.objects.create(
+        household=newborn,
+        relationship=c.Relationship.DAUGHTER,
+        name="新生儿",
+        id_number=f.id_number(dt.date(2019, 8, 1), male=False),
+        birth_date=dt.date(2019, 8, 1),
+        sex=c.Sex.FEMALE,
+    )
     unpaired = clean_household(tree.village_b)
     Pairing.objects.filter(household=unpaired).update(end=dt.date(2019, 8, 1))
     # Rows change through every path: queryset updates, creations, a raw statement.
@@ -97,6 +107,8 @@ def test_an_incremental_night_equals_a_full_pass(tree, users):
     assert run.households_checked < Household.objects.filter(county=tree.county).count()  # …and partial
     findings = {(x[0], x[1], x[2]) for x in stored(LATER, tree.county.pk)}
     assert ("DQ06", "too_young", young.pk) not in findings
+    assert "DQ02" in {x[0] for x in stored(NIGHT, tree.county.pk) if x[2] == newborn.pk}
+    assert not {x for x in findings if x[2] == newborn.pk and x[0] == "DQ02"}
     assert {
         ("DQ11", "no_helper", unpaired.pk),
         ("DQ06", "too_old", edited.pk),
