@@ -41,6 +41,8 @@ from .tables import (
 )
 
 PAGE_SIZE = 50
+# A table page counts its rows up to this many (200 pages); beyond, it says "more than" (issue 16).
+PAGE_COUNT_CAP = 10_000
 
 
 def _query(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
@@ -122,7 +124,8 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     for error in errors:
         messages.warning(request, error)
     qs = rows_queryset(table, ctx)
-    page = page_of(request, qs, per_page=PAGE_SIZE)
+    counted = row_count(table, ctx, cap=PAGE_COUNT_CAP)
+    page = page_of(request, qs, per_page=PAGE_SIZE, count=counted)
     if has_personal_columns(table, ctx) and request.user.can_view_sensitive and page.object_list:
         audit_record(
             user=request.user,
@@ -150,6 +153,8 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "query": _query(request),
             "query_no_region": _query(request, ("page", "region")),
             "threshold": services.sync_max_rows(),
+            "count_capped": counted > PAGE_COUNT_CAP,
+            "count_cap": PAGE_COUNT_CAP,
         },
     )
 
