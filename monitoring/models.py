@@ -29,28 +29,36 @@ class Severity(models.TextChoices):
     WARNING = "warning", _("Warning")
 
 
-class QualityRun(models.Model):
-    """One completed data-quality run of a county for a date: the current findings are those of the
-    latest run, so a county whose findings all disappeared tonight shows none (§5.6)."""
+class CountyNight(models.Model):
+    """A nightly step done for a county and a date, with the version of its rules and how many households
+    it examined again (None: the whole county; otherwise the others' results were carried over from the
+    county's previous night, issue 16)."""
 
     county = models.ForeignKey("villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField(_("as of"))
     run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
-    finding_count = models.PositiveIntegerField(_("findings"), default=0)
-    # The version of the checks (rules.quality.RULES_VERSION) and how many households were checked
-    # again (None: the whole county; otherwise the others' findings were carried over, issue 16).
     rules_version = models.PositiveIntegerField(_("rules version"), default=0)
     households_checked = models.PositiveIntegerField(_("households checked"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("data-quality run")
-        verbose_name_plural = _("data-quality runs")
+        abstract = True
         ordering = ["county_id", "-as_of"]
-        constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="qualityrun_one_per_county_date")]
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.as_of}"
+
+
+class QualityRun(CountyNight):
+    """One completed data-quality run of a county for a date: the current findings are those of the
+    latest run, so a county whose findings all disappeared tonight shows none (§5.6)."""
+
+    finding_count = models.PositiveIntegerField(_("findings"), default=0)
+
+    class Meta(CountyNight.Meta):
+        verbose_name = _("data-quality run")
+        verbose_name_plural = _("data-quality runs")
+        constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="qualityrun_one_per_county_date")]
 
 
 class QualityFinding(models.Model):
@@ -88,29 +96,18 @@ class QualityFinding(models.Model):
         return f"{self.code} {self.household_id} {self.as_of}"
 
 
-class MonitoringRun(models.Model):
+class MonitoringRun(CountyNight):
     """The triggers of §7 evaluated for a county as of a date, with the policy parameters they read: the
-    next night of the same parameters checks only what changed since (issue 16)."""
+    next night of the same parameters evaluates only what changed since (issue 16)."""
 
-    county = models.ForeignKey("villages.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
-    as_of = models.DateField(_("as of"))
-    run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
     policy_year = models.PositiveSmallIntegerField(_("policy year"))
     policy_version = models.PositiveIntegerField(_("policy version"), default=0)
-    rules_version = models.PositiveIntegerField(_("rules version"), default=0)
-    # None: every monitored household of the county; otherwise how many were evaluated again.
-    households_checked = models.PositiveIntegerField(_("households checked"), null=True, blank=True)
     alerts = models.PositiveIntegerField(_("alerts"), default=0)
-    finished_at = models.DateTimeField(_("finished at"), auto_now=True)
 
-    class Meta:
+    class Meta(CountyNight.Meta):
         verbose_name = _("monitoring run")
         verbose_name_plural = _("monitoring runs")
-        ordering = ["county_id", "-as_of"]
         constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="monitoringrun_one_per_county_date")]
-
-    def __str__(self) -> str:
-        return f"{self.county_id} {self.as_of}"
 
 
 class AlertCategory(models.TextChoices):
