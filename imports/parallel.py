@@ -12,6 +12,7 @@ one would end the caller's session): it keeps them referenced and opens its own.
 transaction (the child could not see rows that the caller's open transaction holds, as in a test
 wrapped in one), and `IMPORT_PARALLEL = False` turns it off."""
 
+import logging
 import os
 import pickle
 import signal
@@ -20,6 +21,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, connections
+
+log = logging.getLogger(__name__)
 
 _inherited: list = []  # the parent's connections, kept alive in the child: never closed there
 
@@ -39,28 +42,39 @@ def _detach_connections() -> None:
             wrapper.connection = None  # the next query opens the child's own connection
 
 
+def _child(fn: Callable, args: tuple, write: int) -> None:
+    """Run, hand back the pickled outcome on `write`, and leave without any clean-up (Forked)."""
+    try:
+        _detach_connections()
+        outcome = ("ok", fn(*args))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
+        outcome = ("error", exc, traceback.format_exc())
+    try:
+        connections.close_all()  # its own connections only
+        data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - an outcome that cannot be pickled
+        data = pickle.dumps(("error", RuntimeError(repr(exc)), traceback.format_exc()))
+    try:
+        with os.fdopen(write, "wb") as fh:
+            fh.write(data)
+    except OSError:  # the caller is gone (killed): nobody to answer
+        pass
+
+
 class Forked:
     """`fn(*args)` in a forked process; result() waits for it and returns its value or raises its error."""
 
     def __init__(self, fn: Callable, *args) -> None:
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: run, hand back the pickled outcome, and leave without any clean-up
-            os.close(read)
+        if pid == 0:  # the child: it must never return into the caller's code, whatever fails
             try:
-                _detach_connections()
-                outcome = ("ok", fn(*args))
-            except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
-                outcome = ("error", exc, traceback.format_exc())
-            try:
-                connections.close_all()  # its own connections only
-                data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:  # noqa: BLE001 - an outcome that cannot be pickled
-                data = pickle.dumps(("error", RuntimeError(repr(exc)), traceback.format_exc()))
-            with os.fdopen(write, "wb") as fh:
-                fh.write(data)
-            os._exit(0)
+                os.close(read)
+                _child(fn, args, write)
+            finally:
+                os._exit(0)
         os.close(write)
+        log.info("import: worker process %s forked for %s", pid, getattr(fn, "__name__", fn))
         self._pid: int | None = pid
         self._read = read
 
