@@ -50,3 +50,7 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.table} {self.format} {self.state}"
+
+
+# The dashboards' assistance summary (issue 16), a model of its own module.
+from .assistance_summary import RegionAssistanceCount  # noqa: E402, F401

@@ -24,7 +24,7 @@ from villages.models import Level, Region
 from villages.working_year import current_policy_date
 
 from ..models import HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, RunTrigger
-from ..nightly import run_county_steps
+from ..nightly import run_county_steps, run_finish_steps
 from ..policy import parameters_for
 from . import household_sql
 from .household_sql import county_household_test
@@ -178,6 +178,7 @@ def recompute_finish(*, run_id: int) -> RecomputeRun:
         # The region pages' tallies, recounted whole: the safety net of every write around the signals.
         tally_refresh_in(run.only_county)
         summaries_refresh(as_of=run.as_of, county=run.only_county)  # the dashboards' counts (issue 16)
+        run_finish_steps(as_of=run.as_of, county_id=run.only_county_id, run_id=run.pk)  # eligibility.nightly
     except Exception:  # noqa: BLE001
         log.exception("Region indicators of run %s failed", run_id)
         RecomputeRun.objects.filter(pk=run_id).update(

@@ -20,7 +20,7 @@ from .conftest import DAY1, DAY2, run_nightly
 
 pytestmark = pytest.mark.django_db
 
-# The per-household tables the summaries replace (the assistance block still reads its records).
+# The per-household tables the summaries replace (the assistance block: test_dashboard_blocks.py).
 SNAPSHOT_TABLES = ("households_householdcheck", "households_statusevent")
 
 
