@@ -5,7 +5,7 @@ per request (measured in docs/performance.md: 1.5 s for the province at 100,000 
 Set-based, a few statements per run, in one transaction, idempotent: the run's villages' rows are
 deleted and inserted again (INSERT … SELECT), then every non-village row is summed again from the
 village rows (a county-only run changes its city's and the province's totals too). Ancestors are found by
-their codes, as the region indicators find them (indicators.ancestor_codes).
+the regions' parent links.
 """
 
 import datetime as dt
@@ -39,12 +39,18 @@ def _tables() -> dict[str, str]:
     }
 
 
-# Each village with the ids of its township, county, city and province (those that exist).
-ANCESTORS = """SELECT v.id AS village_id, a.id AS region_id FROM {regions} v
-    JOIN {regions} a ON a.level <> 'village' AND a.code IN (
-        substr(v.code, 1, 9) || '000', substr(v.code, 1, 6) || '000000',
-        substr(v.code, 1, 4) || '00000000', substr(v.code, 1, 2) || '0000000000')
-    WHERE v.level = 'village'"""
+# Each village with the ids of its township, county, city and province (those that exist), by the parent
+# links: four hash joins over the regions (matching codes by their prefixes cost 0.3 s a roll-up at
+# 10,000 villages).
+ANCESTORS = """SELECT v.id AS village_id, v.parent_id AS region_id FROM {regions} v
+        WHERE v.level = 'village' AND v.parent_id IS NOT NULL
+    UNION ALL SELECT v.id, r1.parent_id FROM {regions} v JOIN {regions} r1 ON r1.id = v.parent_id
+        WHERE v.level = 'village' AND r1.parent_id IS NOT NULL
+    UNION ALL SELECT v.id, r2.parent_id FROM {regions} v JOIN {regions} r1 ON r1.id = v.parent_id
+        JOIN {regions} r2 ON r2.id = r1.parent_id WHERE v.level = 'village' AND r2.parent_id IS NOT NULL
+    UNION ALL SELECT v.id, r3.parent_id FROM {regions} v JOIN {regions} r1 ON r1.id = v.parent_id
+        JOIN {regions} r2 ON r2.id = r1.parent_id JOIN {regions} r3 ON r3.id = r2.parent_id
+        WHERE v.level = 'village' AND r3.parent_id IS NOT NULL"""
 
 
 def summaries_refresh(*, as_of: dt.date, county: Region | None = None) -> None:
