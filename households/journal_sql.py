@@ -56,16 +56,21 @@ def _readers() -> str:
     return " UNION ALL ".join(f"SELECT '{reader}' AS reader" for reader in changes.READERS)
 
 
+# A household already journaled for a reader and county is not journaled again (the unique constraint
+# householdchange_once); "WHERE true" lets SQLite parse an upsert clause after a SELECT.
+ONCE = " WHERE true ON CONFLICT DO NOTHING"
+
+
 def _insert(table: str, rows: str) -> str:
     """INSERT INTO the journal the households concerned by the rows `rows` of `table`."""
     head = f"INSERT INTO {JOURNAL} (household_id, county_id, reader) "
     if table == HOUSEHOLD:
-        return head + f"SELECT DISTINCT r.id, r.county_id, rd.reader FROM {rows} r CROSS JOIN ({_readers()}) rd"  # noqa: S608
+        return head + f"SELECT DISTINCT r.id, r.county_id, rd.reader FROM {rows} r CROSS JOIN ({_readers()}) rd" + ONCE  # noqa: S608
     _columns, sources = SOURCES[table]
     ids = " UNION ".join(s.format(rows=rows, member="households_member", helper="households_helper") for s in sources)
     return (
         head + f"SELECT DISTINCT h.id, h.county_id, rd.reader FROM ({ids}) x"  # noqa: S608
-        f" JOIN {HOUSEHOLD} h ON h.id = x.household_id CROSS JOIN ({_readers()}) rd"
+        f" JOIN {HOUSEHOLD} h ON h.id = x.household_id CROSS JOIN ({_readers()}) rd" + ONCE
     )
 
 
@@ -145,7 +150,7 @@ def state_trigger_statements(vendor: str, *, table: str, column: str, reader: st
     a time (a dismissal, a case's decision), and a row trigger can look at the column."""
     insert = (
         "INSERT INTO {journal} (household_id, county_id, reader)"
-        " VALUES ({ref}.household_id, {ref}.county_id, '{reader}')"
+        " VALUES ({ref}.household_id, {ref}.county_id, '{reader}') ON CONFLICT DO NOTHING"
     )
     statements = []
     events = {

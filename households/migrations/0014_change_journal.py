@@ -49,9 +49,9 @@ class Migration(migrations.Migration):
             model_name='pairing',
             index=models.Index(fields=['end'], name='pairing_end'),
         ),
-        migrations.AddIndex(
+        migrations.AddConstraint(
             model_name='householdchange',
-            index=models.Index(fields=['reader', 'county_id'], name='householdchange_reader_county'),
+            constraint=models.UniqueConstraint(fields=('reader', 'county_id', 'household_id'), name='householdchange_once'),
         ),
         migrations.RunSQL(NOT_NORMALISED, "DROP INDEX IF EXISTS member_id_not_normalised"),
         migrations.RunPython(install_triggers, uninstall_triggers),

@@ -16,7 +16,11 @@ class HouseholdChange(models.Model):
     reader = models.CharField(max_length=12)
 
     class Meta:
-        indexes = [models.Index(fields=["reader", "county_id"], name="householdchange_reader_county")]
+        # A household once per reader and county: an import that writes a household, its members, its
+        # incomes and its pairings journals it once, not four times (INSERT … ON CONFLICT DO NOTHING).
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "county_id", "household_id"], name="householdchange_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reader} {self.county_id} {self.household_id}"
