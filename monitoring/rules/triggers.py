@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 
 from households import choices as c
@@ -275,7 +276,24 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     AlertTrigger.objects.bulk_update(changed, ["values", "policy_version"], batch_size=500)
     for ids in _chunks(seen_again):
         AlertTrigger.objects.filter(pk__in=ids).update(last_on=as_of)
+    if len(new) + len(to_create) >= ANALYZE_AFTER:
+        _analyze_alerts()
     return len(fired)
+
+
+# A night that opens this many alerts and triggers or more (a first night) analyses their tables before
+# its commit. PostgreSQL checks the foreign keys of the new rows at the commit with plans made from the
+# tables' statistics; taken while the tables were empty, they scanned every alert for each trigger row:
+# the commit of one county took 70–100 s at 1,000,000 households (bench/recompute.py).
+ANALYZE_AFTER = 1000
+
+
+def _analyze_alerts() -> None:
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (MonitoringAlert, AlertTrigger))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _chunks(ids: list[int], size: int = 5000):
