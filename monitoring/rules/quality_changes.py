@@ -6,8 +6,8 @@ A household's findings as of D equal its findings as of the previous night P unl
 - a row it depends on changed: the change journal (households.changes, filled by database triggers)
   names the household itself, and the households another row's ID number concerns (DQ01, DQ11);
 - time moved a rule between P and D: a member crossed an age the checks use (AGES), a pairing began
-  or ended (DQ11), an ID number's birth date still to come passed (DQ02: such households had a DQ02
-  finding on P, and every household with one is checked again);
+  or ended (DQ11), the birth date of an ID number found invalid on P for being still to come passed
+  (DQ02);
 - its finding looks across households (DQ01, DQ11 poor helper): those households are checked again
   every night, as are those with a member whose ID number is not stored normalised (their DQ01
   look-up is not indexed).
@@ -39,6 +39,8 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
         "county": county_id,
         "since": since,
         "as_of": as_of,
+        "id_since": since.strftime("%Y%m%d"),
+        "id_as_of": as_of.strftime("%Y%m%d"),
         "dq01": str(QualityCode.DQ01),
         "dq02": str(QualityCode.DQ02),
         "dq11": str(QualityCode.DQ11),
@@ -62,10 +64,14 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
             JOIN {member} m ON m.id_number = UPPER(TRIM(hp.id_number))
             JOIN {household} h ON h.id = m.household_id
             WHERE h.county_id = %(county)s AND hp.id_number <> '' AND {moved}""",  # noqa: S608
-        # Last night's findings that look across households, and the invalid ID numbers: one whose birth
-        # date was still to come may have become valid (the reverse cannot happen as time goes on).
+        # Last night's findings that look across households.
         f"""SELECT household_id FROM {finding} WHERE county_id = %(county)s AND as_of = %(since)s
-            AND (code IN (%(dq01)s, %(dq02)s) OR (code = %(dq11)s AND kind = 'poor_helper'))""",  # noqa: S608
+            AND (code = %(dq01)s OR (code = %(dq11)s AND kind = 'poor_helper'))""",  # noqa: S608
+        # Last night's invalid ID numbers whose birth date was still to come and has come (DQ02; the
+        # reverse cannot happen as time goes on). The other invalid numbers stay invalid.
+        f"""SELECT f.household_id FROM {finding} f JOIN {member} m ON m.id = f.member_id
+            WHERE f.county_id = %(county)s AND f.as_of = %(since)s AND f.code = %(dq02)s
+            AND SUBSTR(m.id_number, 7, 8) > %(id_since)s AND SUBSTR(m.id_number, 7, 8) <= %(id_as_of)s""",  # noqa: S608
         # Members whose ID number is not stored normalised (partial index member_id_not_normalised).
         f"""SELECT m.household_id FROM {member} m JOIN {household} h ON h.id = m.household_id
             WHERE h.county_id = %(county)s AND m.id_number <> UPPER(TRIM(m.id_number))""",  # noqa: S608
