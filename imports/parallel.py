@@ -46,7 +46,7 @@ def _child(fn: Callable, args: tuple, write: int) -> None:
     """Run, hand back the pickled outcome on `write`, and leave without any clean-up (Forked)."""
     try:
         _detach_connections()
-        outcome = ("ok", fn(*args))
+        outcome: tuple = ("ok", fn(*args))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
         outcome = ("error", exc, traceback.format_exc())
     try:

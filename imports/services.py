@@ -7,6 +7,7 @@ import logging
 import os
 import pickle
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -439,6 +440,7 @@ def _commit(job: ImportJob) -> None:
             "numbers": {},
             **{name: job.result.get(name, 0) for name in ("incomes_total", "assessments_total")},
         }
+        batches: Callable
         if _has_plans(db):
             batches = partial(_stored_batches, recheck=not _unchanged_since_checked(user, db))
         else:

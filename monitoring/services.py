@@ -119,13 +119,13 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
             params.version,
             TRIGGER_RULES_VERSION,
         )
-        if same:
+        if same and latest is not None:
             households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
             if len(households) > INCREMENTAL_MAX:
                 households = None
     fired = fired_triggers(as_of=as_of, county_id=county_id, household_ids=households)
     total = alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
-    if households is not None:
+    if households is not None and latest is not None:
         total += alerts_carry_over(county_id=county_id, since=latest.as_of, as_of=as_of, run_id=run_id, skip=households)
     MonitoringRun.objects.update_or_create(
         county_id=county_id,

@@ -204,7 +204,7 @@ def exited_people(user: User, region: Region, year: int) -> dict:
 def exited_from_summary(region: Region, year: int) -> dict:
     """exited_people() as the latest nightly run counted it (RegionExitCount), one query."""
     row = RegionExitCount.objects.filter(region=region, year=year).values("households", "people").first()
-    return row or {"households": 0, "people": 0}
+    return dict(row) if row else {"households": 0, "people": 0}
 
 
 def resolve_year(value: str | None) -> tuple[int | None, str]:

@@ -8,7 +8,7 @@ twice, a member without a household) run as SQL, with memory flat as the file gr
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -315,9 +315,10 @@ def households(
     """(key, household rows, member rows) in key order: a merge of the two sorted sheets; only the keys
     from `start` up to `stop` (excluded) when given."""
     where, params = ("key >= ?", [start]) if stop is None else ("key >= ? AND key < ?", [start, stop])
-    h_rows = db.execute(f"SELECT key, row, vals FROM h WHERE {where} ORDER BY key, row", params)  # noqa: S608
-    m_rows = db.cursor().execute(f"SELECT key, row, vals FROM m WHERE {where} ORDER BY key, row", params)  # noqa: S608
-    h_groups, m_groups = groupby(h_rows, key=itemgetter(0)), groupby(m_rows, key=itemgetter(0))
+    h_cursor = db.execute(f"SELECT key, row, vals FROM h WHERE {where} ORDER BY key, row", params)  # noqa: S608
+    m_cursor = db.cursor().execute(f"SELECT key, row, vals FROM m WHERE {where} ORDER BY key, row", params)  # noqa: S608
+    h_groups, m_groups = groupby(h_cursor, key=itemgetter(0)), groupby(m_cursor, key=itemgetter(0))
+    m_rows: Iterable
     m_key, m_rows = next(m_groups, (None, ()))
     for key, h_rows in h_groups:
         while m_key is not None and m_key < key:  # members without a household: see file_level_issues

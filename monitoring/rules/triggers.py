@@ -185,7 +185,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     # province for every alert: 25 s for one county at 100,000 households.
     if not fired:
         return 0
-    dismissed_alerts = {}
+    dismissed_alerts: dict[int, int] = {}
     for households in _chunks(sorted(fired)):
         dismissed_alerts.update(
             MonitoringAlert.objects.filter(
