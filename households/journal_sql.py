@@ -57,8 +57,11 @@ def _readers() -> str:
 
 
 # A household already journaled for a reader and county is not journaled again (the unique constraint
-# householdchange_once); "WHERE true" lets SQLite parse an upsert clause after a SELECT.
-ONCE = " WHERE true ON CONFLICT DO NOTHING"
+# householdchange_once): its row is updated instead, not skipped — the update locks the row, so a night
+# taking the journal meanwhile waits for this transaction and then sees its change (with DO NOTHING, a
+# night could take the old row while this change was not yet committed, and lose it). "WHERE true" lets
+# SQLite parse an upsert clause after a SELECT.
+ONCE = " WHERE true ON CONFLICT (reader, county_id, household_id) DO UPDATE SET household_id = EXCLUDED.household_id"
 
 
 def _insert(table: str, rows: str) -> str:
@@ -159,7 +162,8 @@ def state_trigger_statements(vendor: str, *, table: str, column: str, reader: st
     a time (a dismissal, a case's decision), and a row trigger can look at the column."""
     insert = (
         "INSERT INTO {journal} (household_id, county_id, reader)"
-        " VALUES ({ref}.household_id, {ref}.county_id, '{reader}') ON CONFLICT DO NOTHING"
+        " VALUES ({ref}.household_id, {ref}.county_id, '{reader}')"
+        " ON CONFLICT (reader, county_id, household_id) DO UPDATE SET household_id = EXCLUDED.household_id"
     )
     statements = []
     events = {

@@ -17,7 +17,7 @@ class HouseholdChange(models.Model):
 
     class Meta:
         # A household once per reader and county: an import that writes a household, its members, its
-        # incomes and its pairings journals it once, not four times (INSERT … ON CONFLICT DO NOTHING).
+        # incomes and its pairings journals it once, not four times (INSERT … ON CONFLICT DO UPDATE).
         constraints = [
             models.UniqueConstraint(fields=["reader", "county_id", "household_id"], name="householdchange_once")
         ]
