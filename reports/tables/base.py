@@ -314,7 +314,17 @@ def rows_queryset(table: Table, ctx: Context) -> QuerySet:
             for n, c in zip(names, columns, strict=True)
         }
     )
-    return qs.order_by(*table.order_by).values_list(*names)
+    return _ordered(qs, table, ctx).order_by(*table.order_by).values_list(*names)
+
+
+def _ordered(qs: QuerySet, table: Table, ctx: Context) -> QuerySet:
+    """Rows ordered by their village's code also say that code's prefix (the region's, §2: redundant with
+    the scope): PostgreSQL walks the villages in code order to skip the sort, and without the prefix it
+    walked every village of the province, reading a county's households among 1,000,000 (3 s a page)."""
+    first = table.order_by[0] if table.order_by else ""
+    if ctx.region is None or not first.endswith("village__code"):
+        return qs
+    return qs.filter(**{f"{first}__startswith": ctx.region.prefix})
 
 
 def display_value(value: Any, col: Column) -> Any:
