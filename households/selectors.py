@@ -1,7 +1,7 @@
 """Scoped reads of households and members (§1): the one place the UI, the API, the admin and exports
 ask which households a user may see."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from accounts import access
@@ -38,6 +38,23 @@ def tallies_for(user: User, region: Region) -> QuerySet[VillageTally] | None:
     if access.is_helper(user) or access.scope_of(user) is None:
         return None
     return VillageTally.objects.filter(access.region_q(region, "village", county="county")).order_by()
+
+
+def list_count_from_tallies(user: User, region: Region | None, filters: dict) -> int | None:
+    """The household list's number of households from the per-village tallies when only the region, the
+    village and the status filter it (a COUNT(*) of a province's households is what a list page must not
+    do, issue 16); None to count the filtered rows."""
+    if filters.get("q") or filters.get("household_type") or filters.get("main_cause"):
+        return None
+    area = region or access.scope_of(user)
+    tallies = tallies_for(user, area) if area is not None else None
+    if tallies is None:
+        return None
+    if filters.get("village"):
+        tallies = tallies.filter(village_id=filters["village"].pk)
+    if filters.get("status"):
+        tallies = tallies.filter(status=filters["status"])
+    return tallies.aggregate(n=Sum("households"))["n"] or 0
 
 
 def households_in_region(qs: QuerySet[Household], region: Region) -> QuerySet[Household]:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from accounts.access import (
     may_register_households,
     pairing_active_q,
     region_for,
-    scope_of,
     visible_ancestors,
 )
 from accounts.models import User
@@ -29,7 +27,6 @@ from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.errors import apply_errors
 from povertymgmt.pagination import page_of
-from villages.models import Region
 from villages.working_year import working_year
 
 from . import choices as c
@@ -55,7 +52,7 @@ from .selectors import (
     household_search,
     households_for_aggregates,
     households_in_region,
-    tallies_for,
+    list_count_from_tallies,
     with_head_and_size,
 )
 from .services import household_save, income_save, income_years, member_change_record
@@ -92,7 +89,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         qs.order_by("id").values_list("pk", flat=True),
         per_page=PAGE_SIZE,
-        count=_tallied_count(request.user, region, data),
+        count=list_count_from_tallies(request.user, region, data),
     )
     households = with_head_and_size(
         Household.objects.filter(pk__in=list(page.object_list)).select_related("village").order_by("id")
@@ -108,23 +105,6 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "households/partials/household_table.html", context)
     return render(request, "households/household_list.html", context)
-
-
-def _tallied_count(user: User, region: Region | None, data: dict) -> int | None:
-    """The list's number of households from the per-village tallies when only the region, the village and
-    the status filter it (a COUNT(*) of a province's households is what a list page must not do, issue 16);
-    None to count the filtered rows."""
-    if data.get("q") or data.get("household_type") or data.get("main_cause"):
-        return None
-    area = region or scope_of(user)
-    tallies = tallies_for(user, area) if area is not None else None
-    if tallies is None:
-        return None
-    if data.get("village"):
-        tallies = tallies.filter(village_id=data["village"].pk)
-    if data.get("status"):
-        tallies = tallies.filter(status=data["status"])
-    return tallies.aggregate(n=Sum("households"))["n"] or 0
 
 
 @login_required

@@ -57,3 +57,9 @@ def nightly_planner_settings(*, work_mem: str | None = None) -> None:
     if work_mem:
         settings["work_mem"] = work_mem
     _set_config(settings, local=True)  # one statement for all of them
+
+
+def chunks(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
+    """Id lists small enough for any database's limit on query parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

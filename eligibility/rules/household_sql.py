@@ -17,7 +17,7 @@ from households.idnumber import years_before
 from households.income import per_capita_sql
 from households.membership import current_on_sql
 from households.models import Assessment, Household, Income, Member
-from povertymgmt.db import nightly_planner_settings
+from povertymgmt.db import chunks, nightly_planner_settings
 
 from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, held_on_sql
 from ..policy import PolicyParams
@@ -367,9 +367,9 @@ def county_household_test(
             cur.execute(moved(condition), p)
             return [row[0] for row in cur.fetchall() if row[0] is not None]
 
-        for ids in _chunks(probed("k.since = %(as_of)s")):
+        for ids in chunks(probed("k.since = %(as_of)s")):
             cur.execute(f"DELETE FROM {t['check']} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)  # noqa: S608
-        for ids in _chunks(probed(held_on_sql("k"))):
+        for ids in chunks(probed(held_on_sql("k"))):
             cur.execute(
                 f"UPDATE {t['check']} SET until = %s WHERE id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
                 [as_of, *ids],
@@ -396,9 +396,3 @@ def county_household_test(
             )
         tested = cur.fetchone()[0]
         return tested
-
-
-def _chunks(ids: list[int], size: int = 5000):
-    """Id lists small enough for any database's limit on query parameters."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]

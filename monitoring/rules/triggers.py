@@ -24,6 +24,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Su
 from households import choices as c
 from households.income import per_capita
 from households.models import Income
+from povertymgmt.db import chunks
 
 if TYPE_CHECKING:
     from eligibility.policy import PolicyParams
@@ -186,14 +187,14 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     if not fired:
         return 0
     dismissed_alerts: dict[int, int] = {}
-    for households in _chunks(sorted(fired)):
+    for households in chunks(sorted(fired)):
         dismissed_alerts.update(
             MonitoringAlert.objects.filter(
                 county_id=county_id, state=AlertState.DISMISSED, year=as_of.year, household_id__in=households
             ).values_list("id", "household_id")
         )
     dismissed: set[tuple[int, str]] = set()  # (household id, trigger)
-    for ids in _chunks(list(dismissed_alerts)):
+    for ids in chunks(list(dismissed_alerts)):
         dismissed.update(
             (dismissed_alerts[alert_id], trigger)
             for alert_id, trigger in AlertTrigger.objects.filter(alert_id__in=ids).values_list("alert_id", "trigger")
@@ -210,7 +211,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
 
     active = {
         a.household_id: a
-        for households in _chunks(sorted(fired))
+        for households in chunks(sorted(fired))
         for a in MonitoringAlert.objects.filter(
             county_id=county_id, state__in=ACTIVE_STATES, household_id__in=households
         ).only("id", "household_id", "last_triggered_on")
@@ -237,7 +238,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
                 "id", "household_id"
             )
         )
-    for ids in _chunks([a.pk for hid, a in active.items() if hid in fired]):
+    for ids in chunks([a.pk for hid, a in active.items() if hid in fired]):
         MonitoringAlert.objects.filter(pk__in=ids, last_triggered_on__lt=as_of).update(
             last_triggered_on=as_of, run_id=run_id
         )
@@ -246,7 +247,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     # Only alerts that were already active can have triggers; only those of tonight's households matter.
     existing: dict[tuple[int, str], AlertTrigger] = {}
     columns = ("id", "alert_id", "trigger", "values", "last_on")
-    for ids in _chunks([a.pk for hid, a in active.items() if hid in fired]):
+    for ids in chunks([a.pk for hid, a in active.items() if hid in fired]):
         rows = AlertTrigger.objects.filter(alert_id__in=ids).only(*columns)
         existing.update(((t.alert_id, t.trigger), t) for t in rows)
     to_create, changed, seen_again = [], [], []
@@ -274,7 +275,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
                 changed.append(row)
     AlertTrigger.objects.bulk_create(to_create, batch_size=1000)
     AlertTrigger.objects.bulk_update(changed, ["values", "policy_version"], batch_size=500)
-    for ids in _chunks(seen_again):
+    for ids in chunks(seen_again):
         AlertTrigger.objects.filter(pk__in=ids).update(last_on=as_of)
     if len(new) + len(to_create) >= ANALYZE_AFTER:
         _analyze_alerts()
@@ -294,12 +295,6 @@ def _analyze_alerts() -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (MonitoringAlert, AlertTrigger))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
-
-
-def _chunks(ids: list[int], size: int = 5000):
-    """Id lists small enough for any database's limit on query parameters."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def alerts_carry_over(*, county_id: int, since: dt.date, as_of: dt.date, run_id: int | None, skip: set[int]) -> int:
