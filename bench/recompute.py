@@ -144,7 +144,7 @@ def timed_run(as_of: dt.date) -> dict:
         run_rules.run_county_steps,
         run_rules.region_indicators_compute,
     )
-    finish = ("tally_refresh_in", "summaries_refresh", "run_finish_steps")
+    finish = ("county_summaries", "summaries_roll_up", "run_finish_steps")
     real_finish = {name: getattr(run_rules, name) for name in finish}
 
     def wrap(fn, key):
@@ -190,6 +190,56 @@ def timed_run(as_of: dt.date) -> dict:
     spent["households"] = run.households
     spent["counties"] = run.counties_total
     return spent
+
+
+def worker_run(as_of: dt.date, workers: int) -> dict:
+    """The run as production runs it: `nightly_recompute` sent to a real Celery worker of `workers`
+    processes (started once, see main), the counties side by side. Returns its wall time and, from the
+    run's county rows, the parts it cannot time from here."""
+    from eligibility.models import RecomputeCounty
+    from eligibility.tasks import nightly_recompute
+
+    before = RecomputeRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    started = time.monotonic()
+    nightly_recompute.delay(as_of.isoformat())
+    while True:
+        run = RecomputeRun.objects.filter(as_of=as_of, id__gt=before).order_by("-id").first()
+        if run is not None and run.state in (RunState.DONE, RunState.FAILED) and run.finished_at:
+            break
+        time.sleep(0.2)
+    total = time.monotonic() - started
+    counties = list(RecomputeCounty.objects.filter(run=run).values("started_at", "finished_at", "seconds"))
+    first = min(c["started_at"] for c in counties)
+    last = max(c["finished_at"] for c in counties)
+    return {
+        "total": total,
+        "state": run.state,
+        "households": run.households,
+        "counties": run.counties_total,
+        "before_counties": (first - run.started_at).total_seconds(),  # start and the staged household test
+        "counties_wall": (last - first).total_seconds(),
+        "counties_sum": sum(c["seconds"] or 0 for c in counties),
+        "finish": (run.finished_at - last).total_seconds(),
+    }
+
+
+def start_worker(workers: int):
+    """`celery -A povertymgmt worker --pool=prefork -c N` on this database and broker, once it answers."""
+    import subprocess
+
+    from povertymgmt.celery import app
+
+    app.control.purge()
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "celery", "-A", "povertymgmt", "worker", "--pool=prefork", "-c", str(workers)]
+        + ["-l", "WARNING", "--without-gossip", "--without-mingle"],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1.0):
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit("The Celery worker did not start (REDIS_URL?).")
+    return process
 
 
 def checked_again(day: dt.date) -> str:
@@ -271,6 +321,12 @@ def main() -> None:
     parser.add_argument(
         "--after-first", action="store_true", help="keep the results of an earlier first night: time the next nights"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="run the nights through a real Celery worker of N processes (REDIS_URL), as production does",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run the benchmark on PostgreSQL (DATABASE_URL).")
@@ -306,6 +362,9 @@ def main() -> None:
     nights = [] if args.after_first else [("first night (every household written)", as_of, 0)]
     nights.append((f"next night ({args.changed:.0%} of households edited)", next_night, args.changed))
     nights += [("the same night again (replaces)", next_night, 0)] * max(0, args.runs - 2)
+    if args.workers:
+        worker_nights(nights, args.workers)
+        return
     for i, (label, day, share) in enumerate(nights):
         change_some(share, i)
         before = HouseholdCheck.objects.count()
@@ -318,8 +377,9 @@ def main() -> None:
         )
         print(f"  households checked again: {checked_again(day)}")
         print(
-            f"  after the counties: village tallies {r['tally_refresh_in']:.2f} s, dashboard summaries "
-            f"{r['summaries_refresh']:.2f} s, finish steps (assistance summary) {r['run_finish_steps']:.2f} s"
+            f"  in the county tasks: village tallies and summary rows {r['county_summaries']:.2f} s, assistance "
+            f"summary rows {r['monitoring'] - r['quality'] - r['triggers']:.2f} s; at the finish: the regions "
+            f"above summed {r['summaries_roll_up']:.2f} s, finish steps (assistance) {r['run_finish_steps']:.2f} s"
         )
         print(
             f"  monitoring+quality {r['monitoring'] * 1000 / r['households']:.3f} ms per household; "
@@ -334,6 +394,25 @@ def main() -> None:
     assert HouseholdCheck.objects.on(next_night).count() == live
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this worker process: {peak_mb:.0f} MB")
+
+
+def worker_nights(nights: list, workers: int) -> None:
+    worker = start_worker(workers)
+    try:
+        for i, (label, day, share) in enumerate(nights):
+            change_some(share, i)
+            r = worker_run(day, workers)
+            print(
+                f"nightly run through a Celery worker of {workers} processes, {label}: total {r['total']:.2f} s "
+                f"[{r['state']}, {r['counties']} counties] — start and staged household test "
+                f"{r['before_counties']:.2f} s, counties {r['counties_wall']:.2f} s "
+                f"(their tasks' time added up: {r['counties_sum']:.2f} s), finish {r['finish']:.2f} s"
+            )
+            print(f"  households checked again: {checked_again(day)}")
+            print(f"  projected at 1,000,000 households (linear): {r['total'] * 1_000_000 / r['households']:.0f} s")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 if __name__ == "__main__":

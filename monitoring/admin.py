@@ -24,8 +24,8 @@ class ScopedReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(QualityFinding)
 class QualityFindingAdmin(ScopedReadOnlyAdmin):
-    list_display = ["as_of", "code", "kind", "severity", "household", "member", "village"]
-    list_filter = ["code", "severity", "as_of"]
+    list_display = ["since", "until", "code", "kind", "severity", "household", "member", "village"]
+    list_filter = ["code", "severity", "since"]
     list_select_related = ["household", "member", "village"]
     search_fields = ["household__number"]
 

@@ -39,7 +39,7 @@ class QualityFindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QualityFinding
-        fields = ["id", "as_of", "code", "kind", "severity", "household", "village", "member", "detail"]
+        fields = ["id", "since", "until", "code", "kind", "severity", "household", "village", "member", "detail"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

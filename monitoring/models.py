@@ -61,10 +61,27 @@ class QualityRun(CountyNight):
         constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="qualityrun_one_per_county_date")]
 
 
-class QualityFinding(models.Model):
-    """One failed check on one household (and member) as of a date (§8.2); rebuilt per (as_of, county)."""
+def held_on_q(day) -> Q:
+    """The findings the county's nights found on `day` (on its latest night: those with no `until`)."""
+    return Q(since__lte=day) & (Q(until__isnull=True) | Q(until__gt=day))
 
-    as_of = models.DateField(_("as of"))
+
+class FindingQuerySet(models.QuerySet):
+    def held_on(self, day) -> "FindingQuerySet":
+        return self.filter(held_on_q(day))
+
+    def current(self) -> "FindingQuerySet":
+        """The findings of each county's latest night."""
+        return self.filter(until__isnull=True)
+
+
+class QualityFinding(models.Model):
+    """One failed check on one household (and member) (§8.2), kept as a history of changes: found by the
+    county's nights from `since` on, no longer found from `until` on (NULL: still found on the county's
+    latest night). A quiet night writes only the findings that appear or go away (issue 16)."""
+
+    since = models.DateField(_("found since"))
+    until = models.DateField(_("no longer found on"), null=True, blank=True)
     code = models.CharField(_("check"), max_length=4, choices=QualityCode.choices)
     # Which variant of the check fired (e.g. DQ05 "illness"); the message is chosen from code + kind.
     kind = models.CharField(_("kind"), max_length=30, blank=True)
@@ -82,18 +99,20 @@ class QualityFinding(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
 
+    objects = FindingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("data-quality finding")
         verbose_name_plural = _("data-quality findings")
         ordering = ["village_id", "household_id", "code", "id"]
         indexes = [
-            models.Index(fields=["county", "as_of", "code"], name="finding_county_date_code"),
-            models.Index(fields=["village", "as_of", "code"], name="finding_village_date_code"),
-            models.Index(fields=["household", "as_of"], name="finding_household_date"),
+            models.Index(fields=["county", "until", "code"], name="finding_county_until_code"),
+            models.Index(fields=["village", "until", "code"], name="finding_village_until_code"),
+            models.Index(fields=["household", "until"], name="finding_household_until"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.household_id} {self.as_of}"
+        return f"{self.code} {self.household_id} {self.since}–{self.until or ''}"
 
 
 class MonitoringRun(CountyNight):

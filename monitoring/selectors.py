@@ -2,7 +2,7 @@
 registry's selector (households.selectors.household_list_for): a finding or an alert is visible exactly
 when its household is."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -12,7 +12,7 @@ from accounts.models import User
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
 
-from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, QualityRun
+from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, held_on_q
 
 # Findings whose kind itself is a health or disability fact: a named member is healthy (DQ07), or no
 # current member is ill or disabled (DQ05). Roles that may not see health data see neither the kind nor
@@ -33,9 +33,8 @@ def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
 
 
 def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
-    """The findings of each county's latest completed run: yesterday's findings are history (§5.6)."""
-    latest = QualityRun.objects.filter(county_id=OuterRef("county_id")).order_by("-as_of").values("as_of")[:1]
-    return qs.filter(as_of=Subquery(latest))
+    """The findings of each county's latest completed run: those no longer found are history (§5.6)."""
+    return qs.filter(until__isnull=True)
 
 
 def finding_list_for(
@@ -45,7 +44,7 @@ def finding_list_for(
     qs = in_region(QualityFinding.objects.filter(household__in=household_list_for(user)), region)
     if code:
         qs = qs.filter(code=code)
-    return qs.filter(as_of=as_of) if as_of else latest_only(qs)
+    return qs.filter(held_on_q(as_of)) if as_of else latest_only(qs)
 
 
 def finding_page_rows(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:

@@ -21,8 +21,8 @@ from povertymgmt.db import nightly_planner_settings
 
 from .models import ACTIVE_STATES, AlertState, MonitoringAlert, MonitoringRun, QualityFinding, QualityRun
 from .rules import quality
-from .rules.common import insert_findings
-from .rules.quality_changes import copy_findings, households_to_check
+from .rules import quality_history as history
+from .rules.quality_changes import households_to_check
 from .rules.quality_sql import finding_selects
 from .rules.trigger_changes import TRIGGER_RULES_VERSION, triggers_to_check
 from .rules.triggers import alerts_carry_over, alerts_upsert, fired_triggers
@@ -34,54 +34,39 @@ INCREMENTAL_MAX = 10_000
 
 @transaction.atomic
 def quality_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
-    """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county as of a date; return their number.
+    """Compute the data-quality findings DQ01–DQ13 (§8.2) of one county as of a date; return the number
+    of its findings open after.
 
-    Idempotent per (as_of, county): the night's findings are replaced in one transaction, so a rerun
-    replaces and never duplicates (§5.6). When the county's latest run is of an earlier night of the same
-    year (or of this one) under the same rules, only the households that may have changed are checked
-    and the others' findings carried over (rules/quality_changes.py: the same findings as a full pass);
-    otherwise, and for a night before the latest, the whole county is checked."""
+    The findings are a history of changes (rules/quality_history.py): the night opens the findings not
+    yet open and closes those no longer found. When the county's latest night is of the same year (or is
+    this one) under the same rules, only the households that may have changed are checked
+    (rules/quality_changes.py: the same findings as a full pass); otherwise the whole county is.
+    Idempotent: running a night again takes back what its earlier run wrote first (§5.6). A date before the
+    county's latest night writes nothing: the findings are the nights' history as they came, and today's
+    registry checked as of an earlier date would rewrite it with data those nights did not have."""
     nightly_planner_settings()
     latest = QualityRun.objects.filter(county_id=county_id).order_by("-as_of").first()
-    if latest is not None and latest.as_of > as_of:  # history of an earlier night: the journal is not its
-        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
+    if latest is not None and latest.as_of > as_of:
+        return QualityFinding.objects.filter(county_id=county_id).held_on(as_of).count()
     changed = changes.take("quality", county_id)
-    if latest is None or latest.as_of.year != as_of.year or latest.rules_version != quality.RULES_VERSION:
-        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
-    households = households_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
-    if len(households) > INCREMENTAL_MAX:
-        return _quality_full(as_of=as_of, county_id=county_id, run_id=run_id)
-    if latest.as_of == as_of:
-        QualityFinding.objects.filter(county_id=county_id, as_of=as_of, household_id__in=households).delete()
-        total = QualityFinding.objects.filter(county_id=county_id, as_of=as_of).update(run_id=run_id)
-    else:
-        QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
-        total = copy_findings(county_id=county_id, since=latest.as_of, as_of=as_of, run_id=run_id, skip=households)
-    total += _quality_write(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=households)
-    _quality_done(as_of=as_of, county_id=county_id, run_id=run_id, total=total, checked=len(households))
-    return total
-
-
-def _quality_full(*, as_of: datetime.date, county_id: int, run_id: int | None) -> int:
-    QualityFinding.objects.filter(county_id=county_id, as_of=as_of).delete()
-    total = _quality_write(as_of=as_of, county_id=county_id, run_id=run_id)
-    _quality_done(as_of=as_of, county_id=county_id, run_id=run_id, total=total, checked=None)
-    return total
-
-
-def _quality_write(
-    *, as_of: datetime.date, county_id: int, run_id: int | None, household_ids: set[int] | None = None
-) -> int:
-    """Write the findings of the county's households (or of some of them); return their number."""
-    if household_ids is not None and not household_ids:
-        return 0
-    total = 0
-    for select in finding_selects(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=household_ids):
-        total += insert_findings(select)
-    stream = quality.dq02_findings(as_of, county_id, run_id=run_id, household_ids=household_ids)
-    while batch := list(itertools.islice(stream, 1000)):
-        QualityFinding.objects.bulk_create(batch)
-        total += len(batch)
+    households: set[int] | None = None
+    if latest is not None and latest.as_of.year == as_of.year and latest.rules_version == quality.RULES_VERSION:
+        households = households_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
+        if len(households) > INCREMENTAL_MAX:
+            households = None
+    history.start(households)  # temporary tables: a failure rolls them back with the rest
+    if latest is not None and latest.as_of == as_of:
+        history.undo_night(county_id=county_id, as_of=as_of, household_ids=households)
+    if households is None or households:
+        for select in finding_selects(as_of=as_of, county_id=county_id, run_id=run_id, household_ids=households):
+            history.add_select(select)
+        stream = quality.dq02_findings(as_of, county_id, run_id=run_id, household_ids=households)
+        while batch := list(itertools.islice(stream, 1000)):
+            history.add_rows(batch)
+    total = history.apply(county_id=county_id, as_of=as_of, household_ids=households)
+    history.finish()
+    checked = None if households is None else len(households)
+    _quality_done(as_of=as_of, county_id=county_id, run_id=run_id, total=total, checked=checked)
     return total
 
 

@@ -28,7 +28,7 @@ def current_member_count(*conditions: Q, ref: str = "pk", **filters) -> Coalesce
 
 
 FINDING_COLUMNS = (
-    "as_of",
+    "since",
     "code",
     "kind",
     "severity",

@@ -82,7 +82,7 @@ def current_members(county_id: int, household_ids: Collection[int] | None = None
 
 def _constants(as_of: dt.date, code: str, kind: str) -> dict:
     return {
-        "f_as_of": Value(as_of, output_field=DateField()),
+        "f_since": Value(as_of, output_field=DateField()),
         "f_code": Value(str(code), output_field=CharField()),
         "f_kind": Value(kind, output_field=CharField()),
         "f_severity": Value(str(severity_of(code)), output_field=CharField()),
@@ -166,7 +166,7 @@ def dq02_findings(
         kind = id_problem(number, birth_date, sex, as_of)
         if kind:
             yield QualityFinding(
-                as_of=as_of,
+                since=as_of,
                 code=QualityCode.DQ02,
                 kind=kind,
                 severity=severity_of(QualityCode.DQ02),

@@ -64,13 +64,13 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
             JOIN {member} m ON m.id_number = UPPER(TRIM(hp.id_number))
             JOIN {household} h ON h.id = m.household_id
             WHERE h.county_id = %(county)s AND hp.id_number <> '' AND {moved}""",  # noqa: S608
-        # Last night's findings that look across households.
-        f"""SELECT household_id FROM {finding} WHERE county_id = %(county)s AND as_of = %(since)s
+        # Last night's findings (those still open) that look across households.
+        f"""SELECT household_id FROM {finding} WHERE county_id = %(county)s AND until IS NULL
             AND (code = %(dq01)s OR (code = %(dq11)s AND kind = 'poor_helper'))""",  # noqa: S608
         # Last night's invalid ID numbers whose birth date was still to come and has come (DQ02; the
         # reverse cannot happen as time goes on). The other invalid numbers stay invalid.
         f"""SELECT f.household_id FROM {finding} f JOIN {member} m ON m.id = f.member_id
-            WHERE f.county_id = %(county)s AND f.as_of = %(since)s AND f.code = %(dq02)s
+            WHERE f.county_id = %(county)s AND f.until IS NULL AND f.code = %(dq02)s
             AND SUBSTR(m.id_number, 7, 8) > %(id_since)s AND SUBSTR(m.id_number, 7, 8) <= %(id_as_of)s""",  # noqa: S608
         # Members whose ID number is not stored normalised (partial index member_id_not_normalised).
         f"""SELECT m.household_id FROM {member} m JOIN {household} h ON h.id = m.household_id
@@ -82,25 +82,3 @@ def households_to_check(*, county_id: int, since: dt.date, as_of: dt.date, chang
             cursor.execute(sql, params)
             found.update(row[0] for row in cursor.fetchall())
     return found
-
-
-def copy_findings(*, county_id: int, since: dt.date, as_of: dt.date, run_id: int | None, skip: set[int]) -> int:
-    """Last night's findings of the county's households not checked again, carried to tonight as they
-    were: one INSERT … SELECT. Return their number."""
-    table = _table(QualityFinding)
-    columns = "code, kind, severity, household_id, member_id, county_id, village_id, detail"
-    params: list = [as_of, run_id, county_id, since]
-    skipped = ""
-    if skip:
-        if connection.vendor == "postgresql":
-            skipped, params = " AND NOT (household_id = ANY(%s))", [*params, sorted(skip)]
-        else:
-            skipped = f" AND household_id NOT IN ({', '.join(['%s'] * len(skip))})"
-            params += sorted(skip)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (as_of, run_id, {columns})"  # noqa: S608 - names from the model
-            f" SELECT %s, %s, {columns} FROM {table} WHERE county_id = %s AND as_of = %s{skipped}",
-            params,
-        )
-        return max(cursor.rowcount, 0)

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from households import choices as hc
-from monitoring.models import AlertCategory, AlertState, MonitoringAlert, QualityCode, QualityFinding, Severity
+from monitoring.models import (
+    AlertCategory,
+    AlertState,
+    MonitoringAlert,
+    QualityCode,
+    QualityFinding,
+    Severity,
+    held_on_q,
+)
 from monitoring.selectors import latest_only
 from projects.choices import PROJECT_CATEGORIES, ProjectStatus
 from projects.selectors import project_list_for, with_totals
@@ -168,7 +176,7 @@ register(
 
 def findings(ctx: Context):
     qs = scoped(QualityFinding.objects.all(), ctx, household="household")
-    return qs.filter(as_of=ctx.as_of) if ctx.explicit_as_of and ctx.as_of else latest_only(qs)
+    return qs.filter(held_on_q(ctx.as_of)) if ctx.explicit_as_of and ctx.as_of else latest_only(qs)
 
 
 register(
@@ -183,7 +191,7 @@ register(
             Column("number", _("Household number"), "household__number"),
             *place_columns(),
             Column("member", _("Member"), "member__name"),
-            Column("as_of", _("As of"), "as_of", DATE),
+            Column("since", _("Found since"), "since", DATE),
         ],
         order_by=("village__code", "household__number", "code", "id"),
         filters=(

@@ -93,7 +93,7 @@ def world(db):
     )
     w.visit = Visit.objects.create(household=home, visitor=official, visited_on=today, findings="生活稳定")
     QualityFinding.objects.create(
-        as_of=today,
+        since=today,
         code=QualityCode.values[0],
         severity=Severity.values[0],
         household=home,

@@ -16,7 +16,7 @@ R = c.Relationship
 
 
 def found(household):
-    return set(QualityFinding.objects.filter(household=household, as_of=AS_OF).values_list("code", "kind"))
+    return set(QualityFinding.objects.held_on(AS_OF).filter(household=household).values_list("code", "kind"))
 
 
 def head(h):

@@ -33,7 +33,7 @@ def full_pass(as_of, county_id) -> list[tuple]:
 
 
 def stored(as_of, county_id) -> list[tuple]:
-    rows = QualityFinding.objects.filter(as_of=as_of, county_id=county_id)
+    rows = QualityFinding.objects.held_on(as_of).filter(county_id=county_id)
     return sorted(_key(x.code, x.kind, x.household_id, x.member_id, x.village_id, x.detail) for x in rows)
 
 
@@ -119,12 +119,42 @@ def test_an_incremental_night_equals_a_full_pass(tree, users):
     } <= findings
     assert not {x for x in findings if x[2] == moved.pk}
 
-    # Another night with nothing changed carries everything over, and a rerun of it changes nothing.
-    quiet_night = LATER - dt.timedelta(days=0)
+    # The night again with nothing changed in between: the same findings, the same history.
+    rows = sorted(QualityFinding.objects.values_list("household_id", "code", "kind", "since", "until"))
     for county in counties:
         before = stored(LATER, county)
-        quality_run_county(as_of=quiet_night, county_id=county)
-        assert stored(quiet_night, county) == before == full_pass(quiet_night, county)
+        quality_run_county(as_of=LATER, county_id=county)
+        assert stored(LATER, county) == before == full_pass(LATER, county)
+    assert sorted(QualityFinding.objects.values_list("household_id", "code", "kind", "since", "until")) == rows
+
+
+def test_a_quiet_night_writes_nothing_and_the_history_reads_every_night(tree, users):
+    """The findings are kept as changes: a night that finds what the night before found writes no row; a
+    night's findings still read as they were after later nights; a date before the latest writes nothing."""
+    fixed = clean_household(tree.village_a)
+    broken = clean_household(tree.village_a)
+    Household.objects.filter(pk=broken.pk).update(housing_area=0)  # DQ12 on every night
+    quality_run_county(as_of=NIGHT, county_id=tree.county.pk)
+    first = sorted(QualityFinding.objects.values_list("id", "since", "until"))
+    assert first and {since for _id, since, _until in first} == {NIGHT}
+    quality_run_county(as_of=NIGHT + dt.timedelta(days=1), county_id=tree.county.pk)
+    assert sorted(QualityFinding.objects.values_list("id", "since", "until")) == first  # nothing written
+
+    Household.objects.filter(pk=fixed.pk).update(housing_area=0)
+    Household.objects.filter(pk=broken.pk).update(housing_area=80)
+    day3 = NIGHT + dt.timedelta(days=2)
+    quality_run_county(as_of=day3, county_id=tree.county.pk)
+    assert stored(day3, tree.county.pk) == full_pass(day3, tree.county.pk)
+    held = {(x[0], x[1], x[2]) for x in stored(day3, tree.county.pk)}
+    assert ("DQ12", "housing_area", fixed.pk) in held and ("DQ12", "housing_area", broken.pk) not in held
+    before = {(x[0], x[1], x[2]) for x in stored(NIGHT + dt.timedelta(days=1), tree.county.pk)}
+    assert ("DQ12", "housing_area", broken.pk) in before and ("DQ12", "housing_area", fixed.pk) not in before
+    closed = QualityFinding.objects.get(household=broken, code="DQ12")
+    assert (closed.since, closed.until) == (NIGHT, day3)
+
+    rows = sorted(QualityFinding.objects.values_list("id", "since", "until"))
+    assert quality_run_county(as_of=NIGHT, county_id=tree.county.pk) == len(stored(NIGHT, tree.county.pk))
+    assert sorted(QualityFinding.objects.values_list("id", "since", "until")) == rows  # the past is not rewritten
 
 
 def test_the_journal_names_the_households_of_every_write_path(tree, users):
