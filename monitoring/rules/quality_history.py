@@ -121,7 +121,7 @@ def apply(*, county_id: int, as_of: dt.date, household_ids: Collection[int] | No
             cursor.execute(f"ANALYZE {TONIGHT}")
         tonight = ", ".join(f"t.{c}" for c in FINDING_COLUMNS)
         cursor.execute(
-            f"INSERT INTO {finding} ({cols}, until) SELECT DISTINCT {tonight}, NULL"  # noqa: S608
+            f"INSERT INTO {finding} ({cols}) SELECT DISTINCT {tonight}"  # noqa: S608 - until stays NULL
             f" FROM {TONIGHT} t WHERE NOT EXISTS (SELECT 1 FROM {finding} f"
             f" WHERE f.household_id = t.household_id AND f.until IS NULL AND {_same('f', 't')})"
         )

@@ -21,7 +21,7 @@ def test_the_number_of_statements_does_not_grow_with_the_households(tree, users,
     # pass, as many for twenty changed households as for five.
     for _ in range(5):
         clean_household(tree.village_a)
-    with django_assert_max_num_queries(len(few.captured_queries) + 8) as rerun:
+    with django_assert_max_num_queries(len(few.captured_queries) + 12) as rerun:
         quality_run_county(as_of=AS_OF, county_id=tree.county.pk)
     for _ in range(20):
         clean_household(tree.village_a)
