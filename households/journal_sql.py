@@ -155,11 +155,12 @@ def uninstall(schema_editor) -> None:
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_journal()")
 
 
-def state_trigger_statements(vendor: str, *, table: str, column: str, reader: str) -> list[str]:
+def state_trigger_statements(vendor: str, *, table: str, column: str, reader: str, insert_when: str = "") -> list[str]:
     """Row triggers for a table of a higher app whose rows carry household_id and county_id: a row
-    inserted or deleted, or whose `column` changed, journals its household for one reader. Other
-    updates (the nightly run touching a date) journal nothing. Row-level: such tables change a row at
-    a time (a dismissal, a case's decision), and a row trigger can look at the column."""
+    inserted (where `insert_when` holds of NEW, if given) or deleted, or whose `column` changed, journals
+    its household for one reader. Other updates (the nightly run touching a date) journal nothing.
+    Row-level: such tables change a row at a time (a dismissal, a case's decision), and a row trigger can
+    look at the column."""
     insert = (
         "INSERT INTO {journal} (household_id, county_id, reader)"
         " VALUES ({ref}.household_id, {ref}.county_id, '{reader}')"
@@ -167,7 +168,7 @@ def state_trigger_statements(vendor: str, *, table: str, column: str, reader: st
     )
     statements = []
     events = {
-        "insert": ("INSERT", "NEW", ""),
+        "insert": ("INSERT", "NEW", insert_when),
         "update": (f"UPDATE OF {column}", "NEW", f"OLD.{column} IS DISTINCT FROM NEW.{column}"),
         "delete": ("DELETE", "OLD", ""),
     }

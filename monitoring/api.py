@@ -51,6 +51,8 @@ class QualityFindingSerializer(serializers.ModelSerializer):
 
 
 class AlertTriggerSerializer(serializers.ModelSerializer):
+    last_on = serializers.DateField(source="last_fired", read_only=True)  # selectors.alert_page_rows
+
     class Meta:
         model = AlertTrigger
         fields = ["trigger", "values", "policy_year", "policy_version", "first_on", "last_on"]
@@ -60,6 +62,7 @@ class MonitoringAlertSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.number")
     village = serializers.CharField(source="village.code")
     triggers = AlertTriggerSerializer(many=True)
+    last_triggered_on = serializers.DateField(source="last_fired", read_only=True)  # selectors.alert_page_rows
 
     class Meta:
         model = MonitoringAlert

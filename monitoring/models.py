@@ -174,6 +174,10 @@ class MonitoringAlert(models.Model):
     year = models.PositiveSmallIntegerField(_("policy year"))
     opened_on = models.DateField(_("opened on"))
     last_triggered_on = models.DateField(_("last triggered on"))
+    # Fired on its county's latest monitoring night: while it fires, the night it last fired is that
+    # night (selectors.last_fired), so a quiet night writes nothing for it (issue 16). Stored
+    # last_triggered_on is the night it fired last before it stopped.
+    firing = models.BooleanField(_("firing"), default=False)
     run_id = models.BigIntegerField(_("nightly run"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -223,6 +227,7 @@ class AlertTrigger(models.Model):
     policy_version = models.PositiveIntegerField(_("policy version"), default=0)
     first_on = models.DateField(_("first fired on"))
     last_on = models.DateField(_("last fired on"))
+    firing = models.BooleanField(_("firing"), default=False)  # as MonitoringAlert.firing
 
     class Meta:
         verbose_name = _("alert trigger")

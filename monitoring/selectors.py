@@ -2,8 +2,8 @@
 registry's selector (households.selectors.household_list_for): a finding or an alert is visible exactly
 when its household is."""
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from accounts import access
@@ -12,7 +12,7 @@ from accounts.models import User
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
 
-from .models import AlertTrigger, MonitoringAlert, QualityCode, QualityFinding, held_on_q
+from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding, held_on_q
 
 # Findings whose kind itself is a health or disability fact: a named member is healthy (DQ07), or no
 # current member is ill or disabled (DQ05). Roles that may not see health data see neither the kind nor
@@ -98,10 +98,29 @@ def alert_list_for(
     return qs
 
 
+def _latest_night(county: str) -> Subquery:
+    nights = MonitoringRun.objects.filter(county_id=OuterRef(county)).order_by("-as_of").values("as_of")[:1]
+    return Subquery(nights, output_field=DateField())
+
+
+def last_fired(firing: str, stored: str, county: str) -> Case:
+    """The night an alert or trigger last fired: its county's latest monitoring night while it fires
+    (`firing`: nights that fire it again write nothing, issue 16), else the night it stored."""
+    latest = Coalesce(_latest_night(county), F(stored))
+    return Case(When(**{firing: True}, then=latest), default=F(stored), output_field=DateField())
+
+
+def with_last_fired(qs: QuerySet[MonitoringAlert]) -> QuerySet[MonitoringAlert]:
+    """Alerts annotated `last_fired` (see last_fired)."""
+    return qs.annotate(last_fired=last_fired("firing", "last_triggered_on", "county_id"))
+
+
 def alert_page_rows(qs: QuerySet[MonitoringAlert]) -> QuerySet[MonitoringAlert]:
+    triggers = AlertTrigger.objects.annotate(last_fired=last_fired("firing", "last_on", "alert__county_id"))
     return (
-        qs.select_related("household", "village", "closed_by")
-        .prefetch_related(Prefetch("triggers", queryset=AlertTrigger.objects.order_by("trigger")))
+        with_last_fired(qs)
+        .select_related("household", "village", "closed_by")
+        .prefetch_related(Prefetch("triggers", queryset=triggers.order_by("trigger")))
         .order_by("-opened_on", "-id")
     )
 

@@ -25,7 +25,7 @@ from .rules import quality_history as history
 from .rules.quality_changes import households_to_check
 from .rules.quality_sql import finding_selects
 from .rules.trigger_changes import TRIGGER_RULES_VERSION, triggers_to_check
-from .rules.triggers import alerts_carry_over, alerts_upsert, fired_triggers
+from .rules.triggers import alerts_stop, alerts_upsert, fired_triggers
 
 # Above this many households to check again, a full pass of the county is as cheap (and the lists of
 # households stay within every database's limit on query parameters).
@@ -86,32 +86,43 @@ def _quality_done(*, as_of: datetime.date, county_id: int, run_id: int | None, t
 @transaction.atomic
 def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int | None = None) -> int:
     """Evaluate the monitoring triggers (§7) of one county; open or keep open one alert per household
-    whose triggers fired. Return the number of alerts opened or kept open tonight.
+    whose triggers fired. Return the number of the county's alerts firing tonight.
 
-    After a night of the same year and policy parameters (or a rerun of this one), only the households
-    that may fire differently are evaluated (rules/trigger_changes.py), the alerts of the others carried
-    over; the same alerts as a full pass (tests/monitoring/test_triggers_incremental.py)."""
+    An alert and each of its triggers are `firing` while the county's latest night fires them: a night
+    opens the new alerts and triggers and marks those that start or stop firing, and writes nothing for
+    the others. After a night of the same year and policy parameters (or a rerun of this one), only the
+    households that may fire differently are evaluated (rules/trigger_changes.py); the same alerts as a
+    full pass (tests/monitoring/test_triggers_incremental.py). A date before the county's latest night
+    writes nothing: the alerts are the village's work of today, not a history to rewrite."""
     from eligibility.policy import parameters_for  # the nightly run's module, imported when needed
 
     nightly_planner_settings()
     params = parameters_for(as_of.year)
     latest = MonitoringRun.objects.filter(county_id=county_id).order_by("-as_of").first()
+    active = MonitoringAlert.objects.filter(county_id=county_id, state__in=ACTIVE_STATES, firing=True)
+    if latest is not None and latest.as_of > as_of:
+        return active.count()
+    changed = changes.take("monitoring", county_id)
     households: set[int] | None = None
-    if latest is None or latest.as_of <= as_of:  # a night before the latest is history: not the journal's
-        changed = changes.take("monitoring", county_id)
-        same = latest is not None and (latest.policy_year, latest.policy_version, latest.rules_version) == (
-            params.year,
-            params.version,
-            TRIGGER_RULES_VERSION,
-        )
-        if same and latest is not None:
-            households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
-            if len(households) > INCREMENTAL_MAX:
-                households = None
+    same = latest is not None and (latest.policy_year, latest.policy_version, latest.rules_version) == (
+        params.year,
+        params.version,
+        TRIGGER_RULES_VERSION,
+    )
+    if same and latest is not None:
+        households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
+        if len(households) > INCREMENTAL_MAX:
+            households = None
+    previous = (
+        MonitoringRun.objects.filter(county_id=county_id, as_of__lt=as_of)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
     fired = fired_triggers(as_of=as_of, county_id=county_id, household_ids=households)
-    total = alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
-    if households is not None and latest is not None:
-        total += alerts_carry_over(county_id=county_id, since=latest.as_of, as_of=as_of, run_id=run_id, skip=households)
+    alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
+    alerts_stop(fired, county_id=county_id, previous=previous, household_ids=households)
+    total = active.count()
     MonitoringRun.objects.update_or_create(
         county_id=county_id,
         as_of=as_of,

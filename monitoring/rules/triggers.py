@@ -214,7 +214,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
         for households in chunks(sorted(fired))
         for a in MonitoringAlert.objects.filter(
             county_id=county_id, state__in=ACTIVE_STATES, household_id__in=households
-        ).only("id", "household_id", "last_triggered_on")
+        ).only("id", "household_id", "firing")
     }
     new = [
         MonitoringAlert(
@@ -226,6 +226,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
             year=as_of.year,
             opened_on=as_of,
             last_triggered_on=as_of,
+            firing=True,
             run_id=run_id,
         )
         for household_id, (village_id, triggers, status) in fired.items()
@@ -238,15 +239,14 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
                 "id", "household_id"
             )
         )
-    for ids in chunks([a.pk for hid, a in active.items() if hid in fired]):
-        MonitoringAlert.objects.filter(pk__in=ids, last_triggered_on__lt=as_of).update(
-            last_triggered_on=as_of, run_id=run_id
-        )
+    # An alert firing since an earlier night keeps its row: only one that had stopped is written.
+    for ids in chunks([a.pk for hid, a in active.items() if hid in fired and not a.firing]):
+        MonitoringAlert.objects.filter(pk__in=ids).update(firing=True, last_triggered_on=as_of, run_id=run_id)
     alert_of = {**{hid: a.pk for hid, a in active.items()}, **{a.household_id: a.pk for a in created}}
 
     # Only alerts that were already active can have triggers; only those of tonight's households matter.
     existing: dict[tuple[int, str], AlertTrigger] = {}
-    columns = ("id", "alert_id", "trigger", "values", "last_on")
+    columns = ("id", "alert_id", "trigger", "values", "firing")
     for ids in chunks([a.pk for hid, a in active.items() if hid in fired]):
         rows = AlertTrigger.objects.filter(alert_id__in=ids).only(*columns)
         existing.update(((t.alert_id, t.trigger), t) for t in rows)
@@ -265,10 +265,11 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
                         policy_version=values["policy_version"],
                         first_on=as_of,
                         last_on=as_of,
+                        firing=True,
                     )
                 )
                 continue
-            if row.last_on < as_of:
+            if not row.firing:
                 seen_again.append(row.pk)
             if row.values != values:  # rare (an income corrected): only these rows are rewritten one by one
                 row.values, row.policy_version = values, values["policy_version"]
@@ -276,7 +277,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     AlertTrigger.objects.bulk_create(to_create, batch_size=1000)
     AlertTrigger.objects.bulk_update(changed, ["values", "policy_version"], batch_size=500)
     for ids in chunks(seen_again):
-        AlertTrigger.objects.filter(pk__in=ids).update(last_on=as_of)
+        AlertTrigger.objects.filter(pk__in=ids).update(firing=True, last_on=as_of)
     if len(new) + len(to_create) >= ANALYZE_AFTER:
         _analyze_alerts()
     return len(fired)
@@ -297,14 +298,27 @@ def _analyze_alerts() -> None:
         cursor.execute(f"ANALYZE {tables}")
 
 
-def alerts_carry_over(*, county_id: int, since: dt.date, as_of: dt.date, run_id: int | None, skip: set[int]) -> int:
-    """Issue 16: the active alerts that fired on the night `since`, of households not evaluated again,
-    fire tonight with the same triggers and values (their figures did not change): their last night and
-    their triggers' become tonight, as a full pass would write them. Two UPDATEs; return the alerts."""
-    alerts = MonitoringAlert.objects.filter(
-        county_id=county_id, state__in=ACTIVE_STATES, last_triggered_on=since
-    ).exclude(household_id__in=skip)
-    if since == as_of:
-        return alerts.count()
-    AlertTrigger.objects.filter(alert__in=alerts.values("pk"), last_on=since).update(last_on=as_of)
-    return alerts.update(last_triggered_on=as_of, run_id=run_id)
+def alerts_stop(
+    fired: Fired, *, county_id: int, previous: dt.date | None, household_ids: Collection[int] | None
+) -> None:
+    """The county's firing alerts and triggers of the households evaluated tonight (all with None) that
+    did not fire: no longer firing, their last night the county's previous one (`previous`; kept as
+    stored without one). The other households' alerts are left alone: they fire as they did (issue 16)."""
+    alerts = MonitoringAlert.objects.filter(county_id=county_id, state__in=ACTIVE_STATES, firing=True)
+    rows = AlertTrigger.objects.filter(firing=True, alert__county_id=county_id, alert__state__in=ACTIVE_STATES)
+    if household_ids is not None:
+        scoped_alerts: list[tuple[int, int]] = []
+        scoped_rows: list[tuple[int, int, str]] = []
+        for ids in chunks(sorted(household_ids)):
+            scoped_alerts += alerts.filter(household_id__in=ids).values_list("pk", "household_id")
+            scoped_rows += rows.filter(alert__household_id__in=ids).values_list("pk", "alert__household_id", "trigger")
+    else:
+        scoped_alerts = list(alerts.values_list("pk", "household_id"))
+        scoped_rows = list(rows.values_list("pk", "alert__household_id", "trigger"))
+    last = {} if previous is None else {"last_triggered_on": previous}
+    for ids in chunks([pk for pk, household_id in scoped_alerts if household_id not in fired]):
+        MonitoringAlert.objects.filter(pk__in=ids).update(firing=False, **last)
+    stopped = [pk for pk, household_id, trigger in scoped_rows if trigger not in fired.get(household_id, (0, {}))[1]]
+    last = {} if previous is None else {"last_on": previous}
+    for ids in chunks(stopped):
+        AlertTrigger.objects.filter(pk__in=ids).update(firing=False, **last)

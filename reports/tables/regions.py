@@ -15,7 +15,7 @@ from monitoring.models import (
     Severity,
     held_on_q,
 )
-from monitoring.selectors import latest_only
+from monitoring.selectors import latest_only, with_last_fired
 from projects.choices import PROJECT_CATEGORIES, ProjectStatus
 from projects.selectors import project_list_for, with_totals
 from villages.flags import year_flags
@@ -155,14 +155,14 @@ register(
         key="alerts",
         title=_("Monitoring list"),
         group=_("Monitoring"),
-        build=lambda ctx: scoped(MonitoringAlert.objects.all(), ctx, household="household"),
+        build=lambda ctx: with_last_fired(scoped(MonitoringAlert.objects.all(), ctx, household="household")),
         columns=[
             Column("number", _("Household number"), "household__number"),
             *place_columns(),
             Column("category", _("Category"), "category", CHOICE, AlertCategory.choices),
             Column("state", _("State"), "state", CHOICE, AlertState.choices),
             Column("opened_on", _("Opened on"), "opened_on", DATE),
-            Column("last", _("Last triggered on"), "last_triggered_on", DATE),
+            Column("last", _("Last triggered on"), "last_fired", DATE),
             Column("household_status", _("Household status"), "household__status", CHOICE, hc.Status.choices),
         ],
         order_by=("village__code", "-opened_on", "id"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from eligibility.models import HouseholdCheck
 from households import choices as c
 from monitoring.models import AlertCategory, AlertState, AlertTrigger, MonitoringAlert, Trigger
+from monitoring.selectors import alert_page_rows
 from monitoring.services import alert_dismiss, monitoring_run_county
 from tests import factories as f
 
@@ -120,12 +121,27 @@ def test_a_rerun_and_the_next_night_keep_one_alert(tree, exited):
     assert run(tree) == 1
     assert run(tree) == 1
     assert run(tree, AS_OF + dt.timedelta(days=1)) == 1
-    alert = MonitoringAlert.objects.get(household=exited)
+    alert = alert_page_rows(MonitoringAlert.objects.filter(household=exited)).get()
     assert alert.opened_on == AS_OF
-    assert alert.last_triggered_on == AS_OF + dt.timedelta(days=1)
-    row = triggers(exited)[Trigger.LOW_INCOME]
-    assert (row.first_on, row.last_on) == (AS_OF, AS_OF + dt.timedelta(days=1))
+    assert alert.last_fired == AS_OF + dt.timedelta(days=1)
+    (row,) = alert.triggers.all()
+    assert (row.trigger, row.first_on, row.last_fired) == (Trigger.LOW_INCOME, AS_OF, AS_OF + dt.timedelta(days=1))
     assert AlertTrigger.objects.count() == 1
+
+
+def test_an_alert_that_stops_firing_keeps_its_last_night_and_a_quiet_night_writes_nothing(tree, exited):
+    income = f.income(exited, 2019, wages=1000)
+    run(tree)
+    stored = list(MonitoringAlert.objects.values_list("id", "last_triggered_on", "firing", "run_id"))
+    run(tree, AS_OF + dt.timedelta(days=1))  # nothing changed: nothing written
+    assert list(MonitoringAlert.objects.values_list("id", "last_triggered_on", "firing", "run_id")) == stored
+    income.wages = Decimal("50000")
+    income.save()
+    assert run(tree, AS_OF + dt.timedelta(days=2)) == 0
+    alert = alert_page_rows(MonitoringAlert.objects.filter(household=exited)).get()
+    assert (alert.firing, alert.last_fired) == (False, AS_OF + dt.timedelta(days=1))  # the last night it fired
+    assert [(t.firing, t.last_fired) for t in alert.triggers.all()] == [(False, AS_OF + dt.timedelta(days=1))]
+    assert alert.state == "open"  # the village still decides
 
 
 def test_a_new_trigger_joins_the_open_alert(tree, exited):
