@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import AssistanceRecord
 from assistance.selectors import counted_assistance
+from povertymgmt.db import nightly_planner_settings
 from projects.choices import AssistanceCategory
 from villages.models import Level, Region
 
@@ -107,7 +108,9 @@ def assistance_county_step(*, as_of: dt.date, county_id: int, run_id: int) -> No
     """The county step of the nightly run (eligibility.nightly.register_county_step): the county's
     villages, in the county's task, side by side with the other counties on as many workers as run them.
     The ledger has no snapshot: the rows are of today's records."""
-    assistance_villages(county=Region.objects.get(pk=county_id))
+    with transaction.atomic():
+        nightly_planner_settings()  # by index from the county's households, not a scan of the province
+        assistance_villages(county=Region.objects.get(pk=county_id))
 
 
 def assistance_summary_step(*, as_of: dt.date, county_id: int | None, run_id: int) -> None:

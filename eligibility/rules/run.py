@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from households import choices as c
 from households.tallies import tally_refresh_in
+from povertymgmt.db import nightly_planner_settings
 from villages.models import Level, Region
 from villages.working_year import current_policy_date
 
@@ -155,8 +156,10 @@ def county_summaries(*, as_of: dt.date, county_id: int) -> None:
     the few regions above the villages. Recounted whole each night, the safety net of every write around
     the tallies' signals (households.tallies)."""
     county = Region.objects.get(pk=county_id)
-    tally_refresh_in(county)
-    summaries_villages(as_of=as_of, county=county)
+    with transaction.atomic():
+        nightly_planner_settings()  # by index from the county's households, not a scan of the province
+        tally_refresh_in(county)
+        summaries_villages(as_of=as_of, county=county)
 
 
 def _refresh_run_counts(run: RecomputeRun) -> bool:
