@@ -280,9 +280,16 @@ def stage_results(*, run_id: int, as_of: dt.date, params: PolicyParams) -> int:
     select = household_test_select(same_year=same_year_sql(params), county_filter="TRUE", vendor="postgresql")
     # Memory to sort the province's results by county; no parallel plan (measured slower on two busy cores).
     nightly_planner_settings(work_mem="64MB")
+    # The SELECT fenced off (OFFSET 0) and sorted after: asked for county order itself, the planner walked
+    # the households by the county index, reading members, assessments and incomes in random order —
+    # 21 s at 1,000,000 households against 8.7 s in household order and one sort (issue 16).
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
-        cur.execute(f"CREATE UNLOGGED TABLE {name} AS {select} ORDER BY county_id, household_id", p)
+        cur.execute(
+            f"CREATE UNLOGGED TABLE {name} AS SELECT * FROM ({select} OFFSET 0) staged"  # noqa: S608
+            " ORDER BY county_id, household_id",
+            p,
+        )
         rows = cur.rowcount
         cur.execute(f"CREATE INDEX ON {name} (county_id)")
     return rows
