@@ -13,8 +13,8 @@ counted. It prints one line per page, `page <name> p50 <ms> ms p95 <ms> ms`, and
 
 Measured 2026-12-06 (2 cores, gunicorn, Locust and PostgreSQL on the same machine): 100,000 households
 worst p95 310 ms (2.4 s before the dashboards read the nightly summaries); 1,000,000 households worst
-p95 4.2 s, the county's households table (since fixed: 3.1 s → 6 ms for its query), every other page
-p95 120–750 ms (docs/scale.md).
+p95 270 ms (the county's households table; p50 26–200 ms, p95 45–270 ms over the pages; 4.2 s before
+its rows were limited to the region's code prefix). docs/scale.md.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables.

@@ -1,7 +1,7 @@
 """Benchmark of the nightly recompute (§5.6, docs/eligibility.md) on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench .venv/bin/python bench/recompute.py \
-        --households 1000000 --seed 1 [--household-only] [--changed 0.01]
+        --households 1000000 --seed 1 [--household-only] [--changed 0.01] [--after-first] [--workers 2]
 
 Fills an empty database with `manage.py seed_demo` first (after migrate), then, in this process (the
 "worker"), times:
@@ -13,7 +13,9 @@ Fills an empty database with `manage.py seed_demo` first (after migrate), then, 
      and that night again (the idempotent rerun). --household-only times the household test alone
      (staged in one statement, then compared and written county by county, as a run does it); without
      it, the full run (eligibility.rules.run.recompute_sync: household test, data quality, monitoring
-     triggers, region indicators).
+     triggers, region indicators), its parts timed in this process; with --workers N (and REDIS_URL),
+     the run sent to a real Celery worker of N processes, as production runs it, the counties side by
+     side (its parts from the run's county rows).
 It prints the times, their ratio to the reference, households per second and the peak memory.
 
 Measured 2026-11-28 on this 2-core machine (PostgreSQL 15 with its default settings, shared with
@@ -29,11 +31,14 @@ another benchmark: load average 2–2.5), seed 1, household test only (`--househ
   100,000 households (96,081 live): reference 1.17 s; the next night 1.24 s (1.06×) unedited, 1.12 s
   (0.96×) with 1,000 edited; the first night 2.53 s (2.17×); the same night again 1.14 s. County by
   county without staging, the next night took 2.1–2.2 s (1.8–1.9×).
-The whole run (2026-12-06, data quality and triggers carried over from the previous night, issue 16):
-  1,000,000 households, a night with 1 % edited: 79 s (exit test 23 s, data quality 18 s for 10,677
-  households re-checked, triggers 21 s for 14,038, indicators 1.5 s, tallies 3 s, dashboard summaries
-  7.4 s, assistance summary 4 s); a first night ≈ 400 s (every county a full pass).
-  100,000 households: 16.2 s a night with 1 % edited, 39 s a first night (load average 3).
+The whole run (2026-12-06, issue 16), 1,000,000 households, a night with 1 % edited:
+  through a real Celery worker of 2 processes (--workers 2, as production runs it): 47.6 s (45.6 s
+  run again): start and the staged household test 9.4 s, the 41 county tasks side by side 35.4 s
+  (70 s added up), finish 2.7 s; a first night 375 s.
+  Earlier the same day, in one process, with data quality and triggers carried over by copying: 79 s
+  (exit test 23 s, data quality 18 s, triggers 21 s, indicators 1.5 s, tallies 3 s, dashboard summaries
+  7.4 s, assistance summary 4 s); a first night ≈ 400 s.
+  100,000 households: 16.2 s a night with 1 % edited, 39 s a first night (load average 3, one process).
 The whole run through Celery: see docs/eligibility.md; what remains for the targets: docs/scale.md.
 """
 
