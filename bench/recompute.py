@@ -149,7 +149,7 @@ def timed_run(as_of: dt.date) -> dict:
         run_rules.run_county_steps,
         run_rules.region_indicators_compute,
     )
-    finish = ("county_summaries", "summaries_roll_up", "run_finish_steps")
+    finish = ("tally_refresh_in", "summaries_refresh", "run_finish_steps")
     real_finish = {name: getattr(run_rules, name) for name in finish}
 
     def wrap(fn, key):
@@ -382,9 +382,8 @@ def main() -> None:
         )
         print(f"  households checked again: {checked_again(day)}")
         print(
-            f"  in the county tasks: village tallies and summary rows {r['county_summaries']:.2f} s, assistance "
-            f"summary rows {r['monitoring'] - r['quality'] - r['triggers']:.2f} s; at the finish: the regions "
-            f"above summed {r['summaries_roll_up']:.2f} s, finish steps (assistance) {r['run_finish_steps']:.2f} s"
+            f"  after the counties: village tallies {r['tally_refresh_in']:.2f} s, dashboard summaries "
+            f"{r['summaries_refresh']:.2f} s, finish steps (assistance summary) {r['run_finish_steps']:.2f} s"
         )
         print(
             f"  monitoring+quality {r['monitoring'] * 1000 / r['households']:.3f} ms per household; "

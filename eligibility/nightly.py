@@ -6,15 +6,13 @@ county like a failure of the test itself (its error is shown on the county's row
 
 Higher apps register their steps in their AppConfig.ready(), so the dependency points up the layering:
 they import eligibility, eligibility never imports them (docs/architecture.md). Today monitoring registers
-the data-quality checks of §8.2, then the monitoring triggers of §7 (monitoring/apps.py), and reports the
-assistance rows of the county's villages (reports/apps.py).
+the data-quality checks of §8.2, then the monitoring triggers of §7 (monitoring/apps.py).
 
 A step is called as `step(as_of=date, county_id=int, run_id=int)`; what it returns is ignored.
 
 Finish steps run once per run, at the end of recompute_finish, after the region indicators and the
 dashboards' summaries, inside the same failure handling (a failing step fails the run, which the next
-run redoes). Today reports registers the assistance rows of the regions above the villages (issue 16,
-reports/apps.py).
+run redoes). Today reports registers the assistance summary of the dashboards (issue 16, reports/apps.py).
 A finish step is called as `step(as_of=date, county_id=int | None, run_id=int)`: county_id is the county of
 a one-county run, None for a province-wide one.
 """

@@ -6,13 +6,11 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        """Add the dashboards' assistance summary to the nightly run (issue 16): each county's villages in
-        its county task, the regions above at the finish. Registered
+        """Add the dashboards' assistance summary to the end of the nightly run (issue 16). Registered
         here, so that reports imports eligibility and eligibility never imports reports
         (eligibility.nightly)."""
-        from eligibility.nightly import register_county_step, register_finish_step
+        from eligibility.nightly import register_finish_step
 
-        from .assistance_summary import assistance_county_step, assistance_summary_step
+        from .assistance_summary import assistance_summary_step
 
-        register_county_step(assistance_county_step)
         register_finish_step(assistance_summary_step)

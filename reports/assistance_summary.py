@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import AssistanceRecord
 from assistance.selectors import counted_assistance
-from povertymgmt.db import nightly_planner_settings
 from projects.choices import AssistanceCategory
 from villages.models import Level, Region
 
@@ -104,20 +103,8 @@ def assistance_roll_up() -> None:
         )
 
 
-def assistance_county_step(*, as_of: dt.date, county_id: int, run_id: int) -> None:
-    """The county step of the nightly run (eligibility.nightly.register_county_step): the county's
-    villages, in the county's task, side by side with the other counties on as many workers as run them.
-    The ledger has no snapshot: the rows are of today's records."""
-    with transaction.atomic():
-        nightly_planner_settings()  # by index from the county's households, not a scan of the province
-        assistance_villages(county=Region.objects.get(pk=county_id))
-
-
 def assistance_summary_step(*, as_of: dt.date, county_id: int | None, run_id: int) -> None:
-    """The finish step of the nightly run (eligibility.nightly.register_finish_step): the regions above
-    the villages the county steps wrote. A one-county run before any complete one writes every village
-    first (the regions above would otherwise add up its county only)."""
-    with transaction.atomic():
-        if county_id is not None and not _rolled_up():
-            assistance_villages()
-        assistance_roll_up()
+    """The finish step of the nightly run (eligibility.nightly.register_finish_step): the summary of the
+    run's county, or of the province. The ledger has no snapshot: the rows are of today's records."""
+    county = Region.objects.get(pk=county_id) if county_id is not None else None
+    assistance_summary_refresh(county=county)

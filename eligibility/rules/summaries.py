@@ -62,9 +62,7 @@ def summaries_refresh(*, as_of: dt.date, county: Region | None = None) -> None:
 
 
 def summaries_villages(*, as_of: dt.date, county: Region | None = None) -> None:
-    """The village rows of every village, or of one county's villages: a province-wide run writes them
-    county by county in its county tasks, side by side on as many workers as there are (issue 16), and
-    sums the regions above once at its finish (summaries_roll_up)."""
+    """The village rows of every village, or of one county's villages."""
     t = _tables()
     villages, scope = "", []
     if county is not None and county.level != Level.PROVINCE:
