@@ -10,8 +10,9 @@ the data-quality checks of §8.2, then the monitoring triggers of §7 (monitorin
 
 A step is called as `step(as_of=date, county_id=int, run_id=int)`; what it returns is ignored.
 
-Finish steps run once per run, at the end of recompute_finish, after the region indicators and the
-dashboards' summaries, inside the same failure handling (a failing step fails the run, which the next
+Finish steps run once per run, in the half of the finish that recounts the region pages' tallies
+(eligibility.rules.run.FINISH_PARTS: beside the region indicators and the dashboards' summaries, on
+another worker), inside the same failure handling (a failing step fails the run, which the next
 run redoes). Today reports registers the assistance summary of the dashboards (issue 16, reports/apps.py).
 A finish step is called as `step(as_of=date, county_id=int | None, run_id=int)`: county_id is the county of
 a one-county run, None for a province-wide one.

@@ -1,11 +1,12 @@
 """Celery tasks of the nightly recompute (§5.6): split by county so that many workers share it.
 
-Tasks take ids and call eligibility.rules.run; the last county to finish enqueues the region step.
+Tasks take ids and call eligibility.rules.run; the last county to finish enqueues the finish, whose two
+halves run side by side before the run is complete.
 """
 
 import datetime as dt
 
-from celery import shared_task
+from celery import chord, shared_task
 from django.db import transaction
 
 from .models import RunTrigger
@@ -57,9 +58,25 @@ def recompute_county_task(run_id: int, county_id: int) -> None:
 
 @shared_task(name="eligibility.tasks.recompute_finish", acks_late=True)
 def recompute_finish_task(run_id: int) -> None:
-    from .rules.run import recompute_finish
+    """The finish's halves side by side on the workers (a chord), then the run is complete."""
+    from .rules.run import FINISH_PARTS
 
-    recompute_finish(run_id=run_id)
+    parts = [recompute_finish_part_task.si(run_id, part) for part in FINISH_PARTS]
+    chord(parts)(recompute_done_task.si(run_id))
+
+
+@shared_task(name="eligibility.tasks.recompute_finish_part", acks_late=True)
+def recompute_finish_part_task(run_id: int, part: str) -> None:
+    from .rules.run import recompute_finish_part
+
+    recompute_finish_part(run_id=run_id, part=part)
+
+
+@shared_task(name="eligibility.tasks.recompute_done", acks_late=True)
+def recompute_done_task(run_id: int) -> None:
+    from .rules.run import recompute_done
+
+    recompute_done(run_id=run_id)
 
 
 def _user(user_id: int):

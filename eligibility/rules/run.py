@@ -169,30 +169,48 @@ def _refresh_run_counts(run: RecomputeRun) -> bool:
     return complete
 
 
-def recompute_finish(*, run_id: int) -> RecomputeRun:
-    """Region indicators of the run's date (§5.3–§5.5), the region pages' tallies, the dashboards'
-    counts, the registered finish steps; then the run is complete."""
+# The finish in two independent halves, which the workers run side by side (eligibility.tasks): the
+# region indicators and the dashboards' counts read the run's results; the region pages' tallies and the
+# finish steps (the assistance summary) read the registry and the ledger (issue 16: 15 s one after the
+# other at 1,000,000 households).
+FINISH_PARTS = ("regions", "counts")
+
+
+def recompute_finish_part(*, run_id: int, part: str) -> None:
+    """One half of the finish (FINISH_PARTS). A failure fails the run (the next run of the date redoes
+    the finish) and is raised."""
     run = RecomputeRun.objects.select_related("only_county").get(pk=run_id)
-    params = parameters_for(run.policy_year)
     try:
-        region_indicators_compute(as_of=run.as_of, params=params, county=run.only_county)
-        # The region pages' tallies and the dashboards' counts, recounted for the run's province or county
-        # in a few statements, each a sequential read of a table (issue 16). Per county, in the county
-        # tasks, the same work read each county's rows scattered over the tables by index: 1.1 s a county,
-        # 45 s at 1,000,000 households on two workers, against 14 s here (docs/scale.md).
-        tally_refresh_in(run.only_county)  # also the safety net of every write around the tallies' signals
-        summaries_refresh(as_of=run.as_of, county=run.only_county)
-        run_finish_steps(as_of=run.as_of, county_id=run.only_county_id, run_id=run.pk)  # eligibility.nightly
+        if part == "regions":
+            region_indicators_compute(as_of=run.as_of, params=parameters_for(run.policy_year), county=run.only_county)
+            # The dashboards' counts, for the run's province or county, in a few statements, each a
+            # sequential read of a table. Per county, in the county tasks, the same work read each
+            # county's rows scattered over the tables by index: three times the work (docs/scale.md).
+            summaries_refresh(as_of=run.as_of, county=run.only_county)
+        else:
+            tally_refresh_in(run.only_county)  # the safety net of every write around the tallies' signals
+            run_finish_steps(as_of=run.as_of, county_id=run.only_county_id, run_id=run.pk)  # eligibility.nightly
     except Exception:  # noqa: BLE001
-        log.exception("Region indicators of run %s failed", run_id)
+        log.exception("The finish (%s) of run %s failed", part, run_id)
         RecomputeRun.objects.filter(pk=run_id).update(
             state=RunState.FAILED, error=traceback.format_exc(limit=5)[-4000:], finished_at=timezone.now()
         )
         raise
+
+
+def recompute_done(*, run_id: int) -> RecomputeRun:
+    """Both halves of the finish done: the run is complete."""
     household_sql.stage_drop(run_id)
     RecomputeRun.objects.filter(pk=run_id).update(state=RunState.DONE, finished_at=timezone.now(), error="")
-    run.refresh_from_db()
-    return run
+    return RecomputeRun.objects.get(pk=run_id)
+
+
+def recompute_finish(*, run_id: int) -> RecomputeRun:
+    """The finish in this process: region indicators (§5.3–§5.5), the dashboards' counts, the region
+    pages' tallies, the registered finish steps; then the run is complete."""
+    for part in FINISH_PARTS:
+        recompute_finish_part(run_id=run_id, part=part)
+    return recompute_done(run_id=run_id)
 
 
 def recompute_sync(

@@ -206,3 +206,29 @@ def test_a_household_that_moved_county_between_county_tasks_is_not_duplicated(se
     assert HouseholdCheck.objects.on(AS_OF).filter(household=h).count() == 1
     assert HouseholdCheck.objects.on(AS_OF).get(household=h).county_id == several.county.pk
     assert HouseholdCheck.objects.on(AS_OF).count() == 4
+
+
+@pytest.mark.parametrize("part", ["regions", "counts"])
+def test_a_failing_half_of_the_finish_fails_the_run_and_the_next_run_of_the_date_completes_it(
+    several, monkeypatch, part, django_capture_on_commit_callbacks
+):
+    """The finish's halves run side by side on the workers (eligibility.tasks: a chord); either failing
+    fails the run, the other half's work stays done, and running the date again finishes it."""
+
+    broken = "region_indicators_compute" if part == "regions" else "run_finish_steps"
+
+    def fail(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run_rules, broken, fail)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        nightly_recompute(AS_OF.isoformat())  # the last county enqueues the finish once committed
+    run = RecomputeRun.objects.get()
+    assert run.state == RunState.FAILED and "disk full" in run.error
+    assert run.counties_done == 2  # the counties are done; only the finish is to redo
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        nightly_recompute(AS_OF.isoformat())
+    run.refresh_from_db()
+    assert run.state == RunState.DONE and run.error == ""
+    assert RecomputeRun.objects.count() == 1  # resumed, not started again
