@@ -32,9 +32,10 @@ another benchmark: load average 2–2.5), seed 1, household test only (`--househ
   (0.96×) with 1,000 edited; the first night 2.53 s (2.17×); the same night again 1.14 s. County by
   county without staging, the next night took 2.1–2.2 s (1.8–1.9×).
 The whole run (2026-12-06, issue 16), 1,000,000 households, a night with 1 % edited:
-  through a real Celery worker of 2 processes (--workers 2, as production runs it): 47.6 s (45.6 s
-  run again): start and the staged household test 9.4 s, the 41 county tasks side by side 35.4 s
-  (70 s added up), finish 2.7 s; a first night 375 s.
+  through a real Celery worker of 2 processes (--workers 2, as production runs it): 29.2 s (24.5 s
+  run again): start and the staged household test 9.8 s, the 41 county tasks side by side 11.1 s
+  (21.2 s added up), the finish's two halves side by side 8.1 s; with 5 % edited 39.9 s; a first
+  night 375 s.
   Earlier the same day, in one process, with data quality and triggers carried over by copying: 79 s
   (exit test 23 s, data quality 18 s, triggers 21 s, indicators 1.5 s, tallies 3 s, dashboard summaries
   7.4 s, assistance summary 4 s); a first night ≈ 400 s.
