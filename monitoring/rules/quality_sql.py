@@ -187,13 +187,20 @@ def member_pass(
         conditions.append(f"WHEN {i} THEN {condition.format(**lists)}")
         details.append(f"WHEN {i} THEN {_json(detail)}")
     only = _only(household_ids, "h.id", params)
+    kinds_sql, matches = " UNION ALL ".join(kinds), f"CASE k.n {' '.join(conditions)} END"
+    if connection.vendor == "postgresql":
+        # The checks as a LATERAL list after the county's members: joined as a table, PostgreSQL crossed
+        # every member of the province with the checks before keeping the county's (3.9 s for a county
+        # of 12,000 households at 1,000,000, issue 16).
+        checks = f"CROSS JOIN LATERAL (SELECT * FROM ({kinds_sql}) k WHERE ({matches}) OFFSET 0) k WHERE"  # noqa: S608
+    else:
+        checks = f"JOIN ({kinds_sql}) k ON ({matches}) WHERE"
     sql = f"""
         SELECT %(as_of)s, k.code, k.kind, k.severity, m.household_id, m.id, h.county_id, h.village_id,
                CASE k.n {" ".join(details)} END, %(run_id)s
         FROM {t_household} h
         JOIN {t_member} m ON m.household_id = h.id
-        JOIN ({" UNION ALL ".join(kinds)}) k ON (CASE k.n {" ".join(conditions)} END)
-        WHERE h.county_id = %(county)s AND h.status IN ({lists["live"]}) AND m.departure = ''{only}
+        {checks} h.county_id = %(county)s AND h.status IN ({lists["live"]}) AND m.departure = ''{only}
     """  # noqa: S608 - table names from the models, values as parameters
     return FindingSelect(sql, params)
 
