@@ -35,7 +35,8 @@ The whole run (2026-12-06, issue 16), 1,000,000 households, a night with 1 % edi
   through a real Celery worker of 2 processes (--workers 2, as production runs it): 29.2 s (24.5 s
   run again): start and the staged household test 9.8 s, the 41 county tasks side by side 11.1 s
   (21.2 s added up), the finish's two halves side by side 8.1 s; with 5 % edited 39.9 s; a first
-  night 375 s.
+  night ≈ 125 s (county tasks 88 s, 4.3 s a county; 375 s before the two first-night fixes in
+  docs/scale.md).
   Earlier the same day, in one process, with data quality and triggers carried over by copying: 79 s
   (exit test 23 s, data quality 18 s, triggers 21 s, indicators 1.5 s, tallies 3 s, dashboard summaries
   7.4 s, assistance summary 4 s); a first night ≈ 400 s.
