@@ -29,9 +29,14 @@ def tally_refresh(villages: Iterable[int] | None = None) -> None:
         return
     t, h, m = VillageTally._meta.db_table, Household._meta.db_table, Member._meta.db_table
     where, params = ("", []) if ids is None else (f"WHERE h.village_id IN ({', '.join(['%s'] * len(ids))})", ids)
-    # The members counted are those of the same villages' households: a county's recount reads its own
-    # members by index, not every member of the province (issue 16: each county task recounts its own).
-    scoped = where.replace("WHERE", "AND", 1)
+    # A list of villages counts the members of their households only (by index: a save's or an import's
+    # recount does not aggregate every member of the province); the whole province counts them all.
+    members = f"SELECT household_id, COUNT(*) AS n FROM {m} WHERE departure = '' GROUP BY household_id"  # noqa: S608
+    if ids is not None:
+        members = (
+            f"SELECT m.household_id, COUNT(*) AS n FROM {m} m JOIN {h} h ON h.id = m.household_id"  # noqa: S608
+            f" WHERE m.departure = '' AND h.village_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY m.household_id"
+        )
     delete_where = "" if ids is None else f"WHERE village_id IN ({', '.join(['%s'] * len(ids))})"
     with transaction.atomic(), connection.cursor() as cursor:
         if ids is not None:  # one recount of a village at a time (PostgreSQL; SQLite writes one at a time)
@@ -41,9 +46,7 @@ def tally_refresh(villages: Iterable[int] | None = None) -> None:
             f"""INSERT INTO {t} (village_id, county_id, status, households, people)
                 SELECT h.village_id, h.county_id, h.status, COUNT(*), COALESCE(SUM(p.n), 0)
                 FROM {h} h
-                LEFT JOIN (SELECT m.household_id, COUNT(*) AS n FROM {m} m JOIN {h} h ON h.id = m.household_id
-                           WHERE m.departure = '' {scoped} GROUP BY m.household_id) p
-                       ON p.household_id = h.id
+                LEFT JOIN ({members}) p ON p.household_id = h.id
                 {where}
                 GROUP BY h.village_id, h.county_id, h.status""",  # noqa: S608 - table names only
             params * 2,

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.models import held_on
+
 
 class QualityCode(models.TextChoices):
     """The checks of §8.2."""
@@ -61,18 +63,10 @@ class QualityRun(CountyNight):
         constraints = [models.UniqueConstraint(fields=["county", "as_of"], name="qualityrun_one_per_county_date")]
 
 
-def held_on_q(day) -> Q:
-    """The findings the county's nights found on `day` (on its latest night: those with no `until`)."""
-    return Q(since__lte=day) & (Q(until__isnull=True) | Q(until__gt=day))
-
-
 class FindingQuerySet(models.QuerySet):
     def held_on(self, day) -> "FindingQuerySet":
-        return self.filter(held_on_q(day))
-
-    def current(self) -> "FindingQuerySet":
-        """The findings of each county's latest night."""
-        return self.filter(until__isnull=True)
+        """The findings the county's nights found on `day` (the rule of the exit test's results)."""
+        return self.filter(held_on(day))
 
 
 class QualityFinding(models.Model):

@@ -9,10 +9,11 @@ from django.http import Http404
 from accounts import access
 from accounts.access import regions_for
 from accounts.models import User
+from eligibility.models import held_on
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
 
-from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding, held_on_q
+from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding
 
 # Findings whose kind itself is a health or disability fact: a named member is healthy (DQ07), or no
 # current member is ill or disabled (DQ05). Roles that may not see health data see neither the kind nor
@@ -37,6 +38,11 @@ def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
     return qs.filter(until__isnull=True)
 
 
+def findings_on(qs: QuerySet[QualityFinding], as_of=None) -> QuerySet[QualityFinding]:
+    """The findings held on the night `as_of`, or each county's latest night's without it."""
+    return qs.filter(held_on(as_of)) if as_of else latest_only(qs)
+
+
 def finding_list_for(
     user: User, *, region: Region | None = None, code: str = "", as_of=None
 ) -> QuerySet[QualityFinding]:
@@ -44,7 +50,7 @@ def finding_list_for(
     qs = in_region(QualityFinding.objects.filter(household__in=household_list_for(user)), region)
     if code:
         qs = qs.filter(code=code)
-    return qs.filter(held_on_q(as_of)) if as_of else latest_only(qs)
+    return findings_on(qs, as_of)
 
 
 def finding_page_rows(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:

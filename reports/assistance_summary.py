@@ -48,25 +48,16 @@ class RegionAssistanceCount(models.Model):
 def assistance_summary_refresh(*, county: Region | None = None) -> None:
     """Write the rows of every village (or of one county's villages), then of every region above them.
 
-    A one-county refresh before any full one writes everything: the regions above would otherwise add
-    up the one county's villages only."""
-    if county is not None and not _rolled_up():
-        county = None
-    with transaction.atomic():
-        assistance_villages(county=county)
-        assistance_roll_up()
+    A one-county run before any full one writes everything: the regions above would otherwise add up
+    the one county's villages only."""
+    from eligibility.rules.summaries import ANCESTORS
 
-
-def _rolled_up() -> bool:
-    return RegionAssistanceCount.objects.exclude(region__level=Level.VILLAGE).exists()
-
-
-def assistance_villages(*, county: Region | None = None) -> None:
-    """The village rows of every village, or of one county's villages."""
     table, regions = RegionAssistanceCount._meta.db_table, Region._meta.db_table
+    if county is not None and (county.level == Level.PROVINCE or not RegionAssistanceCount.objects.exists()):
+        county = None
     records = counted_assistance(AssistanceRecord.objects.all())
     villages, scope = "", []
-    if county is not None and county.level != Level.PROVINCE:
+    if county is not None:
         records = records.filter(household__county=county)
         villages = f"AND region_id IN (SELECT id FROM {regions} WHERE level = 'village' AND code LIKE %s)"  # noqa: S608
         scope = [f"{county.prefix}%"]
@@ -77,6 +68,8 @@ def assistance_villages(*, county: Region | None = None) -> None:
         .annotate(n=Count("id"), total=Sum("amount"))
     )
     select, params = grouped.query.sql_with_params()
+    ancestors = ANCESTORS.format(regions=regions)
+    upper = f"SELECT id FROM {regions} WHERE level <> 'village'"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE 1 = 1 {villages}", scope)  # noqa: S608
         cursor.execute(
@@ -84,16 +77,6 @@ def assistance_villages(*, county: Region | None = None) -> None:
                 SELECT g.village, g.yr, g.category, g.n, g.total FROM ({select}) g""",  # noqa: S608
             params,
         )
-
-
-def assistance_roll_up() -> None:
-    """Every region above the villages, summed again from the village rows."""
-    from eligibility.rules.summaries import ANCESTORS
-
-    table, regions = RegionAssistanceCount._meta.db_table, Region._meta.db_table
-    ancestors = ANCESTORS.format(regions=regions)
-    upper = f"SELECT id FROM {regions} WHERE level <> 'village'"  # noqa: S608
-    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE region_id IN ({upper})")  # noqa: S608
         cursor.execute(
             f"""INSERT INTO {table} (region_id, year, category, records, amount)

@@ -56,13 +56,6 @@ ANCESTORS = """SELECT v.id AS village_id, v.parent_id AS region_id FROM {regions
 def summaries_refresh(*, as_of: dt.date, county: Region | None = None) -> None:
     """Write the date's snapshot counts and the latest exit counts of every village (or of one county's
     villages), then of every region above them."""
-    with transaction.atomic():
-        summaries_villages(as_of=as_of, county=county)
-        summaries_roll_up(as_of=as_of)
-
-
-def summaries_villages(*, as_of: dt.date, county: Region | None = None) -> None:
-    """The village rows of every village, or of one county's villages."""
     t = _tables()
     villages, scope = "", []
     if county is not None and county.level != Level.PROVINCE:
@@ -73,13 +66,7 @@ def summaries_villages(*, as_of: dt.date, county: Region | None = None) -> None:
         cursor.execute(*_snapshot_insert(t, as_of, county))
         cursor.execute(f"DELETE FROM {t['exits']} WHERE 1 = 1 {villages}", scope)  # noqa: S608
         cursor.execute(*_exits_insert(t, county))
-
-
-def summaries_roll_up(*, as_of: dt.date) -> None:
-    """Every region above the villages, summed again from the village rows (a county-only run changes its
-    city's and the province's totals too)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _roll_up(cursor, _tables(), as_of)
+        _roll_up(cursor, t, as_of)
 
 
 def _snapshot_insert(t: dict, as_of: dt.date, county: Region | None) -> tuple[str, list]:

@@ -12,8 +12,6 @@ from django.db.models.functions import Coalesce
 
 from households.models import Member
 
-from ..models import QualityFinding
-
 
 def current_member_count(*conditions: Q, ref: str = "pk", **filters) -> Coalesce:
     """The number of current members of the household `ref` that match `filters` (0 when none)."""
@@ -59,16 +57,6 @@ def queryset_select(qs: QuerySet, *, run_id: int | None) -> FindingSelect:
     # Take the column order from what the compiler actually selected, not from our wish.
     columns = tuple(alias.removeprefix("f_") for _expr, _sql, alias in compiler.select)
     return FindingSelect(sql, params, columns)
-
-
-def insert_findings(select: FindingSelect) -> int:
-    """INSERT INTO finding (…) SELECT …: the database does the work, no row passes through Python
-    (docs/performance.md). Return the number of findings written."""
-    table = connection.ops.quote_name(QualityFinding._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in select.columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {select.sql}", select.params)  # noqa: S608 - SQL built here
-        return max(cursor.rowcount, 0)
 
 
 def select_findings(select: FindingSelect) -> list[dict[str, Any]]:

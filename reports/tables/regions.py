@@ -13,9 +13,8 @@ from monitoring.models import (
     QualityCode,
     QualityFinding,
     Severity,
-    held_on_q,
 )
-from monitoring.selectors import latest_only, with_last_fired
+from monitoring.selectors import findings_on, with_last_fired
 from projects.choices import PROJECT_CATEGORIES, ProjectStatus
 from projects.selectors import project_list_for, with_totals
 from villages.flags import year_flags
@@ -176,7 +175,7 @@ register(
 
 def findings(ctx: Context):
     qs = scoped(QualityFinding.objects.all(), ctx, household="household")
-    return qs.filter(held_on_q(ctx.as_of)) if ctx.explicit_as_of and ctx.as_of else latest_only(qs)
+    return findings_on(qs, ctx.as_of if ctx.explicit_as_of else None)
 
 
 register(
