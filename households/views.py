@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -139,7 +140,6 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
         "member_events": MemberEvent.objects.filter(member__household=household)
         .select_related("member", "created_by")
         .order_by("-date", "-id")[:50],
-        "history": change_history(household, user=request.user, assessments=assessments),
         "unmasked": unmasked,
         "can_edit": request.user.can_edit_households and household.status != c.Status.CLOSED,  # §3.1
         "may_close": may_propose_closing(request.user) and household.status != c.Status.CLOSED,
@@ -154,6 +154,34 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
             object_type="household",
             object_id=number,
             entry_region=household.village_id,  # read by the auditors of its county and above (§1)
+        )
+    return response
+
+
+@login_required
+def household_history(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """The household's change history (§3.1, §9), opened from its page: read only when asked, as the
+    page is opened far more often than its history (a page of its own without JavaScript)."""
+    household = household_get_for(request.user, number)
+    assessments = household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20]
+    context = {
+        "household": household,
+        "history": change_history(household, user=request.user, assessments=assessments),
+        "breadcrumb": visible_ancestors(request.user, household.village),
+        "breadcrumb_link_last": True,
+    }
+    partial = request.headers.get("HX-Request") == "true"
+    response = render(
+        request, "households/partials/history_rows.html" if partial else "households/household_history.html", context
+    )
+    patch_vary_headers(response, ["HX-Request"])  # the fragment and the page share the address
+    if request.user.can_view_sensitive:
+        audit_record(
+            user=request.user,
+            action="view_sensitive",
+            object_type="household",
+            object_id=number,
+            entry_region=household.village_id,
         )
     return response
 

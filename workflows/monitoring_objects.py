@@ -32,32 +32,43 @@ def default_category(status: str) -> str:
     return ""
 
 
-def monitored_case(household: Household) -> Case | None:
+def monitoring_cases(household: Household) -> list[Case]:
+    """The household's monitoring and risk-removal cases (a handful): the functions below answer from
+    this one read, which the household page shares between them."""
+    return list(Case.objects.filter(household=household, case_type__in=d.MONITORING_TYPES))
+
+
+def monitored_case(household: Household, cases: list[Case] | None = None) -> Case | None:
     """The household's latest monitoring case that reached "monitored" and whose risk is not removed
-    since (a removal approved at or after that approval), else None (§7)."""
-    monitored = (
-        Case.objects.filter(household=household, case_type=d.CaseType.MONITORING, state=d.State.MONITORED)
-        .order_by("-closed_at", "-id")
-        .first()
-    )
-    if monitored is None:
+    since (a removal approved at or after that approval), else None (§7). `cases`: its
+    monitoring_cases(), when already read."""
+    cases = monitoring_cases(household) if cases is None else cases
+    monitored = [c for c in cases if c.case_type == d.CaseType.MONITORING and c.state == d.State.MONITORED]
+    if not monitored:
         return None
-    removed = Case.objects.filter(
-        household=household,
-        case_type=d.CaseType.RISK_REMOVAL,
-        state=d.State.REMOVED,
-        closed_at__gte=monitored.closed_at,
+    # "monitored" is the approval that closes the case: closed_at is set.
+    latest = max(monitored, key=lambda c: (c.closed_at is not None, c.closed_at, c.pk))
+    if latest.closed_at is None:
+        return latest
+    removed = any(
+        c.case_type == d.CaseType.RISK_REMOVAL
+        and c.state == d.State.REMOVED
+        and c.closed_at is not None
+        and c.closed_at >= latest.closed_at
+        for c in cases
     )
-    return None if removed.exists() else monitored
+    return None if removed else latest
 
 
-def has_open_case(household: Household, case_type: str) -> bool:
+def has_open_case(household: Household, case_type: str, cases: list[Case] | None = None) -> bool:
+    if cases is not None:
+        return any(c.case_type == case_type and c.closed_at is None for c in cases)
     return Case.objects.filter(household=household, case_type=case_type, closed_at__isnull=True).exists()
 
 
-def monitoring_refusals(household: Household, category: str) -> dict[str, list[str]]:
+def monitoring_refusals(household: Household, category: str, cases: list[Case] | None = None) -> dict[str, list[str]]:
     """Why this household cannot enter the monitoring chain under this category now, by the field the
-    reason belongs to ({} when it can)."""
+    reason belongs to ({} when it can). `cases`: its monitoring_cases(), when already read."""
     status = household.status
     if status in hc.POOR_STATUSES:
         return {"household": [_("A poor or returned household is handled by the identification and return chains.")]}
@@ -66,9 +77,10 @@ def monitoring_refusals(household: Household, category: str) -> dict[str, list[s
     if status not in REGISTRABLE_STATUSES:
         return {"household": [_("A closed household cannot be registered for monitoring.")]}
     refusals: dict[str, list[str]] = {}
-    if has_open_case(household, d.CaseType.MONITORING):
+    cases = monitoring_cases(household) if cases is None else cases
+    if has_open_case(household, d.CaseType.MONITORING, cases):
         refusals["household"] = [_("A monitoring case is already running for this household.")]
-    elif monitored_case(household) is not None:
+    elif monitored_case(household, cases) is not None:
         refusals["household"] = [_("This household is monitored already and its risk has not been removed.")]
     if category not in CATEGORY_STATUSES:
         refusals["category"] = [_("Choose the monitoring category.")]

@@ -1,6 +1,6 @@
 """The household form's income years on a 390×844 phone (issue 13): the years table scrolls inside itself,
 never the page; net income and per capita of the working year are in view; a change of a closed year
-brings up the reason, and the correction is saved with it."""
+brings up the reason, and the correction is saved with it and shows in the change history."""
 
 from decimal import Decimal
 
@@ -73,3 +73,9 @@ def test_the_years_table_fits_a_phone_and_a_closed_year_is_corrected_with_a_reas
     record = Income.objects.get(household=h, year=2019)
     assert record.wages == Decimal("7000")
     assert record.history.order_by("-history_id").first().history_change_reason == "补报务工收入"
+    # The page reads its change history only when opened (households:history); the correction is there.
+    history = page.locator("[data-testid=history]")
+    assert history.locator("[data-testid=history-entry]").count() == 0
+    history.locator("summary").click()
+    history.locator("[data-testid=history-reason]").first.wait_for()
+    assert "补报务工收入" in history.locator("[data-testid=history-reason]").all_inner_texts()

@@ -101,7 +101,7 @@ def test_a_correction_of_last_year_with_a_reason_keeps_history_and_is_audited(cl
     # The untouched years got no record.
     assert list(homes.a.incomes.values_list("year", flat=True)) == [2019]
     # The household page's change history shows the correction with its reason.
-    history = client.get(f"/households/{homes.a.number}/").context["history"]
+    history = client.get(f"/households/{homes.a.number}/history/").context["history"]
     [entry] = [e for e in history if e["reason"] == "入户核实后更正"]
     assert [(c["old"], c["new"]) for c in entry["changes"]] == [("3000.00", "5000.00")]
 

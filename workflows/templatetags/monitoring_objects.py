@@ -7,27 +7,31 @@ from django.utils import timezone
 
 from households.models import Household
 from workflows import definitions as d
-from workflows.models import Case
-from workflows.monitoring_objects import REGISTRABLE_STATUSES, default_category, monitored_case, monitoring_refusals
+from workflows.monitoring_objects import (
+    REGISTRABLE_STATUSES,
+    default_category,
+    monitored_case,
+    monitoring_cases,
+    monitoring_refusals,
+)
 
 register = template.Library()
 
 
 @register.inclusion_tag("workflows/partials/monitoring_status.html", takes_context=True)
 def monitoring_status(context, household: Household) -> dict:
-    """A fixed handful of queries whatever the household's history."""
+    """One query whatever the household's history."""
     user = context["request"].user
-    cases = Case.objects.filter(household=household, case_type__in=d.MONITORING_TYPES)
-    running = {c.case_type: c for c in cases.filter(closed_at__isnull=True)}
-    current = monitored_case(household)
-    last_removal = (
-        cases.filter(case_type=d.CaseType.RISK_REMOVAL, state=d.State.REMOVED).order_by("-closed_at", "-id").first()
-    )
+    cases = monitoring_cases(household)  # one read for the rules below
+    running = {c.case_type: c for c in cases if c.closed_at is None}
+    current = monitored_case(household, cases)
+    removals = [c for c in cases if c.case_type == d.CaseType.RISK_REMOVAL and c.state == d.State.REMOVED]
+    last_removal = max(removals, key=lambda c: (c.closed_at is not None, c.closed_at, c.pk)) if removals else None
     category = default_category(household.status)
     may_register = (
         household.status in REGISTRABLE_STATUSES
         and d.MONITORING.may_open(user)
-        and not monitoring_refusals(household, category)
+        and not monitoring_refusals(household, category, cases)
     )
     may_remove = current is not None and d.CaseType.RISK_REMOVAL not in running and d.RISK_REMOVAL.may_open(user)
     return {
