@@ -12,6 +12,7 @@ from accounts.access import may_propose_closing, regions_for
 from accounts.masking import mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from povertymgmt.dates import policy_date_validator
+from povertymgmt.widgets import Select
 from villages.models import Level, Region
 from villages.working_year import working_year
 
@@ -175,13 +176,18 @@ class HouseholdListFilter(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *c.Status.choices], required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none(), required=False, widget=Select)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *c.Status.choices], required=False, widget=Select
+    )
     household_type = forms.ChoiceField(
-        label=_("Household type"), choices=[("", _("All types")), *c.HouseholdType.choices], required=False
+        label=_("Household type"),
+        choices=[("", _("All types")), *c.HouseholdType.choices],
+        required=False,
+        widget=Select,
     )
     main_cause = forms.ChoiceField(
-        label=_("Main cause"), choices=[("", _("All causes")), *c.Cause.choices], required=False
+        label=_("Main cause"), choices=[("", _("All causes")), *c.Cause.choices], required=False, widget=Select
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -196,7 +202,7 @@ class HouseholdListFilter(forms.Form):
         if scope is not None and scope.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
             village = self.fields["village"]
             assert isinstance(village, forms.ModelChoiceField)  # declared above; fields is typed as plain Field
-            village.queryset = village_choices_for(user)
+            village.queryset = village_choices_for(user).only("id", "code", "name")  # a filter: its pk is used
             village.empty_label = _("All villages")
         else:
             del self.fields["village"]

@@ -40,6 +40,7 @@ from accounts.masking import MASKED
 from accounts.models import User
 from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from povertymgmt.spreadsheet import guard_expr
+from povertymgmt.widgets import Select
 from villages.models import Region
 from villages.working_year import working_year
 
@@ -95,6 +96,8 @@ class Context:
     filters: dict[str, Any] = field(default_factory=dict)
     # A page reads 50 rows and a count: per-row subqueries then beat whole-table joins (see households.py).
     paged: bool = False
+    # Only the rows' number is asked (row_count): columns shown but never filtered on may be left out.
+    counting: bool = False
     _working_year: int | None = field(default=None, repr=False)
 
     @property
@@ -350,7 +353,7 @@ def row_count(table: Table, ctx: Context, *, cap: int | None = None) -> int:
     """The number of rows an export will write, counted the cheap way (no per-row joins). With `cap`, at
     most cap + 1 rows are counted (a page says "more than cap"; counting a province's million rows per
     request is what a page must not do, issue 16)."""
-    qs = apply_filters(table, table.build(replace(ctx, paged=True)), ctx).order_by()
+    qs = apply_filters(table, table.build(replace(ctx, paged=True, counting=True)), ctx).order_by()
     return qs[: cap + 1].count() if cap is not None else qs.count()
 
 
@@ -384,7 +387,7 @@ INPUT = {"class": "form-control form-control-sm"}
 
 def choice_field(label, choices) -> Callable[[], forms.Field]:
     return lambda: forms.ChoiceField(
-        label=label, choices=[("", "---------"), *choices], required=False, widget=forms.Select(attrs=SELECT)
+        label=label, choices=[("", "---------"), *choices], required=False, widget=Select(attrs=SELECT)
     )
 
 
@@ -417,5 +420,5 @@ def bool_field(label) -> Callable[[], forms.Field]:
     return lambda: forms.NullBooleanField(
         label=label,
         required=False,
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))], attrs=SELECT),
+        widget=Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))], attrs=SELECT),
     )

@@ -39,7 +39,10 @@ def _with_head(qs, ctx: Context):
     household_save; DQ03 reports any other case), and the current member count. An export counts members
     with a join + GROUP BY, which PostgreSQL hashes in one pass (a correlated count per household is
     2-3x slower over 200,000 rows, bench/export.py); a page counts them with a correlated subquery, which
-    PostgreSQL evaluates for the 50 rows shown only."""
+    PostgreSQL evaluates for the 50 rows shown only. A count leaves them out: no filter reads them, and
+    the join to the head cost a county's table page 35 ms of its 10,001-row count at 1,000,000 households."""
+    if ctx.counting:
+        return qs
     qs = qs.annotate(
         head=FilteredRelation("members", condition=Q(members__relationship=c.Relationship.HEAD, members__departure="")),
         head_name=F("head__name"),
