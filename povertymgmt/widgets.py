@@ -23,5 +23,5 @@ class Select(forms.Select):
             selected = not selected_one and text in chosen
             selected_one = selected_one or (selected and not self.allow_multiple_selected)
             mark = " selected" if selected else ""
-            rows.append(f'<option value="{escape(text)}"{mark}>{conditional_escape(label)}</option>')
+            rows.append(f'<option value="{escape(text)}"{mark}>{conditional_escape(str(label))}</option>')
         return mark_safe(f"<select{flatatt(final)}>\n  " + "\n  ".join(rows) + "\n</select>")  # noqa: S308 - escaped above
