@@ -229,11 +229,14 @@ def report_years() -> list[int]:
 
 
 def indicators(region: Region, as_of: dt.date | None) -> tuple[RegionIndicator | None, list[RegionIndicator]]:
-    """The region's own indicators and its children's, of the snapshot (one query)."""
+    """The region's own indicators and its children's, of the snapshot (one query). The regions first, then
+    their rows by the (region, as_of) index: with the OR across the join PostgreSQL read every region's row
+    of the night (17 ms for the province at 1,000,000 households)."""
     if as_of is None:
         return None, []
+    family = Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values("id")
     rows = list(
-        RegionIndicator.objects.filter(Q(region=region) | Q(region__parent=region), as_of=as_of)
+        RegionIndicator.objects.filter(region__in=family, as_of=as_of)
         .select_related("region")
         .order_by("region__code")
     )
