@@ -1,7 +1,7 @@
 """Household tables of §12: the roster 贫困户花名册, exits and returns of the year (from the status events,
 households.exits), the dangerous-house ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,7 +10,7 @@ from eligibility.models import CRITERIA, HouseholdCheck, held_on
 from households import choices as c
 from households.causes import UNDISCLOSED_CAUSES, UNDISCLOSED_LABEL
 from households.exits import exited_in_q, returned_in_q
-from households.models import Household
+from households.models import Household, Member
 from households.selectors import current_member_count
 
 from .base import (
@@ -35,21 +35,27 @@ STILL_POOR = (c.Status.POOR, c.Status.RETURNED)
 
 
 def _with_head(qs, ctx: Context):
-    """Head's name and ID number through one LEFT JOIN to the current head (§3.2: exactly one, enforced by
-    household_save; DQ03 reports any other case), and the current member count. An export counts members
-    with a join + GROUP BY, which PostgreSQL hashes in one pass (a correlated count per household is
-    2-3x slower over 200,000 rows, bench/export.py); a page counts them with a correlated subquery, which
-    PostgreSQL evaluates for the 50 rows shown only. A count leaves them out: no filter reads them, and
-    the join to the head cost a county's table page 35 ms of its 10,001-row count at 1,000,000 households."""
+    """Head's name and ID number (the current head: §3.2 exactly one, enforced by household_save; DQ03
+    reports any other case) and the current member count. An export joins the head once and counts
+    members with a join + GROUP BY, which PostgreSQL hashes in one pass (a correlated count per household
+    is 2-3x slower over 200,000 rows, bench/export.py). A page reads both through correlated subqueries,
+    which PostgreSQL evaluates after its sort and limit, for the 50 rows shown only (the join read the
+    head of every household of a township's table to show 50: 24 ms at 1,000,000 households). A count
+    leaves them out: no filter reads them (a county's 10,001-row count: 37 ms with the join, 3 ms)."""
     if ctx.counting:
         return qs
+    if ctx.paged:
+        head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
+        return qs.annotate(
+            head_name=Subquery(head.values("name")[:1]),
+            head_id_number=Subquery(head.values("id_number")[:1]),
+            people=current_member_count(),
+        )
     qs = qs.annotate(
         head=FilteredRelation("members", condition=Q(members__relationship=c.Relationship.HEAD, members__departure="")),
         head_name=F("head__name"),
         head_id_number=F("head__id_number"),
     )
-    if ctx.paged:
-        return qs.annotate(people=current_member_count())
     return qs.annotate(
         current=FilteredRelation("members", condition=Q(members__departure="")),
         people=Count("current"),
