@@ -236,9 +236,7 @@ def indicators(region: Region, as_of: dt.date | None) -> tuple[RegionIndicator |
         return None, []
     family = Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values("id")
     rows = list(
-        RegionIndicator.objects.filter(region__in=family, as_of=as_of)
-        .select_related("region")
-        .order_by("region__code")
+        RegionIndicator.objects.filter(region__in=family, as_of=as_of).select_related("region").order_by("region__code")
     )
     own = next((r for r in rows if r.region_id == region.pk), None)
     return own, [r for r in rows if r.region_id != region.pk]
