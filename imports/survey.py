@@ -73,6 +73,7 @@ def _file_targets(db: sqlite3.Connection, user: User, keys: list[str]) -> dict[s
             registered.household_id if registered else None,
             year if year is not None else (registered.identification_year if registered else None),
             key,
+            registered.closed if registered else False,
         )
     return targets
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from households import choices as c
 from households.income import INCOME_ITEMS
 from households.models import Assessment, Household, Income
 from households.selectors import household_list_for
@@ -41,6 +42,7 @@ class Target:
     household_id: int | None
     identification_year: int | None
     number: str
+    closed: bool = False  # §3.1: a closed household (销户) takes no new income or assessment
 
 
 @dataclass
@@ -75,8 +77,12 @@ def parse_survey(table: str, groups: list[tuple[str, list]], positions: list[int
 
 def scope_targets(user, numbers) -> dict[str, Target]:
     """The registered households of these numbers inside the user's scope (one query)."""
-    rows = household_list_for(user).filter(number__in=list(numbers)).values_list("number", "pk", "identification_year")
-    return {number: Target(pk, year, number) for number, pk, year in rows}
+    rows = (
+        household_list_for(user)
+        .filter(number__in=list(numbers))
+        .values_list("number", "pk", "identification_year", "status")
+    )
+    return {number: Target(pk, year, number, status == c.Status.CLOSED) for number, pk, year, status in rows}
 
 
 def _issue(row: SurveyRow, positions, name: str, code: str, message: str, raw="") -> Issue:
@@ -104,6 +110,18 @@ def _resolve(rows: list[SurveyRow], targets: dict[str, Target], positions, issue
                     "household",
                     "household_not_in_scope",
                     _("No household with this number in your area."),
+                    row.key,
+                )
+            )
+            continue
+        if target.closed:
+            issues.append(
+                _issue(
+                    row,
+                    positions,
+                    "household",
+                    "household_closed",
+                    _("This household is closed (销户): its record is kept and can no longer be changed."),
                     row.key,
                 )
             )

@@ -333,16 +333,33 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
         .values_list("code", "pk", "parent__parent_id")
     }
     keys = [p.key for p in plans]
-    in_scope = dict(household_list_for(user).filter(_one_of("number", keys)).values_list("number", "pk"))
+    in_scope: dict[str, int] = {}
+    closed: set[int] = set()  # §3.1: a closed household (销户) is kept and read, never changed again
+    for number, pk, status in (
+        household_list_for(user).filter(_one_of("number", keys)).values_list("number", "pk", "status")
+    ):
+        in_scope[number] = pk
+        if status == c.Status.CLOSED:
+            closed.add(pk)
     others = set(keys) - set(in_scope)
     elsewhere = set(Household.objects.filter(_one_of("number", others)).values_list("number", flat=True))
     idns = {m.fields["id_number"] for p in plans for m in p.members if m.fields.get("id_number")}
     # id number -> (member, household, relationship, household number, in scope); looked up with a row's
     # id number, which is None when the cell is empty.
     current: dict[str | None, tuple[int, int, str, str, bool]] = {}
-    for idn, pk, hh, rel, number, vcode in Member.objects.filter(_one_of("id_number", idns), departure="").values_list(
-        "id_number", "pk", "household_id", "relationship", "household__number", "household__village__code"
+    for idn, pk, hh, rel, number, vcode, status in Member.objects.filter(
+        _one_of("id_number", idns), departure=""
+    ).values_list(
+        "id_number",
+        "pk",
+        "household_id",
+        "relationship",
+        "household__number",
+        "household__village__code",
+        "household__status",
     ):
+        if status == c.Status.CLOSED:
+            closed.add(hh)
         current[idn] = (pk, hh, rel, number, scope is not None and access.code_in(scope, vcode))
 
     for plan in plans:
@@ -388,6 +405,17 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
                 )  # re-import of a household numbered by the system: keyed by the head
             elif own_number:
                 plan.number = plan.key
+        if plan.target_id in closed:
+            issues.append(
+                _hissue(
+                    plan,
+                    layout,
+                    "number",
+                    "household_closed",
+                    _("This household is closed (销户): its record is kept and can no longer be changed."),
+                    plan.number,
+                )
+            )
         for member in plan.members:
             hit = current.get(member.fields.get("id_number"))
             if hit is None:
@@ -468,15 +496,23 @@ def database_state(*, user: User, codes: set[str], keys: list[str], id_numbers: 
         .values_list("code", "pk", "parent__parent_id", "parent__parent__parent_id")
     )
     households = sorted(
-        Household.objects.filter(_one_of("number", keys)).values_list("number", "pk", "village_id", "village__code")
+        Household.objects.filter(_one_of("number", keys)).values_list(
+            "number", "pk", "village_id", "village__code", "status"
+        )
     )
     members = sorted(
         Member.objects.filter(_one_of("id_number", id_numbers), departure="").values_list(
-            "id_number", "pk", "household_id", "relationship", "household__number", "household__village__code"
+            "id_number",
+            "pk",
+            "household_id",
+            "relationship",
+            "household__number",
+            "household__village__code",
+            "household__status",
         )
     )
     in_scope = sorted(household_list_for(user).filter(_one_of("number", keys)).values_list("number", "pk"))
-    homes = {pk for _n, pk, _v, _c in households} | {m[2] for m in members}
+    homes = {pk for _n, pk, _v, _c, _s in households} | {m[2] for m in members}
     composition = sorted(
         Member.objects.filter(_one_of("household_id", homes), departure="").values_list(
             "pk", "household_id", "relationship"
