@@ -3,8 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
@@ -34,24 +33,23 @@ def counted_assistance(qs: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRec
 
 
 def household_assistance(household: Household) -> dict:
-    """Everything a household received (§4), with totals by year: four queries whatever the size."""
+    """Everything a household received (§4), with totals by year: four queries whatever the size. The
+    totals add up the records read for the table: every record but a reversed payment's (`reversed`,
+    the record-level form of counted_assistance; tests/assistance/test_assistance_pages.py holds
+    the two equal)."""
     records = list(
         household.assistance.select_related("member", "project", "disbursement__reversal").order_by("-date", "-id")
     )
-    by_year = (
-        counted_assistance(household.assistance.all())
-        .order_by()
-        .annotate(yr=ExtractYear("date"))
-        .values("yr")
-        .annotate(total=Sum("amount"))
-        .order_by("-yr")
-    )
+    totals: dict[int, Decimal] = {}
+    for record in records:
+        if not record.reversed:
+            totals[record.date.year] = totals.get(record.date.year, Decimal("0")) + record.amount
     loans = list(household.small_loans.select_related("member").order_by("-issued_on"))
     visits = list(household.visits.select_related("helper", "visitor").prefetch_related("photos")[:10])
     return {
         "records": records,
-        "totals_by_year": list(by_year),
-        "grand_total": sum((y["total"] or Decimal("0") for y in by_year), Decimal("0")),
+        "totals_by_year": [{"yr": year, "total": totals[year]} for year in sorted(totals, reverse=True)],
+        "grand_total": sum(totals.values(), Decimal("0")),
         "loans": loans,
         "visits": visits,
     }
