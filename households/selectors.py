@@ -6,10 +6,10 @@ from django.http import Http404
 
 from accounts import access
 from accounts.models import User
-from villages.models import Region
+from villages.models import Level, Region
 
 from . import choices as c
-from .models import Household, Member, VillageTally
+from .models import CountyTally, Household, Member, VillageTally
 
 
 def household_list_for(user: User) -> QuerySet[Household]:
@@ -31,12 +31,15 @@ def households_for_aggregates(user: User) -> QuerySet[Household]:
     return qs
 
 
-def tallies_for(user: User, region: Region) -> QuerySet[VillageTally] | None:
-    """The per-village tallies (households.tallies) of `region`'s villages for a user whose scope is a
-    region (the page's region lies in it); None for a helper, whose households are their pairings and
-    are counted from the registry."""
+def tallies_for(user: User, region: Region) -> QuerySet[VillageTally] | QuerySet[CountyTally] | None:
+    """The tallies (households.tallies) of `region` for a user whose scope is a region (the page's region
+    lies in it): per county for a province or a city, per village below; both carry `county` and
+    `status`, the village tallies also `village`. None for a helper, whose households are their pairings
+    and are counted from the registry."""
     if access.is_helper(user) or access.scope_of(user) is None:
         return None
+    if region.level in (Level.PROVINCE, Level.CITY):
+        return CountyTally.objects.filter(access.region_q(region, "county", county="county")).order_by()
     return VillageTally.objects.filter(access.region_q(region, "village", county="county")).order_by()
 
 
@@ -47,11 +50,14 @@ def list_count_from_tallies(user: User, region: Region | None, filters: dict) ->
     if filters.get("q") or filters.get("household_type") or filters.get("main_cause"):
         return None
     area = region or access.scope_of(user)
+    village = filters.get("village")
+    if area is not None and village is not None:
+        if not access.code_in(area, village.code):
+            return 0  # a village outside the page's region: the list is empty too
+        area = village
     tallies = tallies_for(user, area) if area is not None else None
     if tallies is None:
         return None
-    if filters.get("village"):
-        tallies = tallies.filter(village_id=filters["village"].pk)
     if filters.get("status"):
         tallies = tallies.filter(status=filters["status"])
     return tallies.aggregate(n=Sum("households"))["n"] or 0

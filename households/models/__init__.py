@@ -1,10 +1,11 @@
 from .changes import HouseholdChange
 from .registry import Assessment, Helper, Household, Income, Member, MemberEvent, Pairing, StatusEvent
-from .tallies import VillageTally
+from .tallies import CountyTally, VillageTally
 from .teams import TeamPosition, WorkTeamMember
 
 __all__ = [
     "Assessment",
+    "CountyTally",
     "Helper",
     "Household",
     "HouseholdChange",
