@@ -14,8 +14,8 @@ counted. It prints one line per page, `page <name> p50 <ms> ms p95 <ms> ms`, and
 Measured 2026-12-06 (2 cores, gunicorn, Locust and PostgreSQL on the same machine): 100,000 households
 worst p95 310 ms (2.4 s before the dashboards read the nightly summaries); 1,000,000 households worst
 p95 270 ms in the morning (4.2 s before the county's households table was limited to the region's code
-prefix), 160–170 ms in the afternoon (p50 34–94 ms, p95 62–160 ms; the server used 0.57 cores,
-PostgreSQL 0.16, Locust 0.05). With --users 1 a household page takes 49–63 ms, the household list
+prefix), 170 ms in the afternoon (p50 28–82 ms, p95 44–170 ms; the server used 0.51 cores,
+PostgreSQL 0.12, Locust 0.05). With --users 1 a household page takes 49–63 ms, the household list
 24 ms, a page with the menu only 8 ms: the 20/50 ms targets are not reached here, docs/scale.md.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
