@@ -322,6 +322,18 @@ def _one_of(name: str, values) -> Q | _AnyOf:
     return Q(**{f"{name}__in": values})
 
 
+# What the checks read of a current member with a file's ID number (check_batch, and the digest of it).
+CURRENT_MEMBER = (
+    "id_number",
+    "pk",
+    "household_id",
+    "relationship",
+    "household__number",
+    "household__village__code",
+    "household__status",
+)
+
+
 def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issues: list[Issue]) -> None:
     """The checks against the database for a batch of parsed households: five queries per batch."""
     scope = access.scope_of(user)
@@ -349,15 +361,7 @@ def check_batch(*, user: User, plans: list[HouseholdPlan], layout: Layout, issue
     current: dict[str | None, tuple[int, int, str, str, bool]] = {}
     for idn, pk, hh, rel, number, vcode, status in Member.objects.filter(
         _one_of("id_number", idns), departure=""
-    ).values_list(
-        "id_number",
-        "pk",
-        "household_id",
-        "relationship",
-        "household__number",
-        "household__village__code",
-        "household__status",
-    ):
+    ).values_list(*CURRENT_MEMBER):
         if status == c.Status.CLOSED:
             closed.add(hh)
         current[idn] = (pk, hh, rel, number, scope is not None and access.code_in(scope, vcode))
@@ -500,17 +504,7 @@ def database_state(*, user: User, codes: set[str], keys: list[str], id_numbers: 
             "number", "pk", "village_id", "village__code", "status"
         )
     )
-    members = sorted(
-        Member.objects.filter(_one_of("id_number", id_numbers), departure="").values_list(
-            "id_number",
-            "pk",
-            "household_id",
-            "relationship",
-            "household__number",
-            "household__village__code",
-            "household__status",
-        )
-    )
+    members = sorted(Member.objects.filter(_one_of("id_number", id_numbers), departure="").values_list(*CURRENT_MEMBER))
     in_scope = sorted(household_list_for(user).filter(_one_of("number", keys)).values_list("number", "pk"))
     homes = {pk for _n, pk, _v, _c, _s in households} | {m[2] for m in members}
     composition = sorted(
