@@ -88,10 +88,15 @@ def current_member_count() -> Subquery:
     return Subquery(size)
 
 
+def current_head(field: str) -> Subquery:
+    """A field of the current head of the household of the outer query (a correlated subquery)."""
+    head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
+    return Subquery(head.values(field)[:1])
+
+
 def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
     """Annotate the head's name and the number of current members (two correlated subqueries)."""
-    head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
-    return qs.annotate(head_name=Subquery(head.values("name")[:1]), member_count=current_member_count())
+    return qs.annotate(head_name=current_head("name"), member_count=current_member_count())
 
 
 def household_search(qs: QuerySet[Household], term: str, user: User | None = None) -> QuerySet[Household]:

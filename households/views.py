@@ -117,7 +117,7 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     incomes = list(household.incomes.order_by("-year"))
     for income in incomes:
         income.per_capita = per_capita(income.net, len(current))
-    assessments = list(household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20])
+    assessments = list(_recent_assessments(household))
     today = timezone.localdate()
     pairing = (
         Pairing.objects.filter(pairing_active_q(today), household=household)
@@ -147,15 +147,25 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
         "breadcrumb_link_last": True,
     }
     response = render(request, "households/household_detail.html", context)
-    if unmasked:
+    _audit_unmasked_view(request.user, household)
+    return response
+
+
+def _recent_assessments(household: Household):
+    return household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20]
+
+
+def _audit_unmasked_view(user: User, household: Household) -> None:
+    """§9: a household read unmasked (its page, its history) is in the audit log, read by the auditors of
+    its county and above (§1)."""
+    if user.can_view_sensitive:
         audit_record(
-            user=request.user,
+            user=user,
             action="view_sensitive",
             object_type="household",
-            object_id=number,
-            entry_region=household.village_id,  # read by the auditors of its county and above (§1)
+            object_id=household.number,
+            entry_region=household.village_id,
         )
-    return response
 
 
 @login_required
@@ -163,10 +173,9 @@ def household_history(request: AuthenticatedHttpRequest, number: str) -> HttpRes
     """The household's change history (§3.1, §9), opened from its page: read only when asked, as the
     page is opened far more often than its history (a page of its own without JavaScript)."""
     household = household_get_for(request.user, number)
-    assessments = household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20]
     context = {
         "household": household,
-        "history": change_history(household, user=request.user, assessments=assessments),
+        "history": change_history(household, user=request.user, assessments=_recent_assessments(household)),
         "breadcrumb": visible_ancestors(request.user, household.village),
         "breadcrumb_link_last": True,
     }
@@ -175,14 +184,7 @@ def household_history(request: AuthenticatedHttpRequest, number: str) -> HttpRes
         request, "households/partials/history_rows.html" if partial else "households/household_history.html", context
     )
     patch_vary_headers(response, ["HX-Request"])  # the fragment and the page share the address
-    if request.user.can_view_sensitive:
-        audit_record(
-            user=request.user,
-            action="view_sensitive",
-            object_type="household",
-            object_id=number,
-            entry_region=household.village_id,
-        )
+    _audit_unmasked_view(request.user, household)
     return response
 
 

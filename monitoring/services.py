@@ -113,12 +113,15 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
         households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
         if len(households) > INCREMENTAL_MAX:
             households = None
-    previous = (
-        MonitoringRun.objects.filter(county_id=county_id, as_of__lt=as_of)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .first()
-    )
+    # The county's night before this one: its latest, unless this is a rerun of the latest.
+    previous = latest.as_of if latest is not None and latest.as_of < as_of else None
+    if latest is not None and latest.as_of == as_of:
+        previous = (
+            MonitoringRun.objects.filter(county_id=county_id, as_of__lt=as_of)
+            .order_by("-as_of")
+            .values_list("as_of", flat=True)
+            .first()
+        )
     fired = fired_triggers(as_of=as_of, county_id=county_id, household_ids=households)
     alerts_upsert(fired, as_of=as_of, county_id=county_id, run_id=run_id)
     alerts_stop(fired, county_id=county_id, previous=previous, household_ids=households)

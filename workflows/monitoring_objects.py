@@ -38,17 +38,19 @@ def monitoring_cases(household: Household) -> list[Case]:
     return list(Case.objects.filter(household=household, case_type__in=d.MONITORING_TYPES))
 
 
+def latest_closed(cases: list[Case], case_type: str, state: str) -> Case | None:
+    """Of `cases`, the one of this type and state closed last (the latest id among equal times)."""
+    found = [c for c in cases if c.case_type == case_type and c.state == state]
+    return max(found, key=lambda c: (c.closed_at is not None, c.closed_at, c.pk)) if found else None
+
+
 def monitored_case(household: Household, cases: list[Case] | None = None) -> Case | None:
     """The household's latest monitoring case that reached "monitored" and whose risk is not removed
     since (a removal approved at or after that approval), else None (§7). `cases`: its
     monitoring_cases(), when already read."""
     cases = monitoring_cases(household) if cases is None else cases
-    monitored = [c for c in cases if c.case_type == d.CaseType.MONITORING and c.state == d.State.MONITORED]
-    if not monitored:
-        return None
-    # "monitored" is the approval that closes the case: closed_at is set.
-    latest = max(monitored, key=lambda c: (c.closed_at is not None, c.closed_at, c.pk))
-    if latest.closed_at is None:
+    latest = latest_closed(cases, d.CaseType.MONITORING, d.State.MONITORED)
+    if latest is None or latest.closed_at is None:  # "monitored" is the approval that closes the case
         return latest
     removed = any(
         c.case_type == d.CaseType.RISK_REMOVAL

@@ -176,7 +176,7 @@ def category_for(triggers: dict[str, dict], status: str = c.Status.EXITED) -> st
     return AlertCategory.UNSTABLE_EXITED
 
 
-def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int | None) -> int:
+def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int | None) -> None:
     """Open or keep open one alert per household, keyed by household + trigger while open: a rerun of
     the night or the next night updates the values and the last night, never adds a second alert.
     A trigger that a village dismissed in the same policy year does not reopen it."""
@@ -185,7 +185,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
     # still small (the first nights, or right after ANALYZE) a nested loop over every trigger of the
     # province for every alert: 25 s for one county at 100,000 households.
     if not fired:
-        return 0
+        return
     dismissed_alerts: dict[int, int] = {}
     for households in chunks(sorted(fired)):
         dismissed_alerts.update(
@@ -207,7 +207,7 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
         else:
             del fired[household_id]
     if not fired:
-        return 0
+        return
 
     active = {
         a.household_id: a
@@ -280,7 +280,6 @@ def alerts_upsert(fired: Fired, *, as_of: dt.date, county_id: int, run_id: int |
         AlertTrigger.objects.filter(pk__in=ids).update(firing=True, last_on=as_of)
     if len(new) + len(to_create) >= ANALYZE_AFTER:
         _analyze_alerts()
-    return len(fired)
 
 
 # A night that opens this many alerts and triggers or more (a first night) analyses their tables before

@@ -1,7 +1,7 @@
 """Household tables of §12: the roster 贫困户花名册, exits and returns of the year (from the status events,
 households.exits), the dangerous-house ledger 危房台账, and exit eligibility with the failing criteria (§5.2)."""
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,8 +10,8 @@ from eligibility.models import CRITERIA, HouseholdCheck, held_on
 from households import choices as c
 from households.causes import UNDISCLOSED_CAUSES, UNDISCLOSED_LABEL
 from households.exits import exited_in_q, returned_in_q
-from households.models import Household, Member
-from households.selectors import current_member_count
+from households.models import Household
+from households.selectors import current_head, current_member_count
 
 from .base import (
     BOOL,
@@ -45,11 +45,8 @@ def _with_head(qs, ctx: Context):
     if ctx.counting:
         return qs
     if ctx.paged:
-        head = Member.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD, departure="")
         return qs.annotate(
-            head_name=Subquery(head.values("name")[:1]),
-            head_id_number=Subquery(head.values("id_number")[:1]),
-            people=current_member_count(),
+            head_name=current_head("name"), head_id_number=current_head("id_number"), people=current_member_count()
         )
     qs = qs.annotate(
         head=FilteredRelation("members", condition=Q(members__relationship=c.Relationship.HEAD, members__departure="")),

@@ -10,6 +10,7 @@ from workflows import definitions as d
 from workflows.monitoring_objects import (
     REGISTRABLE_STATUSES,
     default_category,
+    latest_closed,
     monitored_case,
     monitoring_cases,
     monitoring_refusals,
@@ -25,8 +26,7 @@ def monitoring_status(context, household: Household) -> dict:
     cases = monitoring_cases(household)  # one read for the rules below
     running = {c.case_type: c for c in cases if c.closed_at is None}
     current = monitored_case(household, cases)
-    removals = [c for c in cases if c.case_type == d.CaseType.RISK_REMOVAL and c.state == d.State.REMOVED]
-    last_removal = max(removals, key=lambda c: (c.closed_at is not None, c.closed_at, c.pk)) if removals else None
+    last_removal = latest_closed(cases, d.CaseType.RISK_REMOVAL, d.State.REMOVED)
     category = default_category(household.status)
     may_register = (
         household.status in REGISTRABLE_STATUSES
