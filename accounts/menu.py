@@ -7,8 +7,9 @@ role. Pages every signed-in user may open (they show the user's scope) have no p
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -84,12 +85,19 @@ class Link:
     badge_url: str = ""
 
 
+@cache
+def _url(url_name: str, script_prefix: str) -> str:
+    """The menu's addresses are fixed while the server runs: reversed once, not on every page."""
+    return reverse(url_name) if url_name else ""
+
+
 def menu_for(user: User) -> list[tuple[str | Promise | None, list[Link]]]:
     """The sections and links this user may open; a section with nothing left is not shown."""
+    prefix = get_script_prefix()
     out = []
     for section in MENU:
         links = [
-            Link(item.label, reverse(item.url_name), item.url_name, reverse(item.badge) if item.badge else "")
+            Link(item.label, _url(item.url_name, prefix), item.url_name, _url(item.badge, prefix))
             for item in section.items
             if item.allowed is None or item.allowed(user)
         ]

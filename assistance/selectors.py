@@ -32,20 +32,43 @@ def counted_assistance(qs: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRec
     return qs.filter(Q(disbursement__isnull=True) | Q(disbursement__reversal__isnull=True))
 
 
+# What templates/assistance/partials/household_assistance.html shows: a household's page is opened all
+# day long, and reading the whole rows of the related tables doubled the block's cost (issue 16).
+RECORD_COLUMNS = (
+    "household_id", "date", "category", "content", "amount", "member__name", "project__name",
+    "disbursement__reversal__id",
+)  # fmt: skip
+LOAN_COLUMNS = (
+    "household_id",
+    "issued_on",
+    "amount",
+    "benchmark_rate",
+    "term_months",
+    "due_on",
+    "extended_to",
+    "repaid_on",
+)
+VISIT_COLUMNS = ("household_id", "visited_on", "findings", "helper__name", "visitor__username")
+
+
 def household_assistance(household: Household) -> dict:
     """Everything a household received (§4), with totals by year: four queries whatever the size. The
     totals add up the records read for the table: every record but a reversed payment's (`reversed`,
     the record-level form of counted_assistance; tests/assistance/test_assistance_pages.py holds
     the two equal)."""
     records = list(
-        household.assistance.select_related("member", "project", "disbursement__reversal").order_by("-date", "-id")
+        household.assistance.select_related("member", "project", "disbursement__reversal")
+        .only(*RECORD_COLUMNS)
+        .order_by("-date", "-id")
     )
     totals: dict[int, Decimal] = {}
     for record in records:
         if not record.reversed:
             totals[record.date.year] = totals.get(record.date.year, Decimal("0")) + record.amount
-    loans = list(household.small_loans.select_related("member").order_by("-issued_on"))
-    visits = list(household.visits.select_related("helper", "visitor").prefetch_related("photos")[:10])
+    loans = list(household.small_loans.only(*LOAN_COLUMNS).order_by("-issued_on"))
+    visits = list(
+        household.visits.select_related("helper", "visitor").only(*VISIT_COLUMNS).prefetch_related("photos")[:10]
+    )
     return {
         "records": records,
         "totals_by_year": [{"yr": year, "total": totals[year]} for year in sorted(totals, reverse=True)],

@@ -18,9 +18,13 @@ from povertymgmt.errors import invalid
 from .models import AssistanceRecord, SmallLoan, Visit, VisitPhoto
 
 
-def can_record_assistance(user: User, household: Household) -> bool:
-    """Clerks, helpers, township and county officials record for households in their scope (§1, §4)."""
-    return access.may_record_assistance(user) and household_list_for(user).filter(pk=household.pk).exists()
+def can_record_assistance(user: User, household: Household, *, scoped: bool = False) -> bool:
+    """Clerks, helpers, township and county officials record for households in their scope (§1, §4).
+    `scoped`: the caller read `household` through the user's scope (households.selectors.household_get_for),
+    so only the role is left to ask."""
+    if not access.may_record_assistance(user):
+        return False
+    return scoped or household_list_for(user).filter(pk=household.pk).exists()
 
 
 def _require(user: User, household: Household, member: Member | None) -> None:

@@ -38,7 +38,7 @@ def household_assistance(request: AuthenticatedHttpRequest, number: str) -> Http
     return render(
         request,
         "assistance/household_assistance.html",
-        {"household": household, "can_record": can_record_assistance(request.user, household)},
+        {"household": household, "can_record": can_record_assistance(request.user, household, scoped=True)},
     )
 
 

@@ -17,6 +17,6 @@ def household_assistance(context, household):
     data = household_assistance_data(household)
     data.update(
         household=household,
-        can_record=bool(user and user.is_authenticated and can_record_assistance(user, household)),
+        can_record=bool(user and user.is_authenticated and can_record_assistance(user, household, scoped=True)),
     )
     return data
