@@ -144,6 +144,7 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
         "status_events": status_events,
         "member_events": MemberEvent.objects.filter(member__household=household)
         .select_related("member", "created_by")
+        .only("date", "kind", "note", "member__name", "created_by__username")  # not the members' whole rows
         .order_by("-date", "-id")[:50],
         "unmasked": unmasked,
         "can_edit": request.user.can_edit_households and household.status != c.Status.CLOSED,  # §3.1
