@@ -107,12 +107,12 @@ def test_the_households_list_is_paginated_with_a_fixed_number_of_queries(
     scenario = simulate(users.province, {"poverty_line": "3500"})
     login(client, users.province)
     client.get("/")  # the session and the menu's first queries
-    # session, user, scenario, the user's scope, count, page of rows (with the head's name), the counties
-    with django_assert_num_queries(7):
+    # session, the user with their scope, scenario, count, page of rows (with the head's name), the counties
+    with django_assert_num_queries(6):
         response = client.get(f"/simulations/{scenario.pk}/households/?change=lose")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 25 and response.context["page"].paginator.count == 30
-    with django_assert_num_queries(8):  # and the county of the filter
+    with django_assert_num_queries(7):  # and the county of the filter
         response = client.get(f"/simulations/{scenario.pk}/households/?county={world.county2.code}")
     assert response.context["page"].paginator.count == 15 and len(response.context["page"].object_list) == 15
 
@@ -120,7 +120,7 @@ def test_the_households_list_is_paginated_with_a_fixed_number_of_queries(
 def test_the_compare_page_takes_a_fixed_number_of_queries(client, scenario, users, django_assert_num_queries):
     login(client, users.province)
     client.get(f"/simulations/{scenario.pk}/")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):  # the user's scope comes with the user
         client.get(f"/simulations/{scenario.pk}/")
 
 
