@@ -15,8 +15,10 @@ Measured 2026-12-06 (2 cores, gunicorn, Locust and PostgreSQL on the same machin
 worst p95 310 ms (2.4 s before the dashboards read the nightly summaries); 1,000,000 households worst
 p95 270 ms in the morning (4.2 s before the county's households table was limited to the region's code
 prefix), 170 ms in the afternoon (p50 28–82 ms, p95 44–170 ms; the server used 0.51 cores,
-PostgreSQL 0.12, Locust 0.05). With --users 1 a household page takes 49–63 ms, the household list
-24 ms, a page with the menu only 8 ms: the 20/50 ms targets are not reached here, docs/scale.md.
+PostgreSQL 0.12, Locust 0.05); later that day 110–150 ms over four runs (the commit before: 150–160 ms
+in the same hour — this machine's speed drifts, `bench/page_cpu.py` compares commits side by side).
+With --users 1 a household page takes 49–63 ms, the household list 24 ms, a page with the menu only
+8 ms: the 20/50 ms targets are not reached here, docs/scale.md.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables.
