@@ -5,8 +5,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from households.models import Household
 from villages.working_year import current_policy_date
@@ -16,34 +17,37 @@ from ..policy import parameters_for
 from .household import Explanation, explain_household, explanation_from_check
 
 
+def _checked_on(day: dt.date | None = None) -> Subquery:
+    """The date of the latest complete county run (up to `day`) that gave the check of the outer query:
+    a run of its county on a date from its `since` to before its `until`."""
+    runs = RecomputeCounty.objects.filter(
+        county_id=OuterRef("county_id"),
+        state=RunState.DONE,
+        run__as_of__gte=OuterRef("since"),
+        run__as_of__lt=Coalesce(OuterRef("until"), Value(dt.date.max)),
+    )
+    if day is not None:
+        runs = runs.filter(run__as_of__lte=day)
+    return Subquery(runs.order_by("-run__as_of").values("run__as_of")[:1])
+
+
 def latest_check(household: Household) -> HouseholdCheck | None:
     """The household's latest nightly result (the (household, since) unique index), with `checked_on`:
-    the date of the latest complete county run that gave it."""
-    check = HouseholdCheck.objects.filter(household=household).order_by("-since").first()
-    if check is not None:
-        runs = RecomputeCounty.objects.filter(
-            county_id=check.county_id, state=RunState.DONE, run__as_of__gte=check.since
-        )
-        if check.until is not None:
-            runs = runs.filter(run__as_of__lt=check.until)
-        check.checked_on = runs.aggregate(day=Max("run__as_of"))["day"]
-    return check
+    the date of the latest complete county run that gave it (one query)."""
+    checks = HouseholdCheck.objects.filter(household=household).annotate(checked_on=_checked_on())
+    return checks.order_by("-since").first()
 
 
 def check_for(household: Household, year: int, day: dt.date) -> HouseholdCheck | None:
     """The nightly result of policy year `year` that held on `day` (the "current" read: the working
     year as of its policy date), with `checked_on`: the date of the latest complete county run up to
-    `day` that gave it. None when the latest run before `day` tested another year (the year was just
-    opened) or never tested the household: the page then evaluates it live."""
-    check = HouseholdCheck.objects.filter(held_on(day), household=household).first()
+    `day` that gave it (one query). None when the latest run before `day` tested another year (the year
+    was just opened) or never tested the household: the page then evaluates it live."""
+    check = (
+        HouseholdCheck.objects.filter(held_on(day), household=household).annotate(checked_on=_checked_on(day)).first()
+    )
     if check is None or check.policy_year != year:
         return None
-    runs = RecomputeCounty.objects.filter(
-        county_id=check.county_id, state=RunState.DONE, run__as_of__gte=check.since, run__as_of__lte=day
-    )
-    if check.until is not None:
-        runs = runs.filter(run__as_of__lt=check.until)
-    check.checked_on = runs.aggregate(day=Max("run__as_of"))["day"]
     return check
 
 
