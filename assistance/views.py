@@ -35,11 +35,8 @@ def assistance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def household_assistance(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     household = household_get_for(request.user, number)
-    return render(
-        request,
-        "assistance/household_assistance.html",
-        {"household": household, "can_record": can_record_assistance(request.user, household, scoped=True)},
-    )
+    # The block's tag ({% household_assistance %}) asks whether the user may record, as on the household page.
+    return render(request, "assistance/household_assistance.html", {"household": household})
 
 
 def _writable_household(request, number):

@@ -116,11 +116,12 @@ def _touched(village_id: int | None) -> None:
         tally_refresh([village_id])
 
 
-def _household_saving(sender, instance: Household, **kwargs) -> None:
-    """The village the household is in before this save: a move recounts the village it leaves too."""
-    if instance.pk is not None:
-        stored = Household.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first()
-        instance._tally_village_before = stored  # type: ignore[attr-defined]
+def _household_saving(sender, instance: Household, update_fields=None, **kwargs) -> None:
+    """The village the household is in before this save: a move recounts the village it leaves too. A
+    save of named fields without the village (a status change of a workflow) cannot move it: no read."""
+    moving = instance.pk is not None and (update_fields is None or {"village", "village_id"} & set(update_fields))
+    stored = Household.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first() if moving else None
+    instance._tally_village_before = stored  # type: ignore[attr-defined]
 
 
 def _household_saved(sender, instance: Household, **kwargs) -> None:

@@ -113,9 +113,10 @@ def monitoring_run_county(*, as_of: datetime.date, county_id: int, run_id: int |
         households = triggers_to_check(county_id=county_id, since=latest.as_of, as_of=as_of, changed=changed)
         if len(households) > INCREMENTAL_MAX:
             households = None
-    # The county's night before this one: its latest, unless this is a rerun of the latest.
-    previous = latest.as_of if latest is not None and latest.as_of < as_of else None
-    if latest is not None and latest.as_of == as_of:
+    # The county's night before this one: its latest, or the one before that when this reruns the latest.
+    if latest is None or latest.as_of < as_of:
+        previous = latest.as_of if latest is not None else None
+    else:
         previous = (
             MonitoringRun.objects.filter(county_id=county_id, as_of__lt=as_of)
             .order_by("-as_of")

@@ -62,10 +62,9 @@ def monitored_case(household: Household, cases: list[Case] | None = None) -> Cas
     return None if removed else latest
 
 
-def has_open_case(household: Household, case_type: str, cases: list[Case] | None = None) -> bool:
-    if cases is not None:
-        return any(c.case_type == case_type and c.closed_at is None for c in cases)
-    return Case.objects.filter(household=household, case_type=case_type, closed_at__isnull=True).exists()
+def has_open_case(cases: list[Case], case_type: str) -> bool:
+    """Of `cases` (monitoring_cases()), whether one of this type is still running."""
+    return any(c.case_type == case_type and c.closed_at is None for c in cases)
 
 
 def monitoring_refusals(household: Household, category: str, cases: list[Case] | None = None) -> dict[str, list[str]]:
@@ -80,7 +79,7 @@ def monitoring_refusals(household: Household, category: str, cases: list[Case] |
         return {"household": [_("A closed household cannot be registered for monitoring.")]}
     refusals: dict[str, list[str]] = {}
     cases = monitoring_cases(household) if cases is None else cases
-    if has_open_case(household, d.CaseType.MONITORING, cases):
+    if has_open_case(cases, d.CaseType.MONITORING):
         refusals["household"] = [_("A monitoring case is already running for this household.")]
     elif monitored_case(household, cases) is not None:
         refusals["household"] = [_("This household is monitored already and its risk has not been removed.")]

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.test.utils import CaptureQueriesContext
 
 from households import choices as c
 from households.end_of_support import end_support
@@ -74,6 +75,21 @@ def test_every_write_keeps_the_tallies_equal_to_the_registry(tree, users):
     assert tallied() != counted()
     CountyTally.objects.all().delete()
     tally_refresh()  # what the nightly run does at its end: the counties rebuilt too
+    assert tallied() == counted()
+
+
+def test_a_move_saved_by_its_named_fields_recounts_both_villages(tree, users):
+    a = f.household(tree.village_a, by=users.admin, members=[f.member(c.Relationship.HEAD)])
+    a.village = tree.village_b
+    a.save(update_fields=["village_id"])  # the attribute's name counts as the field's
+    assert tallied() == counted()
+    a.village = tree.village_a
+    a.save(update_fields=["village"])
+    assert tallied() == counted()
+    a.status = c.Status.EXITED
+    with CaptureQueriesContext(connection) as saved:
+        a.save(update_fields=["status"])  # cannot move it: the village it was in is not read
+    assert not any('SELECT "households_household"."village_id" AS' in q["sql"] for q in saved.captured_queries)
     assert tallied() == counted()
 
 
