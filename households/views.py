@@ -157,8 +157,10 @@ def household_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     return response
 
 
-def _recent_assessments(household: Household):
-    return household.assessments.select_related("created_by").order_by("-assessed_on", "-id")[:20]
+def _recent_assessments(household: Household, *, with_author: bool = False):
+    """The latest 20 assessments; the history names their authors, the page does not."""
+    assessments = household.assessments.select_related("created_by") if with_author else household.assessments.all()
+    return assessments.order_by("-assessed_on", "-id")[:20]
 
 
 def _audit_unmasked_view(user: User, household: Household) -> None:
@@ -181,7 +183,9 @@ def household_history(request: AuthenticatedHttpRequest, number: str) -> HttpRes
     household = household_get_for(request.user, number)
     context = {
         "household": household,
-        "history": change_history(household, user=request.user, assessments=_recent_assessments(household)),
+        "history": change_history(
+            household, user=request.user, assessments=_recent_assessments(household, with_author=True)
+        ),
         "breadcrumb": visible_ancestors(request.user, household.village),
         "breadcrumb_link_last": True,
     }

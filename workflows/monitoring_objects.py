@@ -62,9 +62,14 @@ def monitored_case(household: Household, cases: list[Case] | None = None) -> Cas
     return None if removed else latest
 
 
+def open_case(cases: list[Case], case_type: str) -> Case | None:
+    """Of `cases` (monitoring_cases()), the one of this type still running (not closed), else None."""
+    return next((c for c in cases if c.case_type == case_type and c.closed_at is None), None)
+
+
 def has_open_case(cases: list[Case], case_type: str) -> bool:
     """Of `cases` (monitoring_cases()), whether one of this type is still running."""
-    return any(c.case_type == case_type and c.closed_at is None for c in cases)
+    return open_case(cases, case_type) is not None
 
 
 def monitoring_refusals(household: Household, category: str, cases: list[Case] | None = None) -> dict[str, list[str]]:

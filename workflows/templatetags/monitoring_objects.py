@@ -14,6 +14,7 @@ from workflows.monitoring_objects import (
     monitored_case,
     monitoring_cases,
     monitoring_refusals,
+    open_case,
 )
 
 register = template.Library()
@@ -24,7 +25,7 @@ def monitoring_status(context, household: Household) -> dict:
     """One query whatever the household's history."""
     user = context["request"].user
     cases = monitoring_cases(household)  # one read for the rules below
-    running = {c.case_type: c for c in cases if c.closed_at is None}
+    removal = open_case(cases, d.CaseType.RISK_REMOVAL)
     current = monitored_case(household, cases)
     last_removal = latest_closed(cases, d.CaseType.RISK_REMOVAL, d.State.REMOVED)
     category = default_category(household.status)
@@ -33,13 +34,13 @@ def monitoring_status(context, household: Household) -> dict:
         and d.MONITORING.may_open(user)
         and not monitoring_refusals(household, category, cases)
     )
-    may_remove = current is not None and d.CaseType.RISK_REMOVAL not in running and d.RISK_REMOVAL.may_open(user)
+    may_remove = current is not None and removal is None and d.RISK_REMOVAL.may_open(user)
     return {
         "household": household,
         "current": current,
         "since": timezone.localdate(current.closed_at) if current and current.closed_at else None,
-        "running": running.get(d.CaseType.MONITORING),
-        "removal": running.get(d.CaseType.RISK_REMOVAL),
+        "running": open_case(cases, d.CaseType.MONITORING),
+        "removal": removal,
         "last_removal": last_removal if current is None else None,
         "may_register": may_register,
         "default_category": category,
