@@ -12,6 +12,7 @@ from accounts.access import may_propose_closing, regions_for
 from accounts.masking import mask_bank_account, mask_id_number, mask_phone
 from accounts.models import User
 from povertymgmt.dates import policy_date_validator
+from povertymgmt.forms import ColumnChoiceField
 from povertymgmt.widgets import Select
 from villages.models import Level, Region
 from villages.working_year import working_year
@@ -176,7 +177,9 @@ class HouseholdListFilter(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none(), required=False, widget=Select)
+    village = ColumnChoiceField(
+        Region.objects.none(), label_column="name", label=_("Village"), required=False, widget=Select
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All statuses")), *c.Status.choices], required=False, widget=Select
     )
@@ -201,8 +204,8 @@ class HouseholdListFilter(forms.Form):
         # A select of thousands of villages helps nobody: above the county the breadcrumb leads instead.
         if scope is not None and scope.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
             village = self.fields["village"]
-            assert isinstance(village, forms.ModelChoiceField)  # declared above; fields is typed as plain Field
-            village.queryset = village_choices_for(user).only("id", "code", "name")  # a filter: its pk is used
+            assert isinstance(village, ColumnChoiceField)  # declared above; fields is typed as plain Field
+            village.queryset = village_choices_for(user)  # a filter: its pk is used
             village.empty_label = _("All villages")
         else:
             del self.fields["village"]

@@ -52,3 +52,28 @@ def test_the_same_select_as_djangos(value, required):
 def test_option_groups_are_left_to_django():
     mine, theirs = both("a", [("甲组", [("a", "甲"), ("b", "乙")]), ("c", "丙")])
     assert mine.tags == theirs.tags and ("optgroup", {"label": "甲组"}) in mine.tags
+
+
+def test_a_column_choice_field_offers_what_a_model_choice_field_offers(tree, django_assert_num_queries):
+    """povertymgmt.forms.ColumnChoiceField: the same options and the same checks, one plain query."""
+    from povertymgmt.forms import ColumnChoiceField
+    from villages.models import Level, Region
+
+    villages = Region.objects.filter(level=Level.VILLAGE, code__startswith="211224").order_by("code")
+
+    class Mine(forms.Form):
+        village = ColumnChoiceField(villages, label_column="name", required=False, widget=Select)
+
+    class Theirs(forms.Form):
+        village = forms.ModelChoiceField(villages, required=False, widget=forms.Select)
+
+    chosen = {"village": str(tree.village_b.pk)}
+    form = Mine(chosen)
+    assert form.is_valid() and form.cleaned_data["village"] == tree.village_b
+    with django_assert_num_queries(1):
+        mine = Parsed(str(form["village"]))
+    theirs = Parsed(str(Theirs(chosen)["village"]))
+    assert not any(hasattr(value, "instance") for value, _label in form.fields["village"].choices)  # no models
+    assert mine.tags == theirs.tags and mine.texts == theirs.texts == ["---------", "东村", "西村", "南村"]
+    form = Mine({"village": str(tree.village_d.pk)})  # another county's village is not a choice
+    assert not form.is_valid() and "village" in form.errors
