@@ -15,7 +15,9 @@ own (time.process_time): the Python a page costs, without the database's share, 
 shows under load.
 
 Measured 2026-12-06 at 1,000,000 households against dc9ad98: household pages 0.85–0.87, report tables
-0.57–0.75, household list 0.80–0.95, dashboards 0.93–0.98 (median 0.86).
+0.57–0.75, household list 0.80–0.95, dashboards 0.93–0.98 (median 0.86). Against 62db331 (a county's
+village filter read as rows, choice labels made once): the household list 0.83–0.94 (a county's
+12.0 → 10.0 ms), household pages 0.93–0.96 (≈ 18–19 ms), tables and dashboards 0.96–1.02 (median 0.97).
 """
 
 import argparse
