@@ -1,6 +1,8 @@
 """Scoped reads of households and members (§1): the one place the UI, the API, the admin and exports
 ask which households a user may see."""
 
+import functools
+
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 
@@ -94,9 +96,17 @@ def current_head(field: str) -> Subquery:
     return Subquery(head.values(field)[:1])
 
 
+@functools.cache
+def _head_and_size() -> tuple[Subquery, Subquery]:
+    """Built once, at first use: annotate() resolves a copy of each (Subquery.copy clones its query),
+    and building them anew took a third of the list rows' query building (1.1 → 0.8 ms, issue 16)."""
+    return current_head("name"), current_member_count()
+
+
 def with_head_and_size(qs: QuerySet[Household]) -> QuerySet[Household]:
     """Annotate the head's name and the number of current members (two correlated subqueries)."""
-    return qs.annotate(head_name=current_head("name"), member_count=current_member_count())
+    head_name, member_count = _head_and_size()
+    return qs.annotate(head_name=head_name, member_count=member_count)
 
 
 def household_search(qs: QuerySet[Household], term: str, user: User | None = None) -> QuerySet[Household]:
