@@ -86,7 +86,12 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if request.GET.get("household"):
         qs = qs.filter(household__number=request.GET["household"])
-    page = page_of(request, case_rows(qs).order_by("-state_since", "-id"), per_page=PAGE_SIZE)
+    # Page through ids only, then read the page's rows with their household, region and opener: joined
+    # before the sort, a county's 22,000 cases of years were all joined to be sorted (166 → ms).
+    page = page_of(request, qs.order_by("-state_since", "-id").values_list("pk", flat=True), per_page=PAGE_SIZE)
+    page.object_list = list(
+        case_rows(Case.objects.filter(pk__in=list(page.object_list))).order_by("-state_since", "-id")
+    )
     return render(
         request,
         "workflows/case_list.html",
