@@ -136,6 +136,21 @@ def test_the_page_runs_a_fixed_number_of_queries(client, tree, users, django_ass
         client.get(URL, {"region": tree.county.code, "page": "1"})
 
 
+def test_the_page_counts_entries_up_to_a_cap(client, tree, users, log, monkeypatch):
+    """A province's years of entries are not counted on every page: past the cap it says "more than"."""
+    from accounts import views
+
+    login(client, users.auditor)
+    response = client.get(URL)
+    n = response.context["page"].paginator.count
+    assert n == AuditLog.objects.count() and not response.context["count_capped"]
+    assert f"共 {n} 条记录" in response.content.decode()
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    response = client.get(URL)
+    assert response.context["count_capped"] and len(rows(response)) == 3  # the cap + 1 rows counted, shown
+    assert "超过 2 条记录" in response.content.decode() and f"共 {n} 条记录" not in response.content.decode()
+
+
 def _export(client, fmt: str, **params):
     response = client.get(EXPORT, {**params, "format": fmt})
     assert response.status_code == 200
