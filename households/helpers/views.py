@@ -48,10 +48,14 @@ def helper_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
     if term:
         qs = qs.filter(name__startswith=term)
-    qs = with_paired_count(qs.select_related("county"), user).order_by("name", "id")
+    # Page through helper ids, then count the pairings of the 50 shown: counted for every helper of the
+    # scope before the sort, the province's list (186,000 helpers, 1,000,000 pairings) took 1.9 s.
+    page = page_of(request, qs.order_by("name", "id").values_list("pk", flat=True), per_page=PAGE_SIZE)
+    shown = Helper.objects.filter(pk__in=list(page.object_list)).select_related("county")
+    page.object_list = list(with_paired_count(shown, user).order_by("name", "id"))
     scope = access.scope_of(user)
     context = {
-        "page": page_of(request, qs, per_page=PAGE_SIZE),
+        "page": page,
         "region": region,
         "q": term,
         "can_add": scope is not None and access.may_manage_helpers(user, scope) and scope.level == Level.COUNTY,
