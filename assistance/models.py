@@ -72,7 +72,11 @@ class AssistanceRecord(TimeStampedModel):
         verbose_name = _("assistance record")
         verbose_name_plural = _("assistance records")
         ordering = ["household_id", "-date", "-id"]
-        indexes = [models.Index(fields=["household", "date"], name="assistance_household_date")]
+        indexes = [
+            models.Index(fields=["household", "date"], name="assistance_household_date"),
+            # The list of the scope's latest records (assistance.views.assistance_list), newest first.
+            models.Index(fields=["-date", "-id"], name="assistance_latest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="assistancerecord_amount_not_negative"),
         ]
@@ -184,7 +188,10 @@ class Visit(TimeStampedModel):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["household_id", "-visited_on", "-id"]
-        indexes = [models.Index(fields=["household", "-visited_on"], name="visit_household_latest")]
+        indexes = [
+            models.Index(fields=["household", "-visited_on"], name="visit_household_latest"),
+            models.Index(fields=["-visited_on", "-id"], name="visit_latest"),  # the scope's latest visits
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.visited_on}"

@@ -138,6 +138,19 @@ def test_assistance_list_query_count(client, users, homes, django_assert_max_num
     assert len(resp.context["page"]) == 12
 
 
+def test_the_assistance_list_counts_up_to_a_cap_newest_first(client, users, homes, monkeypatch):
+    """A province's millions of records are not counted on every page: the newest (cap + 1) are paged."""
+    from assistance import views
+
+    for i in range(5):
+        record(homes.a, Decimal(i), dt.date(2019, 1, 1 + i))
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    login(client, users.clerk_a)
+    page = client.get(reverse("assistance:list")).context["page"]
+    assert page.paginator.count == 3
+    assert [r.date.day for r in page] == [5, 4, 3]  # the newest first
+
+
 def test_a_reversed_subsidy_is_shown_struck_out_and_left_out_of_the_totals(users, tree, homes):
     from funds import services as fs
     from funds.choices import Payee
