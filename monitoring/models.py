@@ -193,6 +193,7 @@ class MonitoringAlert(models.Model):
         indexes = [
             models.Index(fields=["village", "state", "id"], name="alert_village_state"),
             models.Index(fields=["county", "state", "id"], name="alert_county_state"),
+            models.Index(fields=["-opened_on", "-id"], name="alert_latest"),  # the list, newest first
         ]
         constraints = [
             models.UniqueConstraint(
