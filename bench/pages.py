@@ -24,7 +24,8 @@ the dashboards, region pages and tables p95 26â€“55 ms, the household lists 19â€
 aggregates is met in some runs, the 20 ms of lists and household pages in none, docs/scale.md.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
-user's scope), the dashboard of the user's region and of a county, region pages, the standard tables.
+user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
+and the lists of monitoring alerts, assistance records, cases and helpers.
 Sessions are made in the database for the demo users (no login form: the login throttle is not what
 is measured).
 """
@@ -104,6 +105,11 @@ def plan(rng: random.Random) -> list[dict]:
             "dashboard": [f"/reports/{user.scope.code}/" if user.scope else "/reports/"],
             "report_households": ["/reports/tables/households/"],
             "report_incidence": ["/reports/tables/incidence/"],
+            # The other lists of years of rows: alerts, assistance records, cases, helpers.
+            "alert_list": ["/monitoring/alerts/"],
+            "assistance_list": ["/assistance/"],
+            "case_list": ["/workflows/cases/"],
+            "helper_list": ["/households/helpers/"],
         }
         if role in (Role.COUNTY_OFFICIAL, Role.PROVINCE_STAFF):
             pages["region_page"] = [f"/regions/{code}/" for code in (counties if role == Role.PROVINCE_STAFF else [])]
