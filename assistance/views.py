@@ -14,7 +14,7 @@ from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
 from povertymgmt.errors import apply_errors
 from povertymgmt.files import serve_file
-from povertymgmt.pagination import page_of
+from povertymgmt.pagination import COUNT_CAP, capped_count, page_of
 from projects.selectors import project_list_for
 from villages.models import Level
 
@@ -23,14 +23,12 @@ from .models import VisitPhoto, visit_overdue_days
 from .selectors import assistance_list_for, followup_list, visit_list_for
 from .services import assistance_record_create, can_record_assistance, small_loan_save, visit_create
 
-COUNT_CAP = 10_000  # the list pages through the newest 10,001 records at most; a household's page has all
-
 
 @login_required
 def assistance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = assistance_list_for(request.user).select_related("household", "project").order_by("-date", "-id")
     # Counted up to the cap, as the standard tables: a province holds millions of records (310 ms a page).
-    page = page_of(request, qs, count=qs.order_by()[: COUNT_CAP + 1].count())
+    page = page_of(request, qs, count=capped_count(qs, COUNT_CAP))
     visits = visit_list_for(request.user).select_related("household", "helper").order_by("-visited_on", "-id")[:10]
     return render(request, "assistance/assistance_list.html", {"page": page, "visits": visits})
 

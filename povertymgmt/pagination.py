@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE = 25
@@ -31,3 +32,12 @@ def page_of(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, count
     params.pop("page", None)
     page.query = params.urlencode()
     return page
+
+
+COUNT_CAP = 10_000  # a list of rows that accumulate over the years counts this many at most
+
+
+def capped_count(items: QuerySet, cap: int = COUNT_CAP) -> int:
+    """The number of `items`, counted up to cap + 1: a page of a province's years of records says "more
+    than <cap>" (its filters narrow them) rather than counting millions of rows on every request."""
+    return items.order_by()[: cap + 1].count()
