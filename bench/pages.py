@@ -23,8 +23,9 @@ the dashboards, region pages and tables p95 26–55 ms, the household lists 19�
 40–58 ms (p50 30–34 ms). With 2 gunicorn workers instead of 4: 46 ms. The 50 ms target of the
 aggregates is met in some runs, the 20 ms of lists and household pages in none, docs/scale.md.
 With the lists of alerts, assistance records, cases and helpers added (their slowest reads fixed the
-same hour: docs/performance.md), worst p95 120 ms: the alert lists p50 46–76 ms (≈ 1 ms of template a
-row with its triggers), helpers p50 24–69 ms, assistance records 25–58 ms, cases 16 ms.
+same hour: docs/performance.md), worst p95 120 ms, then 98 ms with 20 alerts a page and the helper
+list's indexes: the alert lists p50 27–64 ms (p95 36–98; ≈ 1 ms of template a card with its
+triggers), assistance records p50 24–57 ms, helpers 20–34 ms, cases 16 ms.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
