@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin  # importing it registers DRF's admin of TokenProxy
 from rest_framework.authtoken.models import TokenProxy
 
+from povertymgmt import pagination
+
 from . import access
 from .authentication import expires_on
 from .forms import AdminLoginForm
@@ -82,7 +84,7 @@ class CappedPaginator(Paginator):
     Past the cap the changelist shows the cap and its pages up to it; filters and search narrow the rest.
     """
 
-    COUNT_CAP = 10_000
+    COUNT_CAP = pagination.COUNT_CAP  # the one cap of the lists of years of rows
 
     @cached_property
     def count(self) -> int:

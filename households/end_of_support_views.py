@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.errors import apply_errors
-from povertymgmt.pagination import page_of
+from povertymgmt.pagination import page_of, with_rows
 from villages.models import Level, Region
 
 from .end_of_support import REASON_MAX, end_support, exited_in_county
@@ -87,9 +87,7 @@ def end_of_support(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = exited_in_county(county, region=region, exit_year=exit_year)
     # Page through ids, then read the head and size of the rows shown only (as the household list does).
     page = page_of(request, qs.order_by("id").values_list("pk", flat=True), per_page=PAGE_SIZE)
-    rows = with_head_and_size(
-        Household.objects.filter(pk__in=list(page.object_list)).select_related("village__parent").order_by("id")
-    )
+    rows = with_rows(page, with_head_and_size(Household.objects.select_related("village__parent"))).object_list
     regions = list(
         access.regions_for(user)
         .filter(level__in=(Level.TOWNSHIP, Level.VILLAGE))

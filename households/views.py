@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.errors import apply_errors
-from povertymgmt.pagination import page_of
+from povertymgmt.pagination import page_of, with_rows
 from villages.working_year import working_year
 
 from . import choices as c
@@ -94,16 +94,12 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         per_page=PAGE_SIZE,
         count=list_count_from_tallies(request.user, region, data),
     )
-    households = with_head_and_size(
-        Household.objects.filter(pk__in=list(page.object_list))
-        .select_related("village")
-        .only(*LIST_COLUMNS)  # the 60 columns of a household row cost more to load than the page shows
-        .order_by("id")
-    )
+    # The 60 columns of a household row cost more to load than the page shows.
+    with_rows(page, with_head_and_size(Household.objects.select_related("village").only(*LIST_COLUMNS)))
     context = {
         "form": form,
         "page": page,
-        "households": households,
+        "households": page.object_list,
         "region": region,
         "breadcrumb": visible_ancestors(request.user, region) if region else [],
         "breadcrumb_link_last": True,

@@ -24,7 +24,7 @@ from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from povertymgmt.dates import POLICY_FIRST_YEAR, policy_last_year
 from povertymgmt.files import serve_file
-from povertymgmt.pagination import page_of
+from povertymgmt.pagination import COUNT_CAP, page_of
 from villages.models import AnnualTarget, Level
 
 from . import exporters, selectors, services
@@ -42,7 +42,7 @@ from .tables import (
 
 PAGE_SIZE = 50
 # A table page counts its rows up to this many (200 pages); beyond, it says "more than" (issue 16).
-PAGE_COUNT_CAP = 10_000
+PAGE_COUNT_CAP = COUNT_CAP
 
 
 def _query(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
