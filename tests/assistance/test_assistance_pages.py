@@ -34,7 +34,7 @@ def test_partial_shows_records_and_totals_by_year(users, homes, django_assert_ma
         )
     assert html.count('data-testid="assistance-row"') == 3
     assert 'data-year="2019"' in html and 'data-year="2020"' in html
-    assert "150.50" in html and "170.50" in html and "999" not in html
+    assert "150.50" in html and "170.50" in html and "999.00" not in html
 
 
 def test_household_assistance_page_is_scoped(client, users, homes):
