@@ -1,6 +1,5 @@
-"""Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7). Scope comes from the
-registry's selector (households.selectors.household_list_for): a finding or an alert is visible exactly
-when its household is."""
+"""Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7): a finding or an alert is
+visible exactly when its household is (_scoped)."""
 
 from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Substr
@@ -33,6 +32,21 @@ def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return access.in_region(qs, region, "village", county="county")
 
 
+def _scoped(qs: QuerySet, user: User) -> QuerySet:
+    """Findings or alerts the user sees: those of the households the user sees.
+
+    Their village and county are their household's, kept so when the household moves
+    (monitoring/region_follow_sql.py), so for every role but the helper they are scoped by their own
+    columns, one index range, as the households are (tests/monitoring/test_follow_household.py holds it
+    equal to the households' scope); a helper's are those of the paired households."""
+    scope = access.scope_of(user)
+    if scope is None:
+        return qs.none()
+    if access.is_helper(user):
+        return qs.filter(household__in=household_list_for(user))
+    return in_region(qs, scope)
+
+
 def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
     """The findings of each county's latest completed run: those no longer found are history (§5.6)."""
     return qs.filter(until__isnull=True)
@@ -47,7 +61,7 @@ def finding_list_for(
     user: User, *, region: Region | None = None, code: str = "", as_of=None
 ) -> QuerySet[QualityFinding]:
     """The current findings (or those of one night) inside the user's scope."""
-    qs = in_region(QualityFinding.objects.filter(household__in=household_list_for(user)), region)
+    qs = in_region(_scoped(QualityFinding.objects.all(), user), region)
     if code:
         qs = qs.filter(code=code)
     return findings_on(qs, as_of)
@@ -59,12 +73,16 @@ def finding_page_rows(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
 
 def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[list[dict], dict[str, int]]:
     """Counts of the current findings per child region and per code (§12 data-quality list), in one
-    aggregate query; then the names of the child regions. Returns rows and per-code totals."""
-    child_level = region.child_level or Level.VILLAGE
-    width = PREFIX_LENGTH[Level(child_level)]
+    aggregate query; then the names of the child regions. Returns rows and per-code totals.
+
+    A city or a county is a prefix of the finding's county's code, read through the county (a hundred
+    regions), not through the villages of 81,000 findings."""
+    child_level = Level(region.child_level or Level.VILLAGE)
+    width = PREFIX_LENGTH[child_level]
+    through = "county__code" if child_level in (Level.CITY, Level.COUNTY) else "village__code"
     counts = (
         finding_list_for(user, region=region, code=code)
-        .annotate(child=Substr("village__code", 1, width))
+        .annotate(child=Substr(through, 1, width))
         .values("child", "code")
         .annotate(n=Count("id"))
         .order_by()
@@ -96,7 +114,7 @@ def shows_list(user: User, region: Region) -> bool:
 def alert_list_for(
     user: User, *, region: Region | None = None, state: str = "", category: str = ""
 ) -> QuerySet[MonitoringAlert]:
-    qs = in_region(MonitoringAlert.objects.filter(household__in=household_list_for(user)), region)
+    qs = in_region(_scoped(MonitoringAlert.objects.all(), user), region)
     if state:
         qs = qs.filter(state=state)
     if category:
