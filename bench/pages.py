@@ -29,7 +29,7 @@ triggers), assistance records p50 24–57 ms, helpers 20–34 ms, cases 16 ms.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
-and the lists of monitoring alerts, assistance records, cases and helpers.
+the lists of monitoring alerts, assistance records, cases and helpers, and the data-quality overview.
 Sessions are made in the database for the demo users (no login form: the login throttle is not what
 is measured).
 """
@@ -114,6 +114,8 @@ def plan(rng: random.Random) -> list[dict]:
             "assistance_list": ["/assistance/"],
             "case_list": ["/workflows/cases/"],
             "helper_list": ["/households/helpers/"],
+            # The data-quality overview: counts per child region for officials, the findings for a village.
+            "quality": ["/monitoring/quality/"],
         }
         if role in (Role.COUNTY_OFFICIAL, Role.PROVINCE_STAFF):
             pages["region_page"] = [f"/regions/{code}/" for code in (counties if role == Role.PROVINCE_STAFF else [])]

@@ -2,15 +2,14 @@
 
 from django.contrib import admin
 
-from households.selectors import household_list_for
-
 from .models import AlertTrigger, MonitoringAlert, QualityFinding, QualityRun
+from .selectors import scoped_for
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The admin is scoped like every other read (§1).
-        return super().get_queryset(request).filter(household__in=household_list_for(request.user))
+        return scoped_for(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

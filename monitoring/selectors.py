@@ -1,5 +1,5 @@
 """Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7): a finding or an alert is
-visible exactly when its household is (_scoped)."""
+visible exactly when its household is (scoped_for)."""
 
 from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Substr
@@ -32,7 +32,7 @@ def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return access.in_region(qs, region, "village", county="county")
 
 
-def _scoped(qs: QuerySet, user: User) -> QuerySet:
+def scoped_for(qs: QuerySet, user: User) -> QuerySet:
     """Findings or alerts the user sees: those of the households the user sees.
 
     Their village and county are their household's, kept so when the household moves
@@ -61,7 +61,7 @@ def finding_list_for(
     user: User, *, region: Region | None = None, code: str = "", as_of=None
 ) -> QuerySet[QualityFinding]:
     """The current findings (or those of one night) inside the user's scope."""
-    qs = in_region(_scoped(QualityFinding.objects.all(), user), region)
+    qs = in_region(scoped_for(QualityFinding.objects.all(), user), region)
     if code:
         qs = qs.filter(code=code)
     return findings_on(qs, as_of)
@@ -114,7 +114,7 @@ def shows_list(user: User, region: Region) -> bool:
 def alert_list_for(
     user: User, *, region: Region | None = None, state: str = "", category: str = ""
 ) -> QuerySet[MonitoringAlert]:
-    qs = in_region(_scoped(MonitoringAlert.objects.all(), user), region)
+    qs = in_region(scoped_for(MonitoringAlert.objects.all(), user), region)
     if state:
         qs = qs.filter(state=state)
     if category:
