@@ -56,6 +56,9 @@ class QualityRun(CountyNight):
     latest run, so a county whose findings all disappeared tonight shows none (§5.6)."""
 
     finding_count = models.PositiveIntegerField(_("findings"), default=0)
+    # The county's current findings per check after this night, {"DQ01": n, …}: the data-quality overview
+    # of a city or a province adds up its counties' latest nights (monitoring.selectors.night_counts).
+    code_counts = models.JSONField(_("findings per check"), default=dict, blank=True)
 
     class Meta(CountyNight.Meta):
         verbose_name = _("data-quality run")
@@ -67,6 +70,10 @@ class FindingQuerySet(models.QuerySet):
     def held_on(self, day) -> "FindingQuerySet":
         """The findings the county's nights found on `day` (the rule of the exit test's results)."""
         return self.filter(held_on(day))
+
+    def per_code(self) -> dict[str, int]:
+        """{check: number} of these findings (checks without a finding left out), one aggregate query."""
+        return dict(self.order_by().values("code").annotate(n=models.Count("id")).values_list("code", "n"))
 
 
 class QualityFinding(models.Model):

@@ -1,7 +1,7 @@
 """Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7): a finding or an alert is
 visible exactly when its household is (scoped_for)."""
 
-from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Count, DateField, F, JSONField, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
@@ -12,7 +12,7 @@ from eligibility.models import held_on
 from households.selectors import household_list_for
 from villages.models import PREFIX_LENGTH, Level, Region
 
-from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding
+from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding, QualityRun
 
 # Findings whose kind itself is a health or disability fact: a named member is healthy (DQ07), or no
 # current member is ill or disabled (DQ05). Roles that may not see health data see neither the kind nor
@@ -72,26 +72,24 @@ def finding_page_rows(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
 
 
 def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[list[dict], dict[str, int]]:
-    """Counts of the current findings per child region and per code (§12 data-quality list), in one
-    aggregate query; then the names of the child regions. Returns rows and per-code totals.
+    """Counts of the current findings per child region and per code (§12 data-quality list); then the
+    names of the child regions. Returns rows and per-code totals.
 
-    A city or a county is a prefix of the finding's county's code, read through the county (a hundred
-    regions), not through the villages of 81,000 findings."""
+    A province's or a city's children are cities or counties: their counts add up the counties' latest
+    nights (night_counts, a hundred rows, not 81,000 findings). Below, the findings are counted by
+    their village (live_counts, one aggregate query)."""
     child_level = Level(region.child_level or Level.VILLAGE)
     width = PREFIX_LENGTH[child_level]
-    through = "county__code" if child_level in (Level.CITY, Level.COUNTY) else "village__code"
-    counts = (
-        finding_list_for(user, region=region, code=code)
-        .annotate(child=Substr(through, 1, width))
-        .values("child", "code")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if child_level in (Level.CITY, Level.COUNTY) and not access.is_helper(user):
+        counts = night_counts(user, region, code=code, width=width)
+    else:
+        counts = live_counts(user, region, code=code, width=width)
     by_child: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(QualityCode.values, 0)
-    for row in counts:
-        by_child.setdefault(row["child"], {})[row["code"]] = row["n"]
-        totals[row["code"]] += row["n"]
+    for prefix, check, n in counts:
+        found = by_child.setdefault(prefix, {})
+        found[check] = found.get(check, 0) + n
+        totals[check] += n
     children = regions_for(user).filter(parent=region).order_by("code") if region.child_level else [region]
     rows = []
     for child in children:
@@ -104,6 +102,38 @@ def finding_counts_for(user: User, region: Region, *, code: str = "") -> tuple[l
             }
         )
     return rows, totals
+
+
+def live_counts(user: User, region: Region, *, code: str, width: int) -> list[tuple[str, str, int]]:
+    """(child's code prefix, check, number) of the current findings in the region, by their village."""
+    counts = (
+        finding_list_for(user, region=region, code=code)
+        .annotate(child=Substr("village__code", 1, width))
+        .values("child", "code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(row["child"], row["code"], row["n"]) for row in counts]
+
+
+def night_counts(user: User, region: Region, *, code: str, width: int) -> list[tuple[str, str, int]]:
+    """(child's code prefix, check, number) of the region's counties as their latest data-quality nights
+    left them (QualityRun.code_counts): equal to live_counts right after the night; a household that
+    moves county since is counted in its new county from that county's next night
+    (tests/monitoring/test_follow_household.py)."""
+    latest = QualityRun.objects.filter(county=OuterRef("pk")).order_by("-as_of").values("code_counts")[:1]
+    counties = (
+        regions_for(user)
+        .filter(access.region_q(region), level=Level.COUNTY)
+        .annotate(counts=Subquery(latest, output_field=JSONField()))
+        .values_list("code", "counts")
+    )
+    return [
+        (county[:width], check, n)
+        for county, counts in counties
+        for check, n in (counts or {}).items()
+        if check in QualityCode.values and (not code or check == code)
+    ]
 
 
 def shows_list(user: User, region: Region) -> bool:

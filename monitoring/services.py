@@ -77,6 +77,7 @@ def _quality_done(*, as_of: datetime.date, county_id: int, run_id: int | None, t
         defaults={
             "run_id": run_id,
             "finding_count": total,
+            "code_counts": QualityFinding.objects.filter(county_id=county_id, until__isnull=True).per_code(),
             "rules_version": quality.RULES_VERSION,
             "households_checked": checked,
         },

@@ -4,6 +4,7 @@ counties, so their own columns scope them exactly as `household IN (the scope's 
 the nights after a move keep one alert per household."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -12,7 +13,8 @@ from households import choices as c
 from households.models import Helper, Household, Pairing
 from households.selectors import household_list_for
 from monitoring.models import AlertState, MonitoringAlert, QualityFinding, Severity
-from monitoring.selectors import alert_list_for, finding_counts_for, finding_list_for
+from monitoring.selectors import alert_list_for, finding_counts_for, finding_list_for, live_counts, night_counts
+from monitoring.services import quality_run_county
 from tests import factories as f
 from tests.conftest import login
 
@@ -98,3 +100,36 @@ def test_a_household_with_an_open_alert_that_moves_county_keeps_one_alert(tree, 
     assert alert.state == AlertState.OPEN and alert.firing
     assert alert_list_for(users.county2).filter(pk=alert.pk).exists()
     assert not alert_list_for(users.county).filter(pk=alert.pk).exists()
+
+
+def test_the_overview_of_a_city_or_province_adds_up_the_counties_nights(tree, users):
+    """Right after the nights the counties' stored counts equal the findings counted one by one; a household
+    that moves county is counted in its new county from that county's next night."""
+    broken = [clean_household(v, housing_area=0) for v in (tree.village_a, tree.village_c, tree.village_d)]
+    for county in (tree.county, tree.county2):
+        quality_run_county(as_of=NIGHT, county_id=county.pk)
+
+    def summed(counts) -> list[tuple]:
+        by_child = Counter()
+        for child, check, n in counts:
+            by_child[child, check] += n
+        return sorted((*key, n) for key, n in by_child.items())
+
+    def agree(user, region, width, code=""):
+        night = summed(night_counts(user, region, code=code, width=width))
+        assert night == summed(live_counts(user, region, code=code, width=width))
+        return night
+
+    assert agree(users.province, tree.province, 4) == [("2112", "DQ12", 3)]
+    assert agree(users.city, tree.city, 6) == [("211221", "DQ12", 1), ("211224", "DQ12", 2)]
+    assert agree(users.city, tree.city, 6, code="DQ01") == []
+    rows, totals = finding_counts_for(users.city, tree.city)
+    assert [(r["region"].code, r["total"]) for r in rows] == [("211221000000", 1), ("211224000000", 2)]
+    assert totals["DQ12"] == 3
+
+    Household.objects.filter(pk=broken[0].pk).update(county=tree.county2, village=tree.village_d)
+    moved = summed(night_counts(users.city, tree.city, code="", width=6))
+    assert moved == [("211221", "DQ12", 1), ("211224", "DQ12", 2)]  # as the nights left them
+    for county in (tree.county, tree.county2):
+        quality_run_county(as_of=dt.date(2019, 7, 1), county_id=county.pk)
+    assert agree(users.city, tree.city, 6) == [("211221", "DQ12", 2), ("211224", "DQ12", 1)]
