@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.models import held_on
+from povertymgmt.models import ChoiceLabels
 
 
 class QualityCode(models.TextChoices):
@@ -76,7 +77,7 @@ class FindingQuerySet(models.QuerySet):
         return dict(self.order_by().values("code").annotate(n=models.Count("id")).values_list("code", "n"))
 
 
-class QualityFinding(models.Model):
+class QualityFinding(ChoiceLabels, models.Model):
     """One failed check on one household (and member) (§8.2), kept as a history of changes: found by the
     county's nights from `since` on, no longer found from `until` on (NULL: still found on the county's
     latest night). A quiet night writes only the findings that appear or go away (issue 16)."""
@@ -159,7 +160,7 @@ class Trigger(models.TextChoices):
     GUARANTEE_FAILED = "guarantee_failed", _("A guarantee criterion fails")
 
 
-class MonitoringAlert(models.Model):
+class MonitoringAlert(ChoiceLabels, models.Model):
     """A household flagged for the village to look at (§7): at most one open or confirmed alert per
     household; the triggers that fired, with their values, hang below it."""
 
@@ -217,7 +218,7 @@ class MonitoringAlert(models.Model):
         return f"{self.household_id} {self.category} {self.state}"
 
 
-class AlertTrigger(models.Model):
+class AlertTrigger(ChoiceLabels, models.Model):
     """One trigger of an alert with the values it looked at, the first and the latest night it fired (§7)."""
 
     alert = models.ForeignKey(
