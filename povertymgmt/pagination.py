@@ -39,10 +39,16 @@ def with_rows(page: QueryPage, rows: QuerySet) -> QueryPage:
     with the rows of `rows` for those ids, in the page's order: the joins and annotations a row needs run
     for the rows shown only, not for every row an OFFSET skips or a sort must see (the household list
     380 → ms on page 500; the cases, helpers and end-of-support lists, issue 16)."""
-    ids = list(page.object_list)
-    found = rows.in_bulk(ids)
-    page.object_list = [found[pk] for pk in ids if pk in found]
+    page.object_list = in_order(page.object_list, rows)
     return page
+
+
+def in_order(ids: Any, rows: QuerySet) -> list:
+    """The rows of `rows` with these ids (a list, or a sliced `values_list("pk", flat=True)`), in the
+    ids' order, in one `in_bulk` read (with_rows; a page's few latest rows)."""
+    ids = list(ids)
+    found = rows.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 COUNT_CAP = 10_000  # a list of rows that accumulate over the years counts this many at most
