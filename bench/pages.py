@@ -27,6 +27,12 @@ same hour: docs/performance.md), worst p95 120 ms, then 98 ms with 20 alerts a p
 list's indexes: the alert lists p50 27–64 ms (p95 36–98; ≈ 1 ms of template a card with its
 triggers), assistance records p50 24–57 ms, helpers 20–34 ms, cases 16 ms.
 
+A later session, on the same machine at about half that speed (the reference statement of
+bench/recompute.py took 15.5 s, 7.35 s before): the commit before the session's changes worst p95
+280 ms (alert lists p50 150–170 ms), after them 170 and 160 ms in the same hour — alert lists p50
+49–66 ms, the data-quality overview added (p50 23–40 ms, p95 38–83), assistance records p50 44–90 ms,
+report tables p50 37–72 ms.
+
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
 the lists of monitoring alerts, assistance records, cases and helpers, and the data-quality overview.
