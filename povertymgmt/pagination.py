@@ -38,7 +38,7 @@ def with_rows(page: QueryPage, rows: QuerySet) -> QueryPage:
     """A page of ids (page_of over `….order_by(…).values_list("pk", flat=True)`, an index range) filled
     with the rows of `rows` for those ids, in the page's order: the joins and annotations a row needs run
     for the rows shown only, not for every row an OFFSET skips or a sort must see (the household list
-    380 → ms on page 500; the cases, helpers and end-of-support lists, issue 16)."""
+    380 → ms on page 500; the cases, helpers, end-of-support and assistance lists, issue 16)."""
     page.object_list = in_order(page.object_list, rows)
     return page
 
