@@ -6,7 +6,10 @@ import pytest
 
 from accounts.models import Role
 from tests import factories as f
+from tests.clock import keep_the_local_date
 from villages.models import Level
+
+keep_the_local_date()  # before any test module or conftest below takes its TODAY (tests/clock.py)
 
 
 @pytest.fixture
