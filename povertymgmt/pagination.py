@@ -1,5 +1,6 @@
 """The one way a list page is paged: page_of() here, templates/includes/pagination.html for the links."""
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
@@ -37,13 +38,13 @@ def page_of(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, count
 def with_rows(page: QueryPage, rows: QuerySet) -> QueryPage:
     """A page of ids (page_of over `….order_by(…).values_list("pk", flat=True)`, an index range) filled
     with the rows of `rows` for those ids, in the page's order: the joins and annotations a row needs run
-    for the rows shown only, not for every row an OFFSET skips or a sort must see (the household list
-    380 → ms on page 500; the cases, helpers, end-of-support and assistance lists, issue 16)."""
+    for the rows shown only, not for every row an OFFSET skips or a sort must see (the household list's
+    page 500: 380 ms → a few; the cases, helpers, end-of-support and assistance lists, issue 16)."""
     page.object_list = in_order(page.object_list, rows)
     return page
 
 
-def in_order(ids: Any, rows: QuerySet) -> list:
+def in_order(ids: Iterable[Any], rows: QuerySet) -> list:
     """The rows of `rows` with these ids (a list, or a sliced `values_list("pk", flat=True)`), in the
     ids' order, in one `in_bulk` read (with_rows; a page's few latest rows)."""
     ids = list(ids)
