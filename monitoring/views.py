@@ -87,9 +87,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "region": region,
-        "page": page_of(request, alert_page_rows(alerts), per_page=ALERT_PAGE_SIZE, count=counted),
-        "count_capped": counted > COUNT_CAP,
-        "count_cap": COUNT_CAP,
+        "page": page_of(request, alert_page_rows(alerts), per_page=ALERT_PAGE_SIZE, count=counted, cap=COUNT_CAP),
         "breadcrumb": visible_ancestors(request.user, region),
         "can_dismiss": may_dismiss_alert(request.user),
         "dismiss_form": DismissForm(),

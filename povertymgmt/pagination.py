@@ -14,6 +14,8 @@ class QueryPage(Page):
     """A page that knows the request's other query parameters, so that its links keep the filters."""
 
     query = ""  # url-encoded, without "page"
+    count_capped = False  # the count stopped at `count_cap`: the page says "more than <count_cap>"
+    count_cap = 0
 
 
 class _Paginator(Paginator):
@@ -21,14 +23,19 @@ class _Paginator(Paginator):
         return QueryPage(*args, **kwargs)
 
 
-def page_of(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, count: int | None = None) -> QueryPage:
+def page_of(
+    request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, count: int | None = None, cap: int | None = None
+) -> QueryPage:
     """The page of `items` (a queryset or a list) that ?page= asks for; the last one when it asks for too
     much, the first when it is not a number (Paginator.get_page). `count`: the number of items when the
-    caller knows it cheaper than a COUNT(*) over them (the household list's totals kept per village)."""
+    caller knows it cheaper than a COUNT(*) over them (the household list's totals kept per village), or
+    counted up to `cap` (capped_count): the page's `count_capped` then says that there are more."""
     paginator = _Paginator(items, per_page)
     if count is not None:
         paginator.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value
     page = cast(QueryPage, paginator.get_page(request.GET.get("page")))
+    if cap is not None and count is not None:
+        page.count_capped, page.count_cap = count > cap, cap
     params = request.GET.copy()
     params.pop("page", None)
     page.query = params.urlencode()

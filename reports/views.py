@@ -125,7 +125,7 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         messages.warning(request, error)
     qs = rows_queryset(table, ctx)
     counted = row_count(table, ctx, cap=PAGE_COUNT_CAP)
-    page = page_of(request, qs, per_page=PAGE_SIZE, count=counted)
+    page = page_of(request, qs, per_page=PAGE_SIZE, count=counted, cap=PAGE_COUNT_CAP)
     if has_personal_columns(table, ctx) and request.user.can_view_sensitive and page.object_list:
         audit_record(
             user=request.user,
@@ -153,8 +153,6 @@ def table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "query": _query(request),
             "query_no_region": _query(request, ("page", "region")),
             "threshold": services.sync_max_rows(),
-            "count_capped": counted > PAGE_COUNT_CAP,
-            "count_cap": PAGE_COUNT_CAP,
         },
     )
 

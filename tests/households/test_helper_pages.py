@@ -51,6 +51,22 @@ def test_the_helper_list_shows_the_helpers_of_the_scope(client, users, helper, w
         assert ([h.pk for h in response.context["page"]] == [helper.pk]) is seen
 
 
+def test_the_helper_list_counts_up_to_a_cap(client, tree, users, helper, monkeypatch):
+    """A province's 186,000 helpers are not counted on every page: past the cap it says "more than"."""
+    from households.helpers import views
+
+    for name in ("李帮扶", "张帮扶"):
+        Helper.objects.create(name=name, sex=c.Sex.MALE, unit="县农业局", unit_level=c.UnitLevel.COUNTY, county=tree.county)
+    login(client, users.county)
+    response = client.get("/households/helpers/")
+    assert response.context["page"].paginator.count == 3 and not response.context["page"].count_capped
+    assert "3 名帮扶责任人" in response.content.decode()
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    response = client.get("/households/helpers/")
+    assert response.context["page"].count_capped and len(response.context["page"]) == 3  # the cap + 1 counted
+    assert "超过 2 名帮扶责任人" in response.content.decode()
+
+
 def test_the_phone_is_masked_for_a_role_that_may_not_see_it_and_the_paired_households_counted(
     client, users, homes, helper
 ):

@@ -101,8 +101,8 @@ def test_the_alert_list_counts_up_to_a_cap(client, tree, users, monkeypatch):
     alerted(tree.village_a, 4)
     client.force_login(users.county)
     response = client.get(URL)
-    assert response.context["page"].paginator.count == 4 and not response.context["count_capped"]
+    assert response.context["page"].paginator.count == 4 and not response.context["page"].count_capped
     monkeypatch.setattr(views, "COUNT_CAP", 2)
     response = client.get(URL)
-    assert response.context["count_capped"] and response.context["page"].paginator.count == 3
+    assert response.context["page"].count_capped and response.context["page"].paginator.count == 3
     assert "超过 2 条预警" in response.content.decode()
