@@ -56,7 +56,9 @@ def test_the_helper_list_counts_up_to_a_cap(client, tree, users, helper, monkeyp
     from households.helpers import views
 
     for name in ("李帮扶", "张帮扶"):
-        Helper.objects.create(name=name, sex=c.Sex.MALE, unit="县农业局", unit_level=c.UnitLevel.COUNTY, county=tree.county)
+        Helper.objects.create(
+            name=name, sex=c.Sex.MALE, unit="县农业局", unit_level=c.UnitLevel.COUNTY, county=tree.county
+        )
     login(client, users.county)
     response = client.get("/households/helpers/")
     assert response.context["page"].paginator.count == 3 and not response.context["page"].count_capped
