@@ -13,7 +13,7 @@ from projects.models import Project
 from projects.selectors import project_list_for
 
 from .models import AssistanceRecord, SmallLoan, Visit
-from .selectors import assistance_list_for, loan_list_for, visit_list_for
+from .selectors import assistance_list_for, loan_list_for, newest_first, visit_list_for
 from .services import assistance_record_create, small_loan_save, visit_create
 from .validators import validate_photo
 
@@ -102,7 +102,8 @@ class AssistanceRecordViewSet(CreateListRetrieve):
     filterset_fields = ["category"]
 
     def get_queryset(self):
-        return assistance_list_for(self.request.user).select_related("household").order_by("-date", "-id")
+        user = self.request.user
+        return newest_first(assistance_list_for(user), user, "date").select_related("household")
 
     def save_with(self, data):
         return assistance_record_create(user=self.request.user, record=AssistanceRecord(**data))
@@ -125,12 +126,9 @@ class VisitViewSet(CreateListRetrieve):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return (
-            visit_list_for(self.request.user)
-            .select_related("household")
-            .prefetch_related("photos")
-            .order_by("-visited_on", "-id")
-        )
+        user = self.request.user
+        visits = newest_first(visit_list_for(user), user, "visited_on")
+        return visits.select_related("household").prefetch_related("photos")
 
     def save_with(self, data):
         photo = data.pop("photo", None)

@@ -31,7 +31,41 @@ def visit_overdue_days() -> int:
     return int(getattr(settings, "ASSISTANCE_VISIT_OVERDUE_DAYS", VISIT_OVERDUE_DAYS_DEFAULT))
 
 
-class AssistanceRecord(TimeStampedModel):
+class InHouseholdRegion(models.Model):
+    """A row that carries its household's village and county, kept so when the household moves
+    (assistance/region_follow_sql.py): the lists of a scope read such rows by their own columns, one
+    index range, as the households are read (assistance.selectors), not by `household IN (the scope's
+    households)`. Written from the household when the row is saved; rows written in bulk name them.
+    Indexed by the concrete models' indexes that begin with them."""
+
+    village = models.ForeignKey(
+        "villages.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+    county = models.ForeignKey(
+        "villages.Region",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.village_id is None:
+            household = self.household  # type: ignore[attr-defined]  # the concrete model's
+            self.village_id, self.county_id = household.village_id, household.county_id
+        super().save(*args, **kwargs)
+
+
+class AssistanceRecord(InHouseholdRegion, TimeStampedModel):
     """One measure a household (or one member) received (§4), optionally from a project and a payment."""
 
     household = models.ForeignKey(
@@ -76,6 +110,9 @@ class AssistanceRecord(TimeStampedModel):
             models.Index(fields=["household", "date"], name="assistance_household_date"),
             # The list of the scope's latest records (assistance.views.assistance_list), newest first.
             models.Index(fields=["-date", "-id"], name="assistance_latest"),
+            # The same for a county's and a village's records (a township's: its villages').
+            models.Index(fields=["county", "-date", "-id"], name="assistance_county_latest"),
+            models.Index(fields=["village", "-date", "-id"], name="assistance_village_latest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="assistancerecord_amount_not_negative"),
@@ -164,7 +201,7 @@ class SmallLoan(TimeStampedModel):
         return LoanStatus(self.status).label
 
 
-class Visit(TimeStampedModel):
+class Visit(InHouseholdRegion, TimeStampedModel):
     """A home visit 走访 by a helper or a cadre (§4)."""
 
     household = models.ForeignKey(
@@ -191,6 +228,8 @@ class Visit(TimeStampedModel):
         indexes = [
             models.Index(fields=["household", "-visited_on"], name="visit_household_latest"),
             models.Index(fields=["-visited_on", "-id"], name="visit_latest"),  # the scope's latest visits
+            models.Index(fields=["county", "-visited_on", "-id"], name="visit_county_latest"),
+            models.Index(fields=["village", "-visited_on", "-id"], name="visit_village_latest"),
         ]
 
     def __str__(self) -> str:

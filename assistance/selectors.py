@@ -1,9 +1,10 @@
-"""Scoped reads of assistance (§4): always through the household scope of households.selectors."""
+"""Scoped reads of assistance (§4): the household scope of households.selectors, or the same regions by
+the rows' own village and county."""
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
@@ -11,16 +12,45 @@ from accounts.models import User
 from households import choices as hc
 from households.models import Household, Pairing
 from households.selectors import household_list_for
+from villages.models import Level
 
 from .models import AssistanceRecord, SmallLoan, Visit, visit_overdue_days
 
 
+def _scoped(qs: QuerySet, user: User) -> QuerySet:
+    """Records or visits of the households the user sees. They carry their household's village and
+    county, kept so when it moves (assistance/region_follow_sql.py), so they are scoped by their own
+    columns, one index range, as the households are (tests/assistance/test_follow_household.py holds the
+    two equal); a helper's are those of the paired households."""
+    scope = access.scope_of(user)
+    if scope is None:
+        return qs.none()
+    if access.is_helper(user):
+        return qs.filter(household__in=household_list_for(user))
+    return access.in_region(qs, scope, "village", county="county")
+
+
+def newest_first(qs: QuerySet, user: User, field: str) -> QuerySet:
+    """The scope's records or visits, newest `field` (a date, never empty) first, then the newest id.
+
+    A province's, a county's and a village's are read in this order from an index that has it
+    ((date, id), and behind their county or village). A township has none: asked for its 25 newest,
+    PostgreSQL walked the province's index of dates and skipped 11,000 rows of other townships (65 ms
+    at 1,000,000 households). Sorted "nulls last", which orders dates that are never null the same way
+    but is not that index's order, it reads the township's villages' rows by their index and sorts
+    them (1,800 rows, under 1 ms)."""
+    scope = access.scope_of(user)
+    if scope is not None and scope.level == Level.TOWNSHIP and not access.is_helper(user):
+        return qs.order_by(F(field).desc(nulls_last=True), "-id")
+    return qs.order_by(f"-{field}", "-id")
+
+
 def assistance_list_for(user: User) -> QuerySet[AssistanceRecord]:
-    return AssistanceRecord.objects.filter(household__in=household_list_for(user))
+    return _scoped(AssistanceRecord.objects.all(), user)
 
 
 def visit_list_for(user: User) -> QuerySet[Visit]:
-    return Visit.objects.filter(household__in=household_list_for(user))
+    return _scoped(Visit.objects.all(), user)
 
 
 def loan_list_for(user: User) -> QuerySet[SmallLoan]:

@@ -20,19 +20,19 @@ from villages.models import Level
 
 from .forms import AssistanceRecordForm, FollowupForm, SmallLoanForm, VisitForm
 from .models import AssistanceRecord, Visit, VisitPhoto, visit_overdue_days
-from .selectors import assistance_list_for, followup_list, visit_list_for
+from .selectors import assistance_list_for, followup_list, newest_first, visit_list_for
 from .services import assistance_record_create, can_record_assistance, small_loan_save, visit_create
 
 
 @login_required
 def assistance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    qs = assistance_list_for(request.user).order_by("-date", "-id")
+    qs = newest_first(assistance_list_for(request.user), request.user, "date")
     # Counted up to the cap, as the standard tables: a province holds millions of records (310 ms a page).
     # Paged through ids, then the page's rows read with their household and project: joined before the
     # sort, a township's 1,800 records were all joined to be sorted (as the latest visits below).
     page = page_of(request, qs.values_list("pk", flat=True), count=capped_count(qs, COUNT_CAP))
     with_rows(page, AssistanceRecord.objects.select_related("household", "project"))
-    latest = visit_list_for(request.user).order_by("-visited_on", "-id").values_list("pk", flat=True)[:10]
+    latest = newest_first(visit_list_for(request.user), request.user, "visited_on").values_list("pk", flat=True)[:10]
     visits = in_order(latest, Visit.objects.select_related("household"))
     return render(request, "assistance/assistance_list.html", {"page": page, "visits": visits})
 

@@ -11,27 +11,11 @@ settings: DEBUG off, the README's worker model); drives it with Locust as `--use
 their pages with a think time of 0.5–2 s (a person reading a page), after a warm-up pass that is not
 counted. It prints one line per page, `page <name> p50 <ms> ms p95 <ms> ms`, and last `worst p95`.
 
-Measured 2026-12-06 (2 cores, gunicorn, Locust and PostgreSQL on the same machine): 100,000 households
-worst p95 310 ms (2.4 s before the dashboards read the nightly summaries); 1,000,000 households worst
-p95 270 ms in the morning (4.2 s before the county's households table was limited to the region's code
-prefix), 170 ms in the afternoon (p50 28–82 ms, p95 44–170 ms; the server used 0.51 cores,
-PostgreSQL 0.12, Locust 0.05); later that day 110–150 ms over four runs (the commit before: 150–160 ms
-in the same hour — this machine's speed drifts, `bench/page_cpu.py` compares commits side by side).
-Later the same day, the machine restarted and faster (the demo seed of 1,000,000 households took
-13 min, not 38), 150 s runs: worst p95 46–58 ms over four runs (45 ms for the commit before, in the same hour);
-the dashboards, region pages and tables p95 26–55 ms, the household lists 19–31 ms, household pages
-40–58 ms (p50 30–34 ms). With 2 gunicorn workers instead of 4: 46 ms. The 50 ms target of the
-aggregates is met in some runs, the 20 ms of lists and household pages in none, docs/scale.md.
-With the lists of alerts, assistance records, cases and helpers added (their slowest reads fixed the
-same hour: docs/performance.md), worst p95 120 ms, then 98 ms with 20 alerts a page and the helper
-list's indexes: the alert lists p50 27–64 ms (p95 36–98; ≈ 1 ms of template a card with its
-triggers), assistance records p50 24–57 ms, helpers 20–34 ms, cases 16 ms.
-
-A later session, on the same machine at about half that speed (the reference statement of
-bench/recompute.py took 15.5 s, 7.35 s before): the commit before the session's changes worst p95
-280 ms (alert lists p50 150–170 ms), after them 170 and 160 ms in the same hour — alert lists p50
-49–66 ms, the data-quality overview added (p50 23–40 ms, p95 38–83), assistance records p50 44–90 ms,
-report tables p50 37–72 ms.
+What it measured, run by run, and what changed between the runs: docs/scale.md (pages under 20
+users) and docs/performance.md (each page alone). On this machine, with gunicorn, Locust and PostgreSQL
+on the same two cores, the worst p95 at 1,000,000 households went from 4.2 s to 46–58 ms on a fast day
+and 81–170 ms on slower ones; the speed of the machine drifts by half within hours, so
+`bench/page_cpu.py` compares two commits side by side.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,

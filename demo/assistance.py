@@ -120,7 +120,14 @@ class AssistanceRows:
             if day is not None:
                 self.sink.add(
                     Visit,
-                    {"household_id": hid, "helper_id": helper_id, "visited_on": day, "findings": rng.choice(FINDINGS)},
+                    {
+                        "household_id": hid,
+                        "village_id": row["village_id"],
+                        "county_id": row["county_id"],
+                        "helper_id": helper_id,
+                        "visited_on": day,
+                        "findings": rng.choice(FINDINGS),
+                    },
                 )
         workers = [m for m in members if m.get("months_worked")]
         if workers and rng.random() < 0.05:
@@ -148,6 +155,8 @@ class AssistanceRows:
             AssistanceRecord,
             {
                 "household_id": hid,
+                "village_id": row["village_id"],
+                "county_id": row["county_id"],
                 "member_id": member,
                 "category": category,
                 "date": self._day(year) or dt.date(year, 6, 1),

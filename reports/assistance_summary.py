@@ -58,13 +58,13 @@ def assistance_summary_refresh(*, county: Region | None = None) -> None:
     records = counted_assistance(AssistanceRecord.objects.all())
     villages, scope = "", []
     if county is not None:
-        records = records.filter(household__county=county)
+        records = records.filter(county=county)
         villages = f"AND region_id IN (SELECT id FROM {regions} WHERE level = 'village' AND code LIKE %s)"  # noqa: S608
         scope = [f"{county.prefix}%"]
     grouped = (
         records.order_by()
-        .annotate(yr=ExtractYear("date"), village=F("household__village_id"))
-        .values("village", "yr", "category")
+        .annotate(yr=ExtractYear("date"), place=F("village_id"))  # the record's own village (its household's)
+        .values("place", "yr", "category")
         .annotate(n=Count("id"), total=Sum("amount"))
     )
     select, params = grouped.query.sql_with_params()
@@ -74,7 +74,7 @@ def assistance_summary_refresh(*, county: Region | None = None) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE 1 = 1 {villages}", scope)  # noqa: S608
         cursor.execute(
             f"""INSERT INTO {table} (region_id, year, category, records, amount)
-                SELECT g.village, g.yr, g.category, g.n, g.total FROM ({select}) g""",  # noqa: S608
+                SELECT g.place, g.yr, g.category, g.n, g.total FROM ({select}) g""",  # noqa: S608
             params,
         )
         cursor.execute(f"DELETE FROM {table} WHERE region_id IN ({upper})")  # noqa: S608
