@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,9 @@ from projects.choices import AssistanceCategory
 from .choices import LoanStatus
 from .validators import validate_photo
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # dev-only package: annotations only
+
 not_negative = MinValueValidator(Decimal("0"), _("This value cannot be negative."))
 
 # §4: a village's households not visited for this many days are listed for follow-up. Override with the
@@ -31,29 +35,22 @@ def visit_overdue_days() -> int:
     return int(getattr(settings, "ASSISTANCE_VISIT_OVERDUE_DAYS", VISIT_OVERDUE_DAYS_DEFAULT))
 
 
+def _households_region(label: "StrOrPromise") -> models.ForeignKey:
+    """Set from the household, never in a form; indexed by the models' indexes that begin with it."""
+    region = "villages.Region"
+    return models.ForeignKey(
+        region, verbose_name=label, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+
 class InHouseholdRegion(models.Model):
     """A row that carries its household's village and county, kept so when the household moves
     (assistance/region_follow_sql.py): the lists of a scope read such rows by their own columns, one
     index range, as the households are read (assistance.selectors), not by `household IN (the scope's
-    households)`. Written from the household when the row is saved; rows written in bulk name them.
-    Indexed by the concrete models' indexes that begin with them."""
+    households)`. Written from the household when the row is saved; rows written in bulk name them."""
 
-    village = models.ForeignKey(
-        "villages.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    county = models.ForeignKey(
-        "villages.Region",
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    village = _households_region(_("village"))
+    county = _households_region(_("county"))
 
     class Meta:
         abstract = True

@@ -6,6 +6,7 @@ Read through the households instead, a county's assistance list counted its reco
 its 24,000 households (29 ms of every page at 1,000,000 households) and a township's read its 1,700
 households three times (the page, its count, the latest visits)."""
 
+from households import follow_sql
 from households.follow_sql import Follower
 
 RECORDS = Follower(
@@ -23,10 +24,8 @@ VISITS = Follower(
 
 
 def install(schema_editor) -> None:
-    for follower in (RECORDS, VISITS):
-        follower.install(schema_editor)
+    follow_sql.install(schema_editor, RECORDS, VISITS)
 
 
 def uninstall(schema_editor) -> None:
-    for follower in (RECORDS, VISITS):
-        follower.uninstall(schema_editor)
+    follow_sql.uninstall(schema_editor, RECORDS, VISITS)

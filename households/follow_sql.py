@@ -76,3 +76,14 @@ class Follower:
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.function}()")
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.trigger}")
+
+
+def install(schema_editor, *followers: Follower) -> None:
+    """Install the triggers of `followers` (an app's migration, after the households table's last change)."""
+    for follower in followers:
+        follower.install(schema_editor)
+
+
+def uninstall(schema_editor, *followers: Follower) -> None:
+    for follower in followers:
+        follower.uninstall(schema_editor)

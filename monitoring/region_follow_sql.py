@@ -17,6 +17,7 @@ compares them with what it finds (a move is journaled in both counties); the nig
 left has none of them left to close.
 """
 
+from households import follow_sql
 from households.follow_sql import Follower
 
 FINDINGS = Follower(
@@ -34,10 +35,8 @@ ALERTS = Follower(
 
 
 def install(schema_editor) -> None:
-    for follower in (FINDINGS, ALERTS):
-        follower.install(schema_editor)
+    follow_sql.install(schema_editor, FINDINGS, ALERTS)
 
 
 def uninstall(schema_editor) -> None:
-    for follower in (FINDINGS, ALERTS):
-        follower.uninstall(schema_editor)
+    follow_sql.uninstall(schema_editor, FINDINGS, ALERTS)
