@@ -114,7 +114,9 @@ class SmallLoanViewSet(CreateListRetrieve):
     queryset = SmallLoan.objects.none()
 
     def get_queryset(self):
-        return loan_list_for(self.request.user).select_related("household").order_by("-issued_on", "-id")
+        # The households of the page's loans read after it (prefetch): joined before the sort, PostgreSQL
+        # hashed the province's 1,000,000 households to sort its 23,000 loans (230 ms).
+        return loan_list_for(self.request.user).prefetch_related("household").order_by("-issued_on", "-id")
 
     def save_with(self, data):
         return small_loan_save(user=self.request.user, loan=SmallLoan(**data))

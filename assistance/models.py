@@ -125,7 +125,7 @@ class AssistanceRecord(InHouseholdRegion, TimeStampedModel):
         return self.disbursement_id is not None and hasattr(self.disbursement, "reversal")
 
 
-class SmallLoan(TimeStampedModel):
+class SmallLoan(InHouseholdRegion, TimeStampedModel):
     """A small poverty loan 扶贫小额信贷 (§4); its status follows from its dates."""
 
     household = models.ForeignKey(
@@ -164,6 +164,10 @@ class SmallLoan(TimeStampedModel):
         verbose_name = _("small poverty loan")
         verbose_name_plural = _("small poverty loans")
         ordering = ["household_id", "-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["county", "-issued_on", "-id"], name="smallloan_county_latest"),
+            models.Index(fields=["village", "-issued_on", "-id"], name="smallloan_village_latest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="smallloan_amount_positive"),
             models.CheckConstraint(condition=Q(due_on__gt=F("issued_on")), name="smallloan_due_after_issue"),

@@ -1,5 +1,5 @@
-"""The triggers that keep an assistance record's and a visit's village and county on their household's
-(issue 16, households/follow_sql.py): when the household moves, its records and visits move with it in
+"""The triggers that keep an assistance record's, a small loan's and a visit's village and county on their
+household's (issue 16, households/follow_sql.py): when the household moves, its rows move with it in
 the same statement, so the lists of a scope read them by their own columns (assistance.selectors).
 
 Read through the households instead, a county's assistance list counted its records by a semi-join over
@@ -15,6 +15,12 @@ RECORDS = Follower(
     table="assistance_assistancerecord",
     columns={"village_id": "village_id", "county_id": "county_id"},
 )
+LOANS = Follower(
+    trigger="households_household_loans_follow",
+    function="assistance_loan_follow_household",
+    table="assistance_smallloan",
+    columns={"village_id": "village_id", "county_id": "county_id"},
+)
 VISITS = Follower(
     trigger="households_household_visits_follow",
     function="assistance_visit_follow_household",
@@ -24,8 +30,8 @@ VISITS = Follower(
 
 
 def install(schema_editor) -> None:
-    follow_sql.install(schema_editor, RECORDS, VISITS)
+    follow_sql.install(schema_editor, RECORDS, LOANS, VISITS)
 
 
 def uninstall(schema_editor) -> None:
-    follow_sql.uninstall(schema_editor, RECORDS, VISITS)
+    follow_sql.uninstall(schema_editor, RECORDS, LOANS, VISITS)

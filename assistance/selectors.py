@@ -18,7 +18,7 @@ from .models import AssistanceRecord, SmallLoan, Visit, visit_overdue_days
 
 
 def _scoped(qs: QuerySet, user: User) -> QuerySet:
-    """Records or visits of the households the user sees. They carry their household's village and
+    """Records, loans or visits of the households the user sees. They carry their household's village and
     county, kept so when it moves (assistance/region_follow_sql.py), so they are scoped by their own
     columns, one index range, as the households are (tests/assistance/test_follow_household.py holds the
     two equal); a helper's are those of the paired households."""
@@ -54,7 +54,7 @@ def visit_list_for(user: User) -> QuerySet[Visit]:
 
 
 def loan_list_for(user: User) -> QuerySet[SmallLoan]:
-    return SmallLoan.objects.filter(household__in=household_list_for(user))
+    return _scoped(SmallLoan.objects.all(), user)
 
 
 def counted_assistance(qs: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRecord]:

@@ -131,7 +131,7 @@ class AssistanceRows:
                 )
         workers = [m for m in members if m.get("months_worked")]
         if workers and rng.random() < 0.05:
-            self._loan(hid, workers[0]["id"])
+            self._loan(hid, row, workers[0]["id"])
 
     def _category(self, row: dict) -> str:
         rng = self.rng
@@ -165,7 +165,7 @@ class AssistanceRows:
             },
         )
 
-    def _loan(self, hid: int, member_id: int) -> None:
+    def _loan(self, hid: int, row: dict, member_id: int) -> None:
         """A small poverty loan 扶贫小额信贷 (§4): up to 50,000 yuan, 1–3 years, mostly repaid on time."""
         rng, y = self.rng, self.year
         term = rng.choice((12, 24, 36))
@@ -173,6 +173,8 @@ class AssistanceRows:
         due = add_months(issued, term)
         loan = {
             "household_id": hid,
+            "village_id": row["village_id"],
+            "county_id": row["county_id"],
             "member_id": member_id,
             "bank": rng.choice(n.BANKS),
             "amount": f"{rng.choice(LOAN_AMOUNTS)}.00",

@@ -1,10 +1,10 @@
-"""Assistance records and visits carry their household's village and county, which follow the household
+"""Assistance records, small loans and visits carry their household's village and county, which follow the household
 when it moves (assistance/region_follow_sql.py): added empty, filled from the households, then required."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-TABLES = ("assistance_assistancerecord", "assistance_visit")
+TABLES = ("assistance_assistancerecord", "assistance_smallloan", "assistance_visit")
 
 
 def fill(apps, schema_editor):
@@ -53,13 +53,13 @@ class Migration(migrations.Migration):
     operations = [
         *(
             migrations.AddField(model_name=model, name=name, field=region(name, True))
-            for model in ("assistancerecord", "visit")
+            for model in ("assistancerecord", "smallloan", "visit")
             for name in ("village", "county")
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         *(
             migrations.AlterField(model_name=model, name=name, field=region(name, False))
-            for model in ("assistancerecord", "visit")
+            for model in ("assistancerecord", "smallloan", "visit")
             for name in ("village", "county")
         ),
         migrations.AddIndex(
@@ -69,6 +69,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="assistancerecord",
             index=models.Index(fields=["village", "-date", "-id"], name="assistance_village_latest"),
+        ),
+        migrations.AddIndex(
+            model_name="smallloan",
+            index=models.Index(fields=["county", "-issued_on", "-id"], name="smallloan_county_latest"),
+        ),
+        migrations.AddIndex(
+            model_name="smallloan",
+            index=models.Index(fields=["village", "-issued_on", "-id"], name="smallloan_village_latest"),
         ),
         migrations.AddIndex(
             model_name="visit",

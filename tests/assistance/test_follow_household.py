@@ -1,4 +1,4 @@
-"""Assistance records and visits follow their household (assistance/region_follow_sql.py, issue 16): their
+"""Assistance records, small loans and visits follow their household (assistance/region_follow_sql.py, issue 16): their
 village and county are their household's when written — by the form's service, a payment, the demo's bulk
 rows — and after a move by a page's save or a bulk update across counties, so their own columns scope them
 exactly as `household IN (the scope's households)` did."""
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.models import AssistanceRecord, Visit
-from assistance.selectors import assistance_list_for, newest_first, visit_list_for
-from assistance.services import assistance_record_create, visit_create
+from assistance.models import AssistanceRecord, SmallLoan, Visit
+from assistance.selectors import assistance_list_for, loan_list_for, newest_first, visit_list_for
+from assistance.services import assistance_record_create, small_loan_save, visit_create
 from households.models import Household
 from households.selectors import household_list_for
 from projects.choices import AssistanceCategory
@@ -32,6 +32,11 @@ def _rows_of(homes, users):
         )
         assistance_record_create(user=official, record=record)
         visit_create(user=official, household=h, visited_on=DAY, findings="生活正常")
+        loan = SmallLoan(
+            household=h, amount=Decimal("50000"), benchmark_rate=Decimal("4.35"), term_months=36, issued_on=DAY
+        )
+        loan.due_on = dt.date(2022, 6, 30)
+        small_loan_save(user=official, loan=loan)
 
 
 def by_households(model, user) -> set[int]:
@@ -43,11 +48,12 @@ def assert_scopes_agree(users):
     for user in vars(users).values():
         assert set(assistance_list_for(user).values_list("pk", flat=True)) == by_households(AssistanceRecord, user)
         assert set(visit_list_for(user).values_list("pk", flat=True)) == by_households(Visit, user), user.username
+        assert set(loan_list_for(user).values_list("pk", flat=True)) == by_households(SmallLoan, user)
 
 
 def test_rows_are_written_with_their_households_village_and_county(users, homes):
     _rows_of(homes, users)
-    for model in (AssistanceRecord, Visit):
+    for model in (AssistanceRecord, SmallLoan, Visit):
         for row in model.objects.select_related("household"):
             assert (row.village_id, row.county_id) == (row.household.village_id, row.household.county_id)
 
@@ -66,7 +72,7 @@ def test_rows_follow_a_move_by_save_and_by_update_across_counties(client, users,
     homes.a.save()  # the page's way: a save of the whole row
     Household.objects.filter(pk=homes.c.pk).update(village=tree.village_d, county=tree.county2)  # an import's
     for h, village, county in ((homes.a, tree.village_b, tree.county), (homes.c, tree.village_d, tree.county2)):
-        for model in (AssistanceRecord, Visit):
+        for model in (AssistanceRecord, SmallLoan, Visit):
             assert set(model.objects.filter(household=h).values_list("village", "county")) == {(village.pk, county.pk)}
     assert_scopes_agree(users)
     assert assistance_list_for(users.county2).count() == 2  # D's and C's, which moved in
