@@ -37,9 +37,13 @@ def visit_overdue_days() -> int:
 
 def _households_region(label: "StrOrPromise") -> models.ForeignKey:
     """Set from the household, never in a form; indexed by the models' indexes that begin with it."""
-    region = "villages.Region"
     return models.ForeignKey(
-        region, verbose_name=label, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+        "villages.Region",
+        verbose_name=label,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
 
 

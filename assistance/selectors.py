@@ -11,23 +11,10 @@ from accounts import access
 from accounts.models import User
 from households import choices as hc
 from households.models import Household, Pairing
-from households.selectors import household_list_for
+from households.selectors import household_list_for, in_household_regions
 from villages.models import Level
 
 from .models import AssistanceRecord, SmallLoan, Visit, visit_overdue_days
-
-
-def _scoped(qs: QuerySet, user: User) -> QuerySet:
-    """Records, loans or visits of the households the user sees. They carry their household's village and
-    county, kept so when it moves (assistance/region_follow_sql.py), so they are scoped by their own
-    columns, one index range, as the households are (tests/assistance/test_follow_household.py holds the
-    two equal); a helper's are those of the paired households."""
-    scope = access.scope_of(user)
-    if scope is None:
-        return qs.none()
-    if access.is_helper(user):
-        return qs.filter(household__in=household_list_for(user))
-    return access.in_region(qs, scope, "village", county="county")
 
 
 def newest_first(qs: QuerySet, user: User, field: str) -> QuerySet:
@@ -46,15 +33,15 @@ def newest_first(qs: QuerySet, user: User, field: str) -> QuerySet:
 
 
 def assistance_list_for(user: User) -> QuerySet[AssistanceRecord]:
-    return _scoped(AssistanceRecord.objects.all(), user)
+    return in_household_regions(AssistanceRecord.objects.all(), user)
 
 
 def visit_list_for(user: User) -> QuerySet[Visit]:
-    return _scoped(Visit.objects.all(), user)
+    return in_household_regions(Visit.objects.all(), user)
 
 
 def loan_list_for(user: User) -> QuerySet[SmallLoan]:
-    return _scoped(SmallLoan.objects.all(), user)
+    return in_household_regions(SmallLoan.objects.all(), user)
 
 
 def counted_assistance(qs: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRecord]:

@@ -14,7 +14,7 @@ from accounts.typing import AuthenticatedHttpRequest
 from households.selectors import household_get_for
 from povertymgmt.errors import apply_errors
 from povertymgmt.files import serve_file
-from povertymgmt.pagination import COUNT_CAP, capped_count, in_order, page_of, with_rows
+from povertymgmt.pagination import in_order, page_of, with_rows
 from projects.selectors import project_list_for
 from villages.models import Level
 
@@ -30,7 +30,7 @@ def assistance_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Counted up to the cap, as the standard tables: a province holds millions of records (310 ms a page).
     # Paged through ids, then the page's rows read with their household and project: joined before the
     # sort, a township's 1,800 records were all joined to be sorted (as the latest visits below).
-    page = page_of(request, qs.values_list("pk", flat=True), count=capped_count(qs, COUNT_CAP))
+    page = page_of(request, qs.values_list("pk", flat=True), capped=qs)
     with_rows(page, AssistanceRecord.objects.select_related("household", "project"))
     latest = newest_first(visit_list_for(request.user), request.user, "visited_on").values_list("pk", flat=True)[:10]
     visits = in_order(latest, Visit.objects.select_related("household"))

@@ -25,6 +25,21 @@ def household_list_for(user: User) -> QuerySet[Household]:
     return qs
 
 
+def in_household_regions(qs: QuerySet, user: User) -> QuerySet:
+    """Rows of other apps that carry their household's village and county, kept so when it moves
+    (households/follow_sql.py: findings, alerts, assistance records, loans and visits), that the user
+    sees: those of the households the user sees. For every role but the helper they are scoped by their
+    own columns, one index range, as the households are (tests/monitoring/test_follow_household.py and
+    tests/assistance/test_follow_household.py hold it equal to `household IN household_list_for(user)`);
+    a helper's are those of the paired households."""
+    scope = access.scope_of(user)
+    if scope is None:
+        return qs.none()
+    if access.is_helper(user):
+        return qs.filter(household__in=household_list_for(user))
+    return access.in_region(qs, scope, "village", county="county")
+
+
 def households_for_aggregates(user: User) -> QuerySet[Household]:
     """The scoped queryset without the helper's DISTINCT, so it can be aggregated and annotated safely."""
     qs = household_list_for(user)

@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 
+from households.selectors import in_household_regions
+
 from .models import AlertTrigger, MonitoringAlert, QualityFinding, QualityRun
-from .selectors import scoped_for
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The admin is scoped like every other read (§1).
-        return scoped_for(super().get_queryset(request), request.user)
+        return in_household_regions(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,5 @@
 """Scoped reads of data-quality findings (§8.2) and monitoring alerts (§7): a finding or an alert is
-visible exactly when its household is (scoped_for)."""
+visible exactly when its household is (households.selectors.in_household_regions)."""
 
 from django.db.models import Case, Count, DateField, F, JSONField, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Substr
@@ -9,7 +9,7 @@ from accounts import access
 from accounts.access import regions_for
 from accounts.models import User
 from eligibility.models import held_on
-from households.selectors import household_list_for
+from households.selectors import in_household_regions
 from villages.models import PREFIX_LENGTH, Level, Region
 
 from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding, QualityRun
@@ -32,21 +32,6 @@ def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return access.in_region(qs, region, "village", county="county")
 
 
-def scoped_for(qs: QuerySet, user: User) -> QuerySet:
-    """Findings or alerts the user sees: those of the households the user sees.
-
-    Their village and county are their household's, kept so when the household moves
-    (monitoring/region_follow_sql.py), so for every role but the helper they are scoped by their own
-    columns, one index range, as the households are (tests/monitoring/test_follow_household.py holds it
-    equal to the households' scope); a helper's are those of the paired households."""
-    scope = access.scope_of(user)
-    if scope is None:
-        return qs.none()
-    if access.is_helper(user):
-        return qs.filter(household__in=household_list_for(user))
-    return in_region(qs, scope)
-
-
 def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
     """The findings of each county's latest completed run: those no longer found are history (§5.6)."""
     return qs.filter(until__isnull=True)
@@ -61,7 +46,7 @@ def finding_list_for(
     user: User, *, region: Region | None = None, code: str = "", as_of=None
 ) -> QuerySet[QualityFinding]:
     """The current findings (or those of one night) inside the user's scope."""
-    qs = in_region(scoped_for(QualityFinding.objects.all(), user), region)
+    qs = in_region(in_household_regions(QualityFinding.objects.all(), user), region)
     if code:
         qs = qs.filter(code=code)
     return findings_on(qs, as_of)
@@ -144,7 +129,7 @@ def shows_list(user: User, region: Region) -> bool:
 def alert_list_for(
     user: User, *, region: Region | None = None, state: str = "", category: str = ""
 ) -> QuerySet[MonitoringAlert]:
-    qs = in_region(scoped_for(MonitoringAlert.objects.all(), user), region)
+    qs = in_region(in_household_regions(MonitoringAlert.objects.all(), user), region)
     if state:
         qs = qs.filter(state=state)
     if category:

@@ -10,6 +10,15 @@ from django.http import HttpRequest
 PER_PAGE = 25
 
 
+COUNT_CAP = 10_000  # a list of rows that accumulate over the years counts this many at most
+
+
+def capped_count(items: QuerySet, cap: int = COUNT_CAP) -> int:
+    """The number of `items`, counted up to cap + 1: a page of a province's years of records says "more
+    than <cap>" (its filters narrow them) rather than counting millions of rows on every request."""
+    return items.order_by()[: cap + 1].count()
+
+
 class QueryPage(Page):
     """A page that knows the request's other query parameters, so that its links keep the filters."""
 
@@ -24,12 +33,22 @@ class _Paginator(Paginator):
 
 
 def page_of(
-    request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, count: int | None = None, cap: int | None = None
+    request: HttpRequest,
+    items: Any,
+    *,
+    per_page: int = PER_PAGE,
+    count: int | None = None,
+    cap: int | None = None,
+    capped: QuerySet | None = None,
 ) -> QueryPage:
     """The page of `items` (a queryset or a list) that ?page= asks for; the last one when it asks for too
     much, the first when it is not a number (Paginator.get_page). `count`: the number of items when the
     caller knows it cheaper than a COUNT(*) over them (the household list's totals kept per village), or
-    counted up to `cap` (capped_count): the page's `count_capped` then says that there are more."""
+    counted up to `cap`: the page's `count_capped` then says that there are more. `capped`: the rows of a
+    list of years of rows (`items` may be their ids), counted here up to COUNT_CAP."""
+    if capped is not None:
+        cap = COUNT_CAP
+        count = capped_count(capped, cap)
     paginator = _Paginator(items, per_page)
     if count is not None:
         paginator.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value
@@ -57,12 +76,3 @@ def in_order(ids: Iterable[Any], rows: QuerySet) -> list:
     ids = list(ids)
     found = rows.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
-
-
-COUNT_CAP = 10_000  # a list of rows that accumulate over the years counts this many at most
-
-
-def capped_count(items: QuerySet, cap: int = COUNT_CAP) -> int:
-    """The number of `items`, counted up to cap + 1: a page of a province's years of records says "more
-    than <cap>" (its filters narrow them) rather than counting millions of rows on every request."""
-    return items.order_by()[: cap + 1].count()
