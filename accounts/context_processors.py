@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .menu import menu_for
+from .menu import menu_html
 
 
 def user_scope(request: HttpRequest) -> dict:
@@ -8,4 +8,5 @@ def user_scope(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_role": user.get_role_display(), "user_scope": user.scope, "menu": menu_for(user)}
+    # A callable: the template calls it where the menu is shown, so a fragment (htmx) builds no menu.
+    return {"user_role": user.get_role_display(), "user_scope": user.scope, "menu_html": lambda: menu_html(user)}

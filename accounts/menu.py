@@ -9,8 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -104,3 +107,18 @@ def menu_for(user: User) -> list[tuple[str | Promise | None, list[Link]]]:
         if links:
             out.append((section.label, links))
     return out
+
+
+# The menu's HTML by language and links shown: at most a few per role, made once while the server runs.
+_HTML: dict[tuple[str, ...], SafeString] = {}
+
+
+def menu_html(user: User) -> SafeString:
+    """The menu as it stands on every page. Its labels and addresses are fixed while the server runs, so
+    the HTML of one set of links in one language is rendered once (a page's frame rendered it each time)."""
+    sections = menu_for(user)
+    key = (get_language(), get_script_prefix(), *(link.url_name for _label, links in sections for link in links))
+    html = _HTML.get(key)
+    if html is None:
+        html = _HTML[key] = render_to_string("includes/menu.html", {"menu": sections})
+    return html

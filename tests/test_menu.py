@@ -63,3 +63,19 @@ def test_the_menu_offers_what_the_role_may_open_and_nothing_else(client, demo):
     assert "funds:reports" not in seen[Role.VILLAGE_CLERK] | seen[Role.TOWNSHIP_REVIEWER]
     assert "accounts:audit" in seen[Role.AUDITOR] and "accounts:audit" not in seen[Role.PROVINCE_STAFF]
     assert "eligibility:working_year" in seen[Role.PROVINCE_STAFF]
+
+
+def test_the_menu_made_once_is_the_role_s_own_and_in_the_page_s_language(client, demo):
+    """accounts.menu.menu_html keeps the menu's HTML per language and set of links: a role never gets
+    another's, and English after Chinese is English."""
+    clerk, auditor = demo[Role.VILLAGE_CLERK], demo[Role.AUDITOR]
+    for user in (clerk, auditor, clerk):
+        client.force_login(user)
+        names = {name for _url, name in MENU_LINK.findall(client.get("/", follow=True).content.decode())}
+        assert ("imports:index" in names) is (user == clerk)
+        assert ("accounts:audit" in names) is (user == auditor)
+    chinese = client.get("/", follow=True).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/", follow=True).content.decode()
+    assert 'data-menu-link="households:list">贫困户<' in chinese
+    assert 'data-menu-link="households:list">Households<' in english
