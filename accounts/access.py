@@ -176,7 +176,19 @@ def helper_q(user: User, via: str = "county") -> Q | None:
     if scope.level in (Level.TOWNSHIP, Level.VILLAGE):
         county_code = scope.code[: PREFIX_LENGTH[Level.COUNTY]].ljust(len(scope.code), "0")
         return Q(**{f"{via}__code": county_code})
-    return region_q(scope, via)
+    return county_in_region_q(scope, via)
+
+
+def county_in_region_q(region: Region, via: str) -> Q:
+    """The rows whose county — a county-level region at `via`, as a helper's (households.helpers.services
+    refuses any other) — lies in `region`, a province, city or county: by the county's id or its city's,
+    which are index look-ups; a code prefix joined every helper to its region (a county's helper count:
+    37 ms at 186,000 helpers, 1 ms by id)."""
+    if region.level == Level.COUNTY:
+        return Q(**{via: region.pk})
+    if region.level == Level.CITY:
+        return Q(**{f"{via}__parent": region.pk})
+    return region_q(region, via)
 
 
 # ---------------------------------------------------------------------------------------------------

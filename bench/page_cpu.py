@@ -1,7 +1,7 @@
 """The server's CPU per page, this checkout against another commit, measured side by side (issue 16).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_pages .venv/bin/python bench/page_cpu.py \
-        [--against HEAD~1] [--reps 8]
+        [--against HEAD~1] [--reps 8] [--roles county_official,...] [--pages /monitoring/alerts/,household,...]
 
 On a machine whose speed drifts (a shared virtual machine: the same page took 31 ms and 48 ms of CPU
 a few minutes apart), two runs one after the other compare the drift, not the code. Here two worker
@@ -74,9 +74,9 @@ for line in sys.stdin:
 
 
 class Worker:
-    def __init__(self, checkout: Path):
+    def __init__(self, checkout: Path, roles: list[str], pages: list[str]):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER, ",".join(ROLES), ",".join(PAGES)],
+            [sys.executable, "-c", WORKER, ",".join(roles), ",".join(pages)],
             cwd=checkout,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -101,17 +101,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--against", default="HEAD~1", help="the commit to compare with (the reference)")
     parser.add_argument("--reps", type=int, default=8)
+    parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated roles")
+    parser.add_argument("--pages", default=",".join(PAGES), help='comma-separated addresses ("household": a few)')
     args = parser.parse_args()
+    roles, pages = args.roles.split(","), args.pages.split(",")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a filled PostgreSQL database (bench/pages.py builds one).")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
     other = Path(tempfile.mkdtemp(prefix="page-cpu-"))
     subprocess.run(["git", "worktree", "add", "--detach", str(other), args.against], cwd=ROOT, check=True)
     try:
-        before, after = Worker(other), Worker(ROOT)
+        before, after = Worker(other, roles, pages), Worker(ROOT, roles, pages)
         ratios = []
-        for role in ROLES:
-            for page in PAGES:
+        for role in roles:
+            for page in pages:
                 a, b = [], []
                 for _ in range(args.reps):
                     a.append(before.batch(role, page))

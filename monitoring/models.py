@@ -202,6 +202,9 @@ class MonitoringAlert(ChoiceLabels, models.Model):
             models.Index(fields=["village", "state", "id"], name="alert_village_state"),
             models.Index(fields=["county", "state", "id"], name="alert_county_state"),
             models.Index(fields=["-opened_on", "-id"], name="alert_latest"),  # the list, newest first
+            # A county's list, newest first: through alert_latest it skipped the other counties' alerts
+            # (49,000 rows read for 20 at 1,000,000 households, 14 ms).
+            models.Index(fields=["county", "-opened_on", "-id"], name="alert_county_latest"),
         ]
         constraints = [
             models.UniqueConstraint(

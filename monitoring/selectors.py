@@ -154,11 +154,25 @@ def with_last_fired(qs: QuerySet[MonitoringAlert]) -> QuerySet[MonitoringAlert]:
     return qs.annotate(last_fired=last_fired("firing", "last_triggered_on", "county_id"))
 
 
+# An alert's own columns, and of its household, village and closer what the list, the inbox and the API
+# show: not the household's forty columns for its number.
+ALERT_ROW_COLUMNS = (
+    *(field.name for field in MonitoringAlert._meta.concrete_fields),
+    "household__number",
+    "village__name",
+    "village__code",
+    "closed_by__username",
+    "closed_by__first_name",
+    "closed_by__last_name",
+)
+
+
 def alert_page_rows(qs: QuerySet[MonitoringAlert]) -> QuerySet[MonitoringAlert]:
     triggers = AlertTrigger.objects.annotate(last_fired=last_fired("firing", "last_on", "alert__county_id"))
     return (
         with_last_fired(qs)
         .select_related("household", "village", "closed_by")
+        .only(*ALERT_ROW_COLUMNS)
         .prefetch_related(Prefetch("triggers", queryset=triggers.order_by("trigger")))
         .order_by("-opened_on", "-id")
     )

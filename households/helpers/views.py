@@ -44,7 +44,7 @@ def helper_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = helper_list_for(user)
     region = access.region_for(user, request.GET["region"]) if request.GET.get("region") else None
     if region is not None and region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        qs = access.in_region(qs, region, "county")
+        qs = qs.filter(access.county_in_region_q(region, "county"))
     term = request.GET.get("q", "").strip()
     if term:
         qs = qs.filter(name__startswith=term)

@@ -12,6 +12,7 @@ from households import choices as c
 from households.models import Helper, Pairing, TeamPosition, WorkTeamMember
 from tests import factories as f
 from tests.conftest import login
+from villages.models import Level
 
 TODAY = timezone.localdate()
 FIRST = TeamPosition.FIRST_SECRETARY
@@ -49,6 +50,30 @@ def test_the_helper_list_shows_the_helpers_of_the_scope(client, users, helper, w
     assert response.status_code == status
     if status == 200:
         assert ([h.pk for h in response.context["page"]] == [helper.pk]) is seen
+
+
+def test_the_helper_lists_scopes_and_region_filter_are_the_county_s_subtree(client, tree, users, helper):
+    """accounts.access.county_in_region_q reads a helper's county by id (a county) or its city's (a city):
+    the same helpers as the code prefix, another city's and another county's left out."""
+    other_city = f.region("211300000000", "朝阳市", Level.CITY, tree.province)
+    other_county = f.region("211321000000", "朝阳县", Level.COUNTY, other_city)
+    far = Helper.objects.create(
+        name="远帮扶", sex=c.Sex.MALE, unit="县局", unit_level=c.UnitLevel.COUNTY, county=other_county
+    )
+    near = Helper.objects.create(
+        name="近帮扶", sex=c.Sex.MALE, unit="县局", unit_level=c.UnitLevel.COUNTY, county=tree.county2
+    )
+
+    def seen(user, query=""):
+        login(client, user)
+        return {h.pk for h in client.get(f"/households/helpers/{query}").context["page"]}
+
+    assert seen(users.city) == {helper.pk, near.pk}
+    assert seen(users.county) == {helper.pk}
+    assert seen(users.province) == {helper.pk, near.pk, far.pk}
+    assert seen(users.province, f"?region={tree.city.code}") == {helper.pk, near.pk}
+    assert seen(users.province, f"?region={tree.county2.code}") == {near.pk}
+    assert seen(users.province, f"?region={other_city.code}") == {far.pk}
 
 
 def test_the_helper_list_counts_up_to_a_cap(client, tree, users, helper, monkeypatch):
