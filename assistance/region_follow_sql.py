@@ -13,19 +13,16 @@ RECORDS = Follower(
     trigger="households_household_assistance_follow",
     function="assistance_record_follow_household",
     table="assistance_assistancerecord",
-    columns={"village_id": "village_id", "county_id": "county_id"},
 )
 LOANS = Follower(
     trigger="households_household_loans_follow",
     function="assistance_loan_follow_household",
     table="assistance_smallloan",
-    columns={"village_id": "village_id", "county_id": "county_id"},
 )
 VISITS = Follower(
     trigger="households_household_visits_follow",
     function="assistance_visit_follow_household",
     table="assistance_visit",
-    columns={"village_id": "village_id", "county_id": "county_id"},
 )
 
 

@@ -83,6 +83,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=day.year + m // 12, month=m % 12 + 1)
 
 
+def _place(row: dict) -> dict:
+    """The household's village and county, which its assistance rows carry (assistance.models.InHouseholdRegion)."""
+    return {"village_id": row["village_id"], "county_id": row["county_id"]}
+
+
 class AssistanceRows:
     """Adds one household's assistance records, visits and loan to the sink, in the generator's rng order."""
 
@@ -122,8 +127,7 @@ class AssistanceRows:
                     Visit,
                     {
                         "household_id": hid,
-                        "village_id": row["village_id"],
-                        "county_id": row["county_id"],
+                        **_place(row),
                         "helper_id": helper_id,
                         "visited_on": day,
                         "findings": rng.choice(FINDINGS),
@@ -155,8 +159,7 @@ class AssistanceRows:
             AssistanceRecord,
             {
                 "household_id": hid,
-                "village_id": row["village_id"],
-                "county_id": row["county_id"],
+                **_place(row),
                 "member_id": member,
                 "category": category,
                 "date": self._day(year) or dt.date(year, 6, 1),
@@ -173,8 +176,7 @@ class AssistanceRows:
         due = add_months(issued, term)
         loan = {
             "household_id": hid,
-            "village_id": row["village_id"],
-            "county_id": row["county_id"],
+            **_place(row),
             "member_id": member_id,
             "bank": rng.choice(n.BANKS),
             "amount": f"{rng.choice(LOAN_AMOUNTS)}.00",

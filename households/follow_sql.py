@@ -10,7 +10,7 @@ village and county (monitoring/region_follow_sql.py); each app installs its own 
 that runs after the households table's last change (SQLite remakes a table it alters, and drops its
 triggers)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HOUSEHOLD = "households_household"
 
@@ -18,12 +18,13 @@ HOUSEHOLD = "households_household"
 @dataclass(frozen=True)
 class Follower:
     """A table whose rows follow their household (`household_id`): `columns` maps its columns to the
-    household's they copy, e.g. {"region_id": "village_id"}."""
+    household's they copy — by default its village and county, as they are; a case's {"region_id":
+    "village_id"}."""
 
     trigger: str  # the trigger's name, on both databases
     function: str  # its function, on PostgreSQL
     table: str
-    columns: dict[str, str]
+    columns: dict[str, str] = field(default_factory=lambda: {"village_id": "village_id", "county_id": "county_id"})
 
     def _update(self) -> str:
         """The statement run for a moved household `NEW` (the names are this module's constants, no input)."""

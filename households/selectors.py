@@ -37,7 +37,7 @@ def in_household_regions(qs: QuerySet, user: User) -> QuerySet:
         return qs.none()
     if access.is_helper(user):
         return qs.filter(household__in=household_list_for(user))
-    return access.in_region(qs, scope, "village", county="county")
+    return households_in_region(qs, scope)
 
 
 def households_for_aggregates(user: User) -> QuerySet[Household]:
@@ -80,8 +80,9 @@ def list_count_from_tallies(user: User, region: Region | None, filters: dict) ->
     return tallies.aggregate(n=Sum("households"))["n"] or 0
 
 
-def households_in_region(qs: QuerySet[Household], region: Region) -> QuerySet[Household]:
-    """Households of a region's subtree through the indexed village and county columns."""
+def households_in_region(qs: QuerySet, region: Region | None) -> QuerySet:
+    """Households — or rows carrying their household's village and county — of a region's subtree through
+    the indexed village and county columns (all of them when `region` is None)."""
     return access.in_region(qs, region, "village", county="county")
 
 

@@ -24,13 +24,11 @@ FINDINGS = Follower(
     trigger="households_household_findings_follow",
     function="monitoring_finding_follow_household",
     table="monitoring_qualityfinding",
-    columns={"village_id": "village_id", "county_id": "county_id"},
 )
 ALERTS = Follower(
     trigger="households_household_alerts_follow",
     function="monitoring_alert_follow_household",
     table="monitoring_monitoringalert",
-    columns={"village_id": "village_id", "county_id": "county_id"},
 )
 
 

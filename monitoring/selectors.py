@@ -9,7 +9,7 @@ from accounts import access
 from accounts.access import regions_for
 from accounts.models import User
 from eligibility.models import held_on
-from households.selectors import in_household_regions
+from households.selectors import households_in_region, in_household_regions
 from villages.models import PREFIX_LENGTH, Level, Region
 
 from .models import AlertTrigger, MonitoringAlert, MonitoringRun, QualityCode, QualityFinding, QualityRun
@@ -27,11 +27,6 @@ def finding_hides_health(finding: QualityFinding, user: User | None) -> bool:
     return user is None or not access.may_view_health(user)
 
 
-def in_region(qs: QuerySet, region: Region | None) -> QuerySet:
-    """Limit rows carrying county and village columns to a region's subtree (indexed columns first)."""
-    return access.in_region(qs, region, "village", county="county")
-
-
 def latest_only(qs: QuerySet[QualityFinding]) -> QuerySet[QualityFinding]:
     """The findings of each county's latest completed run: those no longer found are history (§5.6)."""
     return qs.filter(until__isnull=True)
@@ -46,7 +41,7 @@ def finding_list_for(
     user: User, *, region: Region | None = None, code: str = "", as_of=None
 ) -> QuerySet[QualityFinding]:
     """The current findings (or those of one night) inside the user's scope."""
-    qs = in_region(in_household_regions(QualityFinding.objects.all(), user), region)
+    qs = households_in_region(in_household_regions(QualityFinding.objects.all(), user), region)
     if code:
         qs = qs.filter(code=code)
     return findings_on(qs, as_of)
@@ -129,7 +124,7 @@ def shows_list(user: User, region: Region) -> bool:
 def alert_list_for(
     user: User, *, region: Region | None = None, state: str = "", category: str = ""
 ) -> QuerySet[MonitoringAlert]:
-    qs = in_region(in_household_regions(MonitoringAlert.objects.all(), user), region)
+    qs = households_in_region(in_household_regions(MonitoringAlert.objects.all(), user), region)
     if state:
         qs = qs.filter(state=state)
     if category:
