@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOUSEHOLDS ?= 3000
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages worker beat clean
 
@@ -25,7 +26,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

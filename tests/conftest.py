@@ -1,5 +1,6 @@
 """The shared world of the tests: one small region tree and one user per role (tests/README.md)."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -92,6 +93,12 @@ def pytest_configure(config):
 
     # Hashing ten users' passwords per test with PBKDF2 would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Under pytest-xdist each worker has its own test database, whose ids start at 1 like the others':
+    # on a shared cache (Redis, in the CI pass with REDIS_URL) a key such as an export's progress must not
+    # be read by another worker. Set before anything opens the cache.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
 
 
 # --- Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser). ---
@@ -108,8 +115,6 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    import os
-
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does).")
@@ -147,7 +152,6 @@ def browser_login(page, username, password=None):
 @pytest.fixture
 def needs_pdf():
     """PDF rendering needs Debian's pango (WeasyPrint) and a CJK font; .ci/run installs both."""
-    import os
     import shutil
     import subprocess
 
