@@ -27,6 +27,7 @@ from villages.working_year import working_year
 
 from . import choices as c
 from .models import Household, Member, StatusEvent
+from .selectors import households_in_region
 from .tallies import tally_refresh
 
 REASON_MAX = 500  # StatusEvent.reason
@@ -39,7 +40,7 @@ def exited_in_county(
     """The county's households exited and still under policy; `region`: a township or village of it."""
     qs = Household.objects.filter(county=county, status=c.Status.EXITED)
     if region is not None:
-        qs = access.in_region(qs, region, "village", county="county")
+        qs = households_in_region(qs, region)
     if exit_year is not None:
         qs = qs.filter(exit_year=exit_year)
     return qs

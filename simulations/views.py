@@ -19,6 +19,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from accounts.typing import AuthenticatedHttpRequest
 from eligibility.policy import parameters_for
+from households.selectors import households_in_region
 from povertymgmt.forms import styled
 from povertymgmt.pagination import page_of
 from villages.models import Level
@@ -129,7 +130,7 @@ def scenario_households(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     county = None
     if county_code:
         county = access.region_for(request.user, county_code)  # 404 outside the scope
-        households = access.in_region(households, county, "village", county="county")
+        households = households_in_region(households, county)
     change = request.GET.get("change", "")
     if change in CHANGES:
         households = households.filter(eligible_after=CHANGES[change])
