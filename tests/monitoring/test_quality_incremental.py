@@ -172,8 +172,10 @@ def test_the_journal_names_the_households_of_every_write_path(tree, users):
     assert counties == {tree.county.pk, tree.county2.pk}  # a move is journaled where it left and arrived
 
 
-def test_every_age_a_check_uses_is_watched():
-    """An age compared in a check but missing from quality.AGES would go unnoticed by a quiet night."""
+def test_every_age_a_check_uses_is_watched(db):
+    """An age compared in a check but missing from quality.AGES would go unnoticed by a quiet night. (`db`:
+    compiling a JSON object asks SQLite's connection what it supports; run first on its pytest-xdist
+    worker, this test was the one to open it.)"""
     selects = finding_selects(as_of=NIGHT, county_id=1, run_id=None)
     used = {int(key.removeprefix("born_by_")) for s in selects[:2] for key in s.params if key.startswith("born_by_")}
     assert used and used <= set(quality.AGES)
