@@ -86,10 +86,15 @@ def households_in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return access.in_region(qs, region, "village", county="county")
 
 
+# Village, township, county, city, province (§2).
+VILLAGE_TO_PROVINCE = "village__parent__parent__parent__parent"
+
+
 def household_get_for(user: User, number: str) -> Household:
-    """One household by its number, or 404 when it does not exist or lies outside the scope."""
+    """One household by its number, or 404 when it does not exist or lies outside the scope; with its
+    village's parents up to the province, which the page's breadcrumb walks (villages.selectors.ancestors)."""
     try:
-        return household_list_for(user).select_related("village__parent", "county").get(number=number)
+        return household_list_for(user).select_related(VILLAGE_TO_PROVINCE, "county").get(number=number)
     except Household.DoesNotExist:
         raise Http404 from None
 

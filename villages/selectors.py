@@ -4,7 +4,16 @@ from .models import PREFIX_LENGTH, Region
 
 
 def ancestors(region: Region) -> list[Region]:
-    """From the province down to the region itself, for the breadcrumb (one query)."""
+    """From the province down to the region itself, for the breadcrumb: the parents read with the region
+    (`select_related("parent__parent…")`, as a household page reads its village's) when they reach the
+    province, else one query."""
+    chain = [region]
+    while chain[-1].parent_id is not None and Region.parent.is_cached(chain[-1]):
+        parent = chain[-1].parent
+        assert parent is not None
+        chain.append(parent)
+    if chain[-1].parent_id is None:
+        return chain[::-1]
     prefixes = [region.code[:n].ljust(12, "0") for n in PREFIX_LENGTH.values()]
     found = {r.code: r for r in Region.objects.filter(code__in=prefixes)}
     chain = [found[p] for p in dict.fromkeys(prefixes) if p in found]
