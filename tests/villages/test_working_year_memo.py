@@ -30,3 +30,18 @@ def _requests(django_assert_num_queries):
         request_finished.send(sender=None)
     with django_assert_num_queries(2):  # outside a request: every call reads
         assert working_year() == working_year() == 2021
+
+
+def test_a_signed_in_request_reads_the_year_with_its_user(client, users, django_assert_num_queries):
+    """The user's read carries the working year (accounts.backends): a page showing the year asks no more,
+    and a year opened since the last request is the one shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users.county)
+    WorkingYear.objects.create(year=2021)
+    with CaptureQueriesContext(connection) as page:
+        html = client.get("/reports/").content.decode()
+    assert "2021" in html
+    assert not [q for q in page.captured_queries if q["sql"].startswith('SELECT "villages_workingyear"')]
+    assert [q for q in page.captured_queries if "villages_workingyear" in q["sql"]]  # within the user's read
