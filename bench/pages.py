@@ -20,7 +20,9 @@ household page 26–40 ms of CPU alone): 140 ms, then 120 ms after the alert and
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
-the lists of monitoring alerts, assistance records, cases and helpers, and the data-quality overview.
+the lists of monitoring alerts, assistance records, cases and helpers, and the data-quality overview;
+and, as the reference of the run, the page frame alone (`reference frame`: the session, the user, the
+menu and one small read), the floor under every page on this machine under the same load.
 Sessions are made in the database for the demo users (no login form: the login throttle is not what
 is measured).
 """
@@ -39,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
+REFERENCE = "frame"
 
 
 def setup_django() -> None:
@@ -107,6 +110,9 @@ def plan(rng: random.Random) -> list[dict]:
             "helper_list": ["/households/helpers/"],
             # The data-quality overview: counts per child region for officials, the findings for a village.
             "quality": ["/monitoring/quality/"],
+            # The reference, measured in the same run: a page that is the frame and nothing more (the
+            # session, the user, the menu and one small read: the user's API token).
+            REFERENCE: ["/account/api-tokens/"],
         }
         if role in (Role.COUNTY_OFFICIAL, Role.PROVINCE_STAFF):
             pages["region_page"] = [f"/regions/{code}/" for code in (counties if role == Role.PROVINCE_STAFF else [])]
@@ -246,11 +252,19 @@ def main() -> None:
         print(f"failed: {error}")
     worst = 0.0
     failures = sum(s["failures"] for s in stats.values())
+    frames = [s for name, s in stats.items() if name.endswith(":" + REFERENCE)]
     for name in sorted(stats):
         s = stats[name]
+        if s in frames:
+            continue
         worst = max(worst, s["p95"])
         print(f"page {name} p50 {s['p50']:.0f} ms p95 {s['p95']:.0f} ms ({s['n']} requests)")
     print(f"requests {sum(s['n'] for s in stats.values())} failures {failures}")
+    if frames:
+        # Locust's percentiles of each role's frame, weighted by their requests: the floor of this run.
+        n = sum(s["n"] for s in frames)
+        p50, p95 = (sum(s[k] * s["n"] for s in frames) / n for k in ("p50", "p95"))
+        print(f"reference frame p50 {p50:.0f} ms p95 {p95:.0f} ms ({n} requests; worst p95 {worst / p95:.1f}× its p95)")
     print(f"worst p95 {worst:.0f} ms")
 
 
