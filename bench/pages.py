@@ -16,7 +16,8 @@ users) and docs/performance.md (each page alone). On this machine, with gunicorn
 on the same two cores, the worst p95 at 1,000,000 households went from 4.2 s to 46–58 ms on a fast day
 and 81–170 ms on slower ones; the speed of the machine drifts by half within hours, so
 `bench/page_cpu.py` compares two commits side by side. On a third, slower machine (2026-12-06, the
-household page 26–40 ms of CPU alone): 140 ms, then 120 ms after the alert and helper lists' fixes.
+household page 26–40 ms of CPU alone): 140 ms, then 120 ms after the alert and helper lists' fixes. On
+a fifth (2026-12-07): worst p95 82–85 ms, the reference frame p50 9 ms and p95 13 ms.
 
 The pages: every role's landing page, the household list, household pages (numbers drawn from the
 user's scope), the dashboard of the user's region and of a county, region pages, the standard tables,
