@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from villages.models import PREFIX_LENGTH, Level, Region
-from villages.selectors import ancestors
+from villages.selectors import ancestors, read_parents
 
 from .models import AuditLog, Role, User
 
@@ -159,10 +159,15 @@ def in_scope(user: User, region: Region) -> bool:
 
 
 def visible_ancestors(user: User, region: Region) -> list[Region]:
-    """The breadcrumb from the user's scope down to the region."""
+    """The breadcrumb from the user's scope down to the region: the region's parents read with it when
+    they reach the scope (a household page's village, township and county), else one query."""
     scope = scope_of(user)
     if scope is None:
         return []
+    chain = read_parents(region)
+    for i, r in enumerate(chain):
+        if r.pk == scope.pk:
+            return chain[i::-1]
     return [r for r in ancestors(region) if in_subtree(scope, r)]
 
 

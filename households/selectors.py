@@ -86,15 +86,17 @@ def households_in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return access.in_region(qs, region, "village", county="county")
 
 
-# Village, township, county, city, province (§2).
-VILLAGE_TO_PROVINCE = "village__parent__parent__parent__parent"
+# The village, its township and its county (§2): the breadcrumb of a user of a county or below walks
+# them (accounts.access.visible_ancestors). Up to the province, the join of seven tables cost more to
+# plan than the breadcrumb's own query.
+VILLAGE_TO_COUNTY = "village__parent__parent"
 
 
 def household_get_for(user: User, number: str) -> Household:
     """One household by its number, or 404 when it does not exist or lies outside the scope; with its
-    village's parents up to the province, which the page's breadcrumb walks (villages.selectors.ancestors)."""
+    village's township and county, which the page's breadcrumb walks."""
     try:
-        return household_list_for(user).select_related(VILLAGE_TO_PROVINCE, "county").get(number=number)
+        return household_list_for(user).select_related(VILLAGE_TO_COUNTY, "county").get(number=number)
     except Household.DoesNotExist:
         raise Http404 from None
 
