@@ -136,9 +136,10 @@ def regions_for(user: User) -> QuerySet[Region]:
 
 
 def region_for(user: User, code: str) -> Region:
-    """One region of the user's scope by its code, or 404."""
+    """One region of the user's scope by its code, or 404; with its parent and grandparent, which the
+    breadcrumb walks (a village's township and county: no query of its own for the users below a city)."""
     try:
-        return regions_for(user).select_related("parent").get(code=code)
+        return regions_for(user).select_related("parent__parent").get(code=code)
     except Region.DoesNotExist:
         raise Http404 from None
 
