@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import DateField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -15,8 +15,6 @@ from villages.working_year import current_policy_date
 from ..models import CRITERIA, HouseholdCheck, RecomputeCounty, RecomputeRun, RunState, held_on_sql
 from ..policy import parameters_for
 from .household import Explanation, explain_household, explanation_from_check
-
-DATE: DateField = DateField()
 
 
 def _checked_on(day: dt.date | None = None) -> Subquery:
@@ -51,7 +49,8 @@ def _check_for_sql() -> str:
         "AND (c.until IS NULL OR r.as_of < c.until) AND r.as_of <= %(day)s ORDER BY r.as_of DESC LIMIT 1"
     )
     held = held_on_sql("c", "%(day)s")
-    return f"SELECT c.*, ({checked_on}) AS checked_on FROM {check} c WHERE c.household_id = %(household)s AND {held}"  # noqa: S608
+    where = f"c.household_id = %(household)s AND {held}"
+    return f"SELECT c.*, ({checked_on}) AS checked_on FROM {check} c WHERE {where} ORDER BY c.id LIMIT 1"  # noqa: S608
 
 
 CHECK_FOR_SQL = _check_for_sql()
@@ -66,7 +65,8 @@ def check_for(household: Household, year: int, day: dt.date) -> HouseholdCheck |
     check = next(iter(HouseholdCheck.objects.raw(CHECK_FOR_SQL, params)), None)
     if check is None or check.policy_year != year:
         return None
-    check.checked_on = DATE.to_python(check.checked_on)  # SQLite gives the subquery's date as text
+    if isinstance(check.checked_on, str):  # SQLite gives the subquery's date as text
+        check.checked_on = dt.date.fromisoformat(check.checked_on)
     return check
 
 

@@ -1,7 +1,8 @@
 """The working year is read once per request (villages.working_year), and never stale after an opening."""
 
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 
 from villages.models import WorkingYear
 from villages.working_year import working_year
@@ -35,9 +36,6 @@ def _requests(django_assert_num_queries):
 def test_a_signed_in_request_reads_the_year_with_its_user(client, users, django_assert_num_queries):
     """The user's read carries the working year (accounts.backends): a page showing the year asks no more,
     and a year opened since the last request is the one shown."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(users.county)
     WorkingYear.objects.create(year=2021)
     with CaptureQueriesContext(connection) as page:
